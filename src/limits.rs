@@ -1,0 +1,62 @@
+//! Discord's size limits, in one place. Prompt validation, rendering, the adapters and the tests
+//! all read them from here. Lengths are counted in characters (Unicode scalar values), as Discord
+//! counts them.
+
+/// Message content.
+pub const CONTENT: usize = 2000;
+/// Embeds in one message.
+pub const EMBEDS_PER_MESSAGE: usize = 10;
+/// Embed title.
+pub const EMBED_TITLE: usize = 256;
+/// Embed description.
+pub const EMBED_DESCRIPTION: usize = 4096;
+/// Fields in one embed.
+pub const EMBED_FIELDS: usize = 25;
+/// Embed field name.
+pub const FIELD_NAME: usize = 256;
+/// Embed field value.
+pub const FIELD_VALUE: usize = 1024;
+/// Embed footer text.
+pub const FOOTER: usize = 2048;
+/// Embed author name.
+pub const AUTHOR_NAME: usize = 256;
+/// All embeds of one message together (titles, descriptions, field names and values, footers, authors).
+pub const EMBEDS_TOTAL: usize = 6000;
+/// Buttons in one action row.
+pub const BUTTONS_PER_ROW: usize = 5;
+/// Action rows in one message.
+pub const ROWS_PER_MESSAGE: usize = 5;
+/// Button label.
+pub const BUTTON_LABEL: usize = 80;
+/// A component's custom_id.
+pub const CUSTOM_ID: usize = 100;
+/// Modal title.
+pub const MODAL_TITLE: usize = 45;
+/// Text input value in a modal.
+pub const TEXT_INPUT: usize = 4000;
+/// Text input label in a modal.
+pub const TEXT_INPUT_LABEL: usize = 45;
+/// Milliseconds an interaction may wait for its first answer before Discord drops it.
+pub const INTERACTION_DEADLINE_MS: u64 = 3000;
+
+/// roundtable's own bounds, chosen so that rendered posts stay within Discord's.
+pub mod ours {
+    /// Fewest and most answer options a prompt may offer (one stance button each).
+    pub const MIN_OPTIONS: usize = 3;
+    pub const MAX_OPTIONS: usize = 8;
+    /// Option keys travel inside custom_ids: short, lowercase ASCII.
+    pub const OPTION_KEY: usize = 32;
+    /// Prompt ids travel in commands and exports.
+    pub const PROMPT_ID: usize = 48;
+    /// Actors a prompt may name; those beyond the first message continue in the thread.
+    pub const MAX_ACTORS: usize = 20;
+    /// Quotes per actor.
+    pub const MAX_QUOTES: usize = 20;
+    /// Default bound on one written reply.
+    pub const REPLY_CHARS: usize = 1500;
+}
+
+/// Number of characters as Discord counts them.
+pub fn chars(s: &str) -> usize {
+    s.chars().count()
+}

@@ -1,0 +1,84 @@
+//! Where in a text file a problem sits: byte offsets from `toml`'s spans turned into line and column.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A problem found in an input file, located to the line and named by field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    /// The field's path in the file, e.g. `options[2].label`; empty when the file itself is the problem.
+    pub field: String,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn at(file: &Path, text: &str, offset: usize, field: &str, message: impl Into<String>) -> Self {
+        let (line, column) = line_col(text, offset);
+        Self {
+            file: file.to_path_buf(),
+            line,
+            column,
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: ", self.file.display(), self.line, self.column)?;
+        if !self.field.is_empty() {
+            write!(f, "{}: ", self.field)?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+/// Turns a `toml` deserialization error into a located problem. Serde's messages name the field
+/// ("missing field `question`", "unknown field `foo`"): that name becomes the problem's field.
+pub fn from_toml_error(file: &Path, text: &str, err: &toml::de::Error) -> Problem {
+    let offset = err.span().map_or(0, |s| s.start);
+    let message = err.message().trim().to_string();
+    let field = message
+        .split('`')
+        .nth(1)
+        .filter(|_| message.contains("field"))
+        .unwrap_or("")
+        .to_string();
+    Problem::at(file, text, offset, &field, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_count_from_one() {
+        let text = "a = 1\nbé = 2\n";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 6), (2, 1));
+        assert_eq!(line_col(text, 10), (2, 4));
+    }
+
+    #[test]
+    fn problem_prints_file_line_field_and_message() {
+        let p = Problem::at(Path::new("p.toml"), "x\ny", 2, "title", "is empty");
+        assert_eq!(p.to_string(), "p.toml:2:1: title: is empty");
+    }
+}
