@@ -4,6 +4,7 @@
 //! (`console`, and the Discord adapter) translate a transport into core calls.
 
 pub mod clock;
+pub mod check;
 pub mod config;
 pub mod limits;
 pub mod location;
