@@ -153,7 +153,12 @@ impl Config {
                     *p = dir.join(&*p);
                 }
             }
-            if let Some(t) = config.discord.token_file.as_mut().filter(|t| t.is_relative()) {
+            if let Some(t) = config
+                .discord
+                .token_file
+                .as_mut()
+                .filter(|t| t.is_relative())
+            {
                 *t = dir.join(&*t);
             }
         }
@@ -164,14 +169,21 @@ impl Config {
         let config: Config = toml::from_str(text)
             .map_err(|e| ConfigError::Invalid(location::from_toml_error(path, text, &e)))?;
         let bad = |field: &str, message: &str| {
-            let offset = text.find(field.rsplit('.').next().unwrap_or(field)).unwrap_or(0);
-            Err(ConfigError::Invalid(Problem::at(path, text, offset, field, message)))
+            let offset = text
+                .find(field.rsplit('.').next().unwrap_or(field))
+                .unwrap_or(0);
+            Err(ConfigError::Invalid(Problem::at(
+                path, text, offset, field, message,
+            )))
         };
         if config.discussion.duration_hours == 0 {
             return bad("discussion.duration_hours", "must be at least 1");
         }
         if !(1..=crate::limits::TEXT_INPUT).contains(&config.discussion.max_reply_chars) {
-            return bad("discussion.max_reply_chars", "must be between 1 and 4000 (a modal's text input)");
+            return bad(
+                "discussion.max_reply_chars",
+                "must be between 1 and 4000 (a modal's text input)",
+            );
         }
         if config.store.max_batch == 0 {
             return bad("store.max_batch", "must be at least 1");
@@ -211,15 +223,24 @@ mod tests {
 
     #[test]
     fn empty_config_means_defaults() {
-        assert_eq!(Config::parse(Path::new("c.toml"), "").unwrap(), Config::default());
+        assert_eq!(
+            Config::parse(Path::new("c.toml"), "").unwrap(),
+            Config::default()
+        );
     }
 
     #[test]
     fn unknown_setting_is_refused_with_file_and_line() {
-        let err = Config::parse(Path::new("c.toml"), "database = \"x.db\"\n[discussion]\nduration = 3\n")
-            .unwrap_err()
-            .to_string();
-        assert!(err.starts_with("c.toml:3:1: duration: unknown field `duration`"), "{err}");
+        let err = Config::parse(
+            Path::new("c.toml"),
+            "database = \"x.db\"\n[discussion]\nduration = 3\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with("c.toml:3:1: duration: unknown field `duration`"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -227,6 +248,9 @@ mod tests {
         let err = Config::parse(Path::new("c.toml"), "[discussion]\nduration_hours = 0\n")
             .unwrap_err()
             .to_string();
-        assert_eq!(err, "c.toml:2:1: discussion.duration_hours: must be at least 1");
+        assert_eq!(
+            err,
+            "c.toml:2:1: discussion.duration_hours: must be at least 1"
+        );
     }
 }

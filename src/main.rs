@@ -6,7 +6,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "roundtable", version, about = "Weekly discussions on news, for Discord servers")]
+#[command(
+    name = "roundtable",
+    version,
+    about = "Weekly discussions on news, for Discord servers"
+)]
 struct Cli {
     /// Configuration file (TOML); defaults apply when absent.
     #[arg(long, global = true, value_name = "FILE")]
@@ -17,6 +21,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Rehearse discussions in the terminal: you act as members and moderators.
+    Console,
     /// Validate the configuration and every prompt; exit 1 if anything is wrong.
     Check {
         /// Prompt folder (default: the config's `prompts`).
@@ -25,6 +31,13 @@ enum Command {
         /// Treat neutrality findings as errors.
         #[arg(long)]
         strict: bool,
+    },
+    /// Print a prompt's post as members would see it.
+    Preview {
+        prompt_id: String,
+        /// Prompt folder (default: the config's `prompts`).
+        #[arg(long, value_name = "DIR")]
+        prompts: Option<PathBuf>,
     },
 }
 
@@ -42,7 +55,8 @@ fn main() -> ExitCode {
 
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("ROUNDTABLE_LOG").unwrap_or_else(|_| EnvFilter::new("warn"));
+    let filter =
+        EnvFilter::try_from_env("ROUNDTABLE_LOG").unwrap_or_else(|_| EnvFilter::new("warn"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -52,7 +66,9 @@ fn init_tracing() {
 fn load_config(path: Option<&Path>) -> anyhow::Result<Config> {
     match path {
         Some(p) => Ok(Config::load(p)?),
-        None if Path::new("roundtable.toml").exists() => Ok(Config::load(Path::new("roundtable.toml"))?),
+        None if Path::new("roundtable.toml").exists() => {
+            Ok(Config::load(Path::new("roundtable.toml"))?)
+        }
         None => Ok(Config::default()),
     }
 }
@@ -67,11 +83,46 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Err(e) => return Err(e),
     };
     match cli.command {
+        Command::Console => {
+            let stdin = std::io::stdin();
+            let stdout = std::io::stdout();
+            roundtable::console::run(&config, stdin.lock(), stdout.lock())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Preview { prompt_id, prompts } => {
+            let dir = prompts.unwrap_or(config.prompts.clone());
+            let catalog = roundtable::prompt::Catalog::load_dir(&dir);
+            let Some(prompt) = catalog.get(&prompt_id) else {
+                let known: Vec<&str> = catalog.prompts.keys().map(String::as_str).collect();
+                anyhow::bail!(
+                    "no prompt `{prompt_id}` in {} (known: {}); `roundtable check` lists problems",
+                    dir.display(),
+                    known.join(", ")
+                );
+            };
+            let view = roundtable::render::DiscussionView {
+                id: roundtable::store::DiscussionId(0),
+                prompt,
+                options: &prompt.options,
+                closes_at: None,
+                closed: false,
+                results: roundtable::render::Results::None,
+            };
+            let rendered = roundtable::render::discussion_post(&view);
+            for post in rendered.all() {
+                println!("{}", roundtable::render::text::post_to_text(post));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Check { prompts, strict } => {
             let dir = prompts.unwrap_or(config.prompts.clone());
             let report = roundtable::check::check(&dir, strict);
             print!("{}", report.text);
-            Ok(if report.ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if report.ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
     }
 }

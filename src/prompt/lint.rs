@@ -110,7 +110,10 @@ mod tests {
     #[test]
     fn quoted_words_are_not_the_bots_voice() {
         assert!(!outside_quotes(r#"He called Assad a "tyrant"."#).contains("tyrant"));
-        assert!(!contains_word(&outside_quotes("He called him a “tyrant”."), "tyrant"));
+        assert!(!contains_word(
+            &outside_quotes("He called him a “tyrant”."),
+            "tyrant"
+        ));
         assert!(contains_word("putin claimed it", "claimed"));
         assert!(!contains_word("reclaimed land", "claimed"));
         assert!(contains_word("to gin up support", "gin up"));

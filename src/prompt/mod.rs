@@ -159,10 +159,25 @@ pub fn validate(p: &Prompt) -> Vec<(String, String)> {
         }
     };
     let text_max = 20_000; // long texts are split when rendered; this only bounds nonsense
-    need("title".into(), &p.title, limits::EMBED_TITLE, "an embed title");
-    need("question".into(), &p.question, limits::EMBED_TITLE, "an embed title");
+    need(
+        "title".into(),
+        &p.title,
+        limits::EMBED_TITLE,
+        "an embed title",
+    );
+    need(
+        "question".into(),
+        &p.question,
+        limits::EMBED_TITLE,
+        "an embed title",
+    );
     need("summary".into(), &p.summary, text_max, "a prompt");
-    need("source.outlet".into(), &p.source.outlet, 200, "the source line");
+    need(
+        "source.outlet".into(),
+        &p.source.outlet,
+        200,
+        "the source line",
+    );
     if let Some(a) = &p.source.author {
         need("source.author".into(), a, 200, "the source line");
     }
@@ -173,16 +188,41 @@ pub fn validate(p: &Prompt) -> Vec<(String, String)> {
         need("source.link".into(), l, 1000, "an embed url");
     }
     for (i, a) in p.actors.iter().enumerate() {
-        need(format!("actors[{i}].name"), &a.name, 100, "an actor's heading");
-        need(format!("actors[{i}].role"), &a.role, 150, "an actor's heading");
-        need(format!("actors[{i}].digest"), &a.digest, text_max, "a prompt");
+        need(
+            format!("actors[{i}].name"),
+            &a.name,
+            100,
+            "an actor's heading",
+        );
+        need(
+            format!("actors[{i}].role"),
+            &a.role,
+            150,
+            "an actor's heading",
+        );
+        need(
+            format!("actors[{i}].digest"),
+            &a.digest,
+            text_max,
+            "a prompt",
+        );
         for (j, q) in a.quotes.iter().enumerate() {
             need(format!("actors[{i}].quotes[{j}]"), q, text_max, "a prompt");
         }
     }
     for (i, o) in p.options.iter().enumerate() {
-        need(format!("options[{i}].label"), &o.label, limits::BUTTON_LABEL, "a button label");
-        need(format!("options[{i}].key"), &o.key, ours::OPTION_KEY, "a key");
+        need(
+            format!("options[{i}].label"),
+            &o.label,
+            limits::BUTTON_LABEL,
+            "a button label",
+        );
+        need(
+            format!("options[{i}].key"),
+            &o.key,
+            ours::OPTION_KEY,
+            "a key",
+        );
     }
     if !valid_id(&p.id, ours::PROMPT_ID) {
         out.push((
@@ -196,7 +236,10 @@ pub fn validate(p: &Prompt) -> Vec<(String, String)> {
     }
     if let Some(link) = &p.source.link {
         if !(link.starts_with("https://") || link.starts_with("http://")) {
-            out.push(("source.link".into(), "must start with https:// or http://".into()));
+            out.push((
+                "source.link".into(),
+                "must start with https:// or http://".into(),
+            ));
         }
     }
     if p.actors.is_empty() {
@@ -356,8 +399,14 @@ impl RawPrompt {
             .map(|(i, o)| {
                 let o = s.take(format!("options[{i}]"), o);
                 AnswerOption {
-                    key: s.take(format!("options[{i}].key"), o.key).trim().to_string(),
-                    label: s.take(format!("options[{i}].label"), o.label).trim().to_string(),
+                    key: s
+                        .take(format!("options[{i}].key"), o.key)
+                        .trim()
+                        .to_string(),
+                    label: s
+                        .take(format!("options[{i}].label"), o.label)
+                        .trim()
+                        .to_string(),
                 }
             })
             .collect();

@@ -1,0 +1,166 @@
+use super::*;
+use crate::clock::ManualClock;
+use crate::config::StoreConfig;
+use jiff::SignedDuration;
+use std::path::Path;
+
+struct Run {
+    out: String,
+}
+
+fn console(lines: &str, clock: Arc<ManualClock>, db: &Path) -> Run {
+    let store = Store::open(db, &StoreConfig::default()).unwrap();
+    let engine = Discussions::new(
+        store,
+        clock,
+        Rules {
+            duration: SignedDuration::from_hours(144),
+            max_reply_chars: 1500,
+            keep_file_order: true,
+        },
+    );
+    let catalog = Catalog::load_dir(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("prompts")
+            .as_path(),
+    );
+    let mut out = Vec::new();
+    Console::new(engine, catalog, ResultsMode::Live, &mut out)
+        .run(lines.as_bytes(), false)
+        .unwrap();
+    Run {
+        out: String::from_utf8(out).unwrap(),
+    }
+}
+
+fn clock() -> Arc<ManualClock> {
+    Arc::new(ManualClock::new("2026-11-30T18:00:00Z".parse().unwrap()))
+}
+
+#[test]
+fn seed_discussion_is_rehearsed_with_a_correct_tally() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = "\
+/discussion post syria-strike-2017
+as ana
+vote 1
+as ben
+vote 2
+as cleo
+vote stay-out
+reply I think the U.S. should stay out.
+as dan
+vote 1
+vote 5
+unvote
+as eve
+vote 1
+as mod:rosa
+/discussion tally
+/discussion close
+";
+    let r = console(script, clock(), &dir.path().join("c.db"));
+    assert!(
+        r.out
+            .contains("How do you think the United States should move forward?"),
+        "{}",
+        r.out
+    );
+    assert!(r
+        .out
+        .contains("Your stance is recorded: “Keep up military pressure"));
+    assert!(r
+        .out
+        .contains("Your stance is changed from “Keep up military pressure"));
+    assert!(r.out.contains(
+        "Your stance “Stay out: no further U.S. involvement in Syria's war” is withdrawn."
+    ));
+    assert!(r.out.contains("Your reply is recorded (33 characters)"));
+    let tally = &r.out[r.out.find("Current tally").unwrap()..];
+    // 1: ana, eve; 2: ben; stay-out: cleo; dan withdrew.
+    let first = format!(" 1. Keep up military pressure on the Syrian government, including further strikes  {}  50%  2 votes", render::bar(50));
+    assert!(tally.contains(&first), "{tally}");
+    assert!(
+        tally
+            .contains(" 2. Wait for the chemical weapons investigation, then press for sanctions "),
+        "{tally}"
+    );
+    assert!(tally.contains("25%  1 vote\n"), "{tally}");
+    assert!(
+        tally.contains("4 members answered · 1 reply from 1 member"),
+        "{tally}"
+    );
+    let result = &r.out[r.out.find("Discussion #1 is closed.").unwrap()..];
+    assert!(result.contains("Final result of discussion #1"));
+    assert!(result.contains("Most chosen stance: “Keep up military pressure on the Syrian government, including further strikes” (50%)."));
+}
+
+#[test]
+fn members_are_refused_moderator_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = console(
+        "as ana\n/discussion post syria-strike-2017\n/discussion close\n/discussion tally\n",
+        clock(),
+        &dir.path().join("c.db"),
+    );
+    assert_eq!(
+        r.out
+            .matches("! only moderators can use `/discussion")
+            .count(),
+        3,
+        "{}",
+        r.out
+    );
+    assert!(!r.out.contains("Discussion #1"));
+}
+
+#[test]
+fn votes_after_close_are_refused_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = console(
+        "/discussion post syria-strike-2017\n/discussion close\nas ana\nvote 1\n",
+        clock(),
+        &dir.path().join("c.db"),
+    );
+    assert!(r.out.contains("! no discussion is open"), "{}", r.out);
+}
+
+#[test]
+fn discussion_closes_by_itself_when_its_time_is_up_and_state_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let c = clock();
+    console(
+        "/discussion post syria-strike-2017\nas ana\nvote 2\n",
+        c.clone(),
+        &db,
+    );
+    let r = console("as ben\nvote 2\n", c.clone(), &db);
+    assert!(
+        r.out.contains("Your stance is recorded"),
+        "the open discussion is found after a restart: {}",
+        r.out
+    );
+    c.advance(SignedDuration::from_hours(145));
+    let r = console("as cleo\nvote 2\n", c, &db);
+    assert!(
+        r.out.contains("Discussion #1 closed: its time was up."),
+        "{}",
+        r.out
+    );
+    assert!(r.out.contains("2 members answered"), "{}", r.out);
+    assert!(r.out.contains("! no discussion is open"), "{}", r.out);
+}
+
+#[test]
+fn bad_lines_get_clear_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = console("vote 1\nfly away\n/discussion post nope\n/discussion post syria-strike-2017\nvote 42\nas\n", clock(), &dir.path().join("c.db"));
+    assert!(r.out.contains("! no discussion is open"));
+    assert!(r.out.contains("! unknown line `fly`"));
+    assert!(r
+        .out
+        .contains("! no prompt `nope`; known: syria-strike-2017"));
+    assert!(r.out.contains("! `42` is not an option here"));
+    assert!(r.out.contains("! `as` needs one name"));
+}

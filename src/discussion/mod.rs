@@ -1,0 +1,435 @@
+//! The discussion engine: opening a discussion from a prompt, votes (one per member, changeable,
+//! withdrawable), written replies, closing, and the tally. Pure rules over the store; no transport.
+
+mod tally;
+
+pub use tally::{shares, Tally, TallyRow};
+
+use crate::clock::Clock;
+use crate::config::DiscussionConfig;
+use crate::limits::chars;
+use crate::prompt::{AnswerOption, Prompt};
+use crate::store::{
+    CloseWrite, ClosedState, DiscussionId, DiscussionRecord, NewDiscussion, ReplySource,
+    ReplyWrite, Store, StoreError, VoteWrite,
+};
+use jiff::{SignedDuration, Timestamp};
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use std::sync::Arc;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DiscussionError {
+    #[error("there is no discussion #{0}")]
+    NotFound(DiscussionId),
+    #[error("discussion #{id} closed {}{}; it no longer takes votes or replies", fmt_when(.at), fmt_by(.by))]
+    Closed {
+        id: DiscussionId,
+        at: Timestamp,
+        by: Option<String>,
+    },
+    #[error("`{given}` is not an option here; choose one of: {valid}")]
+    UnknownOption { given: String, valid: String },
+    #[error("a reply can be at most {max} characters; this one has {len}")]
+    ReplyTooLong { len: usize, max: usize },
+    #[error("a reply needs some text")]
+    EmptyReply,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn fmt_when(at: &Timestamp) -> String {
+    format!("at {}", at.strftime("%Y-%m-%d %H:%M UTC"))
+}
+
+fn fmt_by(by: &Option<String>) -> String {
+    match by {
+        Some(who) => format!(" (closed by {who})"),
+        None => " (its time was up)".to_string(),
+    }
+}
+
+/// The rules a discussion runs by, from the `[discussion]` configuration.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    pub duration: SignedDuration,
+    pub max_reply_chars: usize,
+    pub keep_file_order: bool,
+}
+
+impl From<&DiscussionConfig> for Rules {
+    fn from(c: &DiscussionConfig) -> Self {
+        Rules {
+            duration: SignedDuration::from_hours(i64::from(c.duration_hours)),
+            max_reply_chars: c.max_reply_chars,
+            keep_file_order: c.keep_file_order,
+        }
+    }
+}
+
+/// A discussion as members see it: its prompt, its option order, its times.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Discussion {
+    pub record: DiscussionRecord,
+}
+
+impl Discussion {
+    pub fn id(&self) -> DiscussionId {
+        self.record.id
+    }
+
+    pub fn prompt(&self) -> &Prompt {
+        &self.record.prompt
+    }
+
+    /// The options in the order this discussion shows them.
+    pub fn options(&self) -> Vec<AnswerOption> {
+        self.record
+            .option_order
+            .iter()
+            .filter_map(|k| self.record.prompt.option(k).cloned())
+            .collect()
+    }
+
+    pub fn is_open(&self, now: Timestamp) -> bool {
+        self.record.closed_as_of(now).is_none()
+    }
+
+    /// Finds an option by key, or by its number as displayed (1-based).
+    pub fn resolve_option(&self, given: &str) -> Result<AnswerOption, DiscussionError> {
+        let options = self.options();
+        let by_number = given
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|i| options.get(i));
+        by_number
+            .or_else(|| options.iter().find(|o| o.key == given.trim()))
+            .cloned()
+            .ok_or_else(|| DiscussionError::UnknownOption {
+                given: given.trim().to_string(),
+                valid: options
+                    .iter()
+                    .enumerate()
+                    .map(|(i, o)| format!("{} ({})", i + 1, o.key))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VoteOutcome {
+    /// The vote counts; `previous` is the stance it replaced.
+    Recorded {
+        option: AnswerOption,
+        previous: Option<AnswerOption>,
+        changeable_until: Option<Timestamp>,
+    },
+    /// The member already stood there.
+    Unchanged {
+        option: AnswerOption,
+        changeable_until: Option<Timestamp>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WithdrawOutcome {
+    Withdrawn { previous: AnswerOption },
+    NoVote,
+}
+
+/// The engine. Cheap to clone.
+#[derive(Clone)]
+pub struct Discussions {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    rules: Rules,
+}
+
+impl Discussions {
+    pub fn new(store: Store, clock: Arc<dyn Clock>, rules: Rules) -> Self {
+        Self {
+            store,
+            clock,
+            rules,
+        }
+    }
+
+    pub fn rules(&self) -> &Rules {
+        &self.rules
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// Opens a discussion of `prompt` in `channel`. Options are shuffled once (unless the rules keep
+    /// the file's order) and the order is stored, so every render shows the same order.
+    pub fn open(
+        &self,
+        prompt: &Prompt,
+        channel: &str,
+        open_for: Option<SignedDuration>,
+    ) -> Result<Discussion, DiscussionError> {
+        let mut order: Vec<String> = prompt.options.iter().map(|o| o.key.clone()).collect();
+        if !self.rules.keep_file_order {
+            order.shuffle(&mut StdRng::from_os_rng());
+        }
+        let now = self.clock.now();
+        let closes_at = now
+            .checked_add(open_for.unwrap_or(self.rules.duration))
+            .ok();
+        let id = self.store.insert_discussion(NewDiscussion {
+            prompt,
+            channel,
+            option_order: &order,
+            opened_at: now,
+            closes_at,
+        })?;
+        self.get(id)
+    }
+
+    pub fn get(&self, id: DiscussionId) -> Result<Discussion, DiscussionError> {
+        self.store
+            .discussion(id)?
+            .map(|record| Discussion { record })
+            .ok_or(DiscussionError::NotFound(id))
+    }
+
+    /// Records where the discussion's post and thread live.
+    pub fn set_post(
+        &self,
+        id: DiscussionId,
+        message_id: Option<&str>,
+        thread_id: Option<&str>,
+    ) -> Result<(), DiscussionError> {
+        Ok(self.store.set_post(id, message_id, thread_id)?)
+    }
+
+    /// Discussions newest first: open ones only, or all; at most `limit`.
+    pub fn list(&self, open_only: bool, limit: usize) -> Result<Vec<Discussion>, DiscussionError> {
+        Ok(self
+            .store
+            .discussions(open_only, self.clock.now(), limit)?
+            .into_iter()
+            .map(|record| Discussion { record })
+            .collect())
+    }
+
+    /// The newest discussion still open in `channel`.
+    pub fn latest_open_in(&self, channel: &str) -> Result<Option<Discussion>, DiscussionError> {
+        Ok(self
+            .list(true, 100)?
+            .into_iter()
+            .find(|d| d.record.channel == channel))
+    }
+
+    /// Sets or changes `member`'s stance. Committed before this returns.
+    pub fn vote(
+        &self,
+        id: DiscussionId,
+        member: &str,
+        option: &str,
+    ) -> Result<VoteOutcome, DiscussionError> {
+        let d = self.get(id)?;
+        let option = d.resolve_option(option)?;
+        let write = self
+            .store
+            .put_vote(id, member, Some(&option.key), self.clock.now())?;
+        vote_outcome(&d, option, write)
+    }
+
+    /// [`Discussions::vote`] for async adapters: the option is a key, as carried by a button.
+    pub async fn vote_async(
+        &self,
+        d: &Discussion,
+        member: &str,
+        key: &str,
+    ) -> Result<VoteOutcome, DiscussionError> {
+        let option = d.resolve_option(key)?;
+        let write = self
+            .store
+            .put_vote_async(d.id(), member, Some(&option.key), self.clock.now())
+            .await?;
+        vote_outcome(d, option, write)
+    }
+
+    /// Withdraws `member`'s stance.
+    pub fn withdraw(
+        &self,
+        id: DiscussionId,
+        member: &str,
+    ) -> Result<WithdrawOutcome, DiscussionError> {
+        let d = self.get(id)?;
+        let write = self.store.put_vote(id, member, None, self.clock.now())?;
+        withdraw_outcome(&d, write)
+    }
+
+    pub async fn withdraw_async(
+        &self,
+        d: &Discussion,
+        member: &str,
+    ) -> Result<WithdrawOutcome, DiscussionError> {
+        let write = self
+            .store
+            .put_vote_async(d.id(), member, None, self.clock.now())
+            .await?;
+        withdraw_outcome(d, write)
+    }
+
+    /// Adds a written reply. `text` is `None` for a thread message whose text is not collected.
+    pub fn reply(
+        &self,
+        id: DiscussionId,
+        member: &str,
+        source: ReplySource,
+        text: Option<&str>,
+        message_id: Option<&str>,
+    ) -> Result<i64, DiscussionError> {
+        let text = text.map(str::trim);
+        if let Some(t) = text {
+            if t.is_empty() {
+                return Err(DiscussionError::EmptyReply);
+            }
+            let len = chars(t);
+            if len > self.rules.max_reply_chars {
+                return Err(DiscussionError::ReplyTooLong {
+                    len,
+                    max: self.rules.max_reply_chars,
+                });
+            }
+        }
+        match self
+            .store
+            .add_reply(id, member, source, text, message_id, self.clock.now())?
+        {
+            ReplyWrite::Added { id } => Ok(id),
+            ReplyWrite::NotOpen(c) => Err(closed(id, c)),
+            ReplyWrite::NotFound => Err(DiscussionError::NotFound(id)),
+        }
+    }
+
+    /// Closes the discussion on behalf of `by` and returns the final tally.
+    pub fn close(
+        &self,
+        id: DiscussionId,
+        by: &str,
+    ) -> Result<(Discussion, Tally), DiscussionError> {
+        match self.store.close(id, Some(by), self.clock.now())? {
+            CloseWrite::Closed { .. } => {}
+            CloseWrite::AlreadyClosed(c) => return Err(closed(id, c)),
+            CloseWrite::NotFound => return Err(DiscussionError::NotFound(id)),
+        }
+        let d = self.get(id)?;
+        let t = self.tally_of(&d)?;
+        Ok((d, t))
+    }
+
+    /// Closes every discussion whose time is up; returns each with its final tally.
+    pub fn close_due(&self) -> Result<Vec<(Discussion, Tally)>, DiscussionError> {
+        let now = self.clock.now();
+        let mut out = Vec::new();
+        for id in self.store.due_for_close(now)? {
+            if let CloseWrite::Closed { .. } = self.store.close(id, None, now)? {
+                let d = self.get(id)?;
+                let t = self.tally_of(&d)?;
+                out.push((d, t));
+            }
+        }
+        Ok(out)
+    }
+
+    /// When the next open discussion is due to close.
+    pub fn next_close_time(&self) -> Result<Option<Timestamp>, DiscussionError> {
+        Ok(self.store.next_close_time()?)
+    }
+
+    pub fn tally(&self, id: DiscussionId) -> Result<Tally, DiscussionError> {
+        let d = self.get(id)?;
+        self.tally_of(&d)
+    }
+
+    pub fn tally_of(&self, d: &Discussion) -> Result<Tally, DiscussionError> {
+        let counts = self.store.counts(d.id())?;
+        Ok(Tally::from_counts(
+            &d.options(),
+            &counts,
+            !d.is_open(self.clock.now()),
+        ))
+    }
+
+    /// A member's current stance.
+    pub fn stance_of(
+        &self,
+        d: &Discussion,
+        member: &str,
+    ) -> Result<Option<AnswerOption>, DiscussionError> {
+        Ok(self
+            .store
+            .vote_of(d.id(), member)?
+            .and_then(|k| d.prompt().option(&k).cloned()))
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+}
+
+fn closed(id: DiscussionId, c: ClosedState) -> DiscussionError {
+    DiscussionError::Closed {
+        id,
+        at: c.at,
+        by: c.by,
+    }
+}
+
+fn vote_outcome(
+    d: &Discussion,
+    option: AnswerOption,
+    write: VoteWrite,
+) -> Result<VoteOutcome, DiscussionError> {
+    let until = d.record.closes_at;
+    match write {
+        VoteWrite::Recorded { previous } => Ok(VoteOutcome::Recorded {
+            option,
+            previous: previous.and_then(|k| d.prompt().option(&k).cloned()),
+            changeable_until: until,
+        }),
+        VoteWrite::Unchanged => Ok(VoteOutcome::Unchanged {
+            option,
+            changeable_until: until,
+        }),
+        VoteWrite::NotOpen(c) => Err(closed(d.id(), c)),
+        VoteWrite::NotFound => Err(DiscussionError::NotFound(d.id())),
+        VoteWrite::Withdrawn { .. } | VoteWrite::NoVote => Err(DiscussionError::Store(
+            StoreError::Corrupt("a vote was answered as a withdrawal".into()),
+        )),
+    }
+}
+
+fn withdraw_outcome(d: &Discussion, write: VoteWrite) -> Result<WithdrawOutcome, DiscussionError> {
+    match write {
+        VoteWrite::Withdrawn { previous } => Ok(WithdrawOutcome::Withdrawn {
+            previous: d
+                .prompt()
+                .option(&previous)
+                .cloned()
+                .unwrap_or(AnswerOption {
+                    label: previous.clone(),
+                    key: previous,
+                }),
+        }),
+        VoteWrite::NoVote => Ok(WithdrawOutcome::NoVote),
+        VoteWrite::NotOpen(c) => Err(closed(d.id(), c)),
+        VoteWrite::NotFound => Err(DiscussionError::NotFound(d.id())),
+        VoteWrite::Recorded { .. } | VoteWrite::Unchanged => Err(DiscussionError::Store(
+            StoreError::Corrupt("a withdrawal was answered as a vote".into()),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,99 @@
+//! custom_ids of roundtable's components: `rt:v:<discussion>:<option>` for a stance button,
+//! `rt:r:<discussion>` for "Write a reply", `rt:w:<discussion>` to withdraw, `rt:m:<discussion>`
+//! for the reply form's submission. All fit Discord's 100-character limit: ids are numbers and
+//! option keys are at most 32 characters.
+
+use crate::store::DiscussionId;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Vote {
+        discussion: DiscussionId,
+        option: String,
+    },
+    OpenReplyForm {
+        discussion: DiscussionId,
+    },
+    Withdraw {
+        discussion: DiscussionId,
+    },
+    SubmitReply {
+        discussion: DiscussionId,
+    },
+}
+
+impl Action {
+    pub fn custom_id(&self) -> String {
+        match self {
+            Action::Vote { discussion, option } => format!("rt:v:{discussion}:{option}"),
+            Action::OpenReplyForm { discussion } => format!("rt:r:{discussion}"),
+            Action::Withdraw { discussion } => format!("rt:w:{discussion}"),
+            Action::SubmitReply { discussion } => format!("rt:m:{discussion}"),
+        }
+    }
+
+    /// Reads a custom_id back; `None` for anything roundtable did not make.
+    pub fn parse(custom_id: &str) -> Option<Action> {
+        let mut parts = custom_id.splitn(4, ':');
+        if parts.next()? != "rt" {
+            return None;
+        }
+        let kind = parts.next()?;
+        let discussion = DiscussionId(parts.next()?.parse().ok()?);
+        let option = parts.next();
+        match (kind, option) {
+            ("v", Some(o)) if !o.is_empty() => Some(Action::Vote {
+                discussion,
+                option: o.to_string(),
+            }),
+            ("r", None) => Some(Action::OpenReplyForm { discussion }),
+            ("w", None) => Some(Action::Withdraw { discussion }),
+            ("m", None) => Some(Action::SubmitReply { discussion }),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn custom_ids_round_trip_and_fit() {
+        let long_key = "k".repeat(crate::limits::ours::OPTION_KEY);
+        for a in [
+            Action::Vote {
+                discussion: DiscussionId(i64::MAX),
+                option: long_key,
+            },
+            Action::OpenReplyForm {
+                discussion: DiscussionId(7),
+            },
+            Action::Withdraw {
+                discussion: DiscussionId(7),
+            },
+            Action::SubmitReply {
+                discussion: DiscussionId(7),
+            },
+        ] {
+            let id = a.custom_id();
+            assert!(id.chars().count() <= crate::limits::CUSTOM_ID, "{id}");
+            assert_eq!(Action::parse(&id), Some(a));
+        }
+    }
+
+    #[test]
+    fn foreign_or_stale_ids_are_not_ours() {
+        for id in [
+            "",
+            "rt",
+            "rt:v:1",
+            "rt:v:x:k",
+            "other:v:1:k",
+            "rt:z:1",
+            "rt:r:1:extra",
+        ] {
+            assert_eq!(Action::parse(id), None, "{id}");
+        }
+    }
+}

@@ -1,0 +1,79 @@
+//! Posts as plain text for a terminal: what the console and `preview` print.
+
+use super::{Post, Tally};
+use std::fmt::Write;
+
+/// Strips the little Markdown roundtable uses (`**bold**`, `` `code` ``) for a terminal.
+fn plain(s: &str) -> String {
+    s.replace("**", "").replace('`', "")
+}
+
+pub fn post_to_text(post: &Post) -> String {
+    let mut out = String::new();
+    if !post.content.is_empty() {
+        let _ = writeln!(out, "{}", plain(&post.content));
+    }
+    for e in &post.embeds {
+        out.push('\n');
+        if let Some(t) = &e.title {
+            let _ = writeln!(out, "{t}\n{}", "─".repeat(t.chars().count().min(72)));
+        }
+        if let Some(u) = &e.url {
+            let _ = writeln!(out, "{u}");
+        }
+        if let Some(d) = &e.description {
+            let _ = writeln!(out, "{}", plain(d));
+        }
+        for f in &e.fields {
+            let _ = writeln!(out, "{}: {}", plain(&f.name), plain(&f.value));
+        }
+        if let Some(f) = &e.footer {
+            let _ = writeln!(out, "— {f}");
+        }
+    }
+    if !post.rows.is_empty() {
+        out.push('\n');
+        for row in &post.rows {
+            let line: Vec<String> = row
+                .iter()
+                .map(|b| {
+                    if b.disabled {
+                        format!("[{} (closed)]", b.label)
+                    } else {
+                        format!("[{}]", b.label)
+                    }
+                })
+                .collect();
+            let _ = writeln!(out, "{}", line.join(" "));
+        }
+    }
+    out
+}
+
+/// A tally as terminal lines: per option its label, bar, share and votes, then participation.
+pub fn tally_to_text(tally: &Tally) -> String {
+    let mut out = String::new();
+    let width = tally
+        .rows
+        .iter()
+        .map(|r| r.label.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (i, r) in tally.rows.iter().enumerate() {
+        let pad = width - r.label.chars().count();
+        let _ = writeln!(
+            out,
+            "{:>2}. {}{}  {} {:>3}%  {} vote{}",
+            i + 1,
+            r.label,
+            " ".repeat(pad),
+            super::bar(r.share),
+            r.share,
+            r.votes,
+            if r.votes == 1 { "" } else { "s" }
+        );
+    }
+    let _ = writeln!(out, "{}", super::participation(tally));
+    let _ = writeln!(out, "{}", super::leading(tally));
+    out
+}

@@ -1,0 +1,129 @@
+//! Versioned schema migrations, kept in `PRAGMA user_version`. A migration is applied once, in its
+//! own transaction; a database from a newer build is refused rather than guessed at.
+
+use super::StoreError;
+use rusqlite::Connection;
+use std::path::Path;
+
+/// Each entry upgrades the schema by one version: entry 0 takes version 0 to 1, and so on.
+const MIGRATIONS: &[&str] = &[
+    // 1: discussions, votes (one row per member), reply texts, per-option counters.
+    "CREATE TABLE discussions (
+        id           INTEGER PRIMARY KEY,
+        prompt_id    TEXT NOT NULL,
+        prompt       TEXT NOT NULL,     -- the prompt as opened (JSON)
+        channel      TEXT NOT NULL,
+        message_id   TEXT,
+        thread_id    TEXT,
+        option_order TEXT NOT NULL,     -- option keys as shown (JSON array)
+        opened_at    INTEGER NOT NULL,  -- unix milliseconds
+        closes_at    INTEGER,
+        closed_at    INTEGER,
+        closed_by    TEXT
+     );
+     CREATE INDEX discussions_open ON discussions (closed_at, closes_at);
+     CREATE TABLE votes (
+        discussion INTEGER NOT NULL REFERENCES discussions (id),
+        member     TEXT NOT NULL,
+        option     TEXT NOT NULL,
+        at         INTEGER NOT NULL,
+        PRIMARY KEY (discussion, member)
+     ) WITHOUT ROWID;
+     CREATE TABLE option_counts (
+        discussion INTEGER NOT NULL REFERENCES discussions (id),
+        option     TEXT NOT NULL,
+        votes      INTEGER NOT NULL,
+        PRIMARY KEY (discussion, option)
+     ) WITHOUT ROWID;
+     CREATE TABLE replies (
+        id         INTEGER PRIMARY KEY,
+        discussion INTEGER NOT NULL REFERENCES discussions (id),
+        member     TEXT NOT NULL,
+        source     TEXT NOT NULL CHECK (source IN ('thread', 'form')),
+        text       TEXT,               -- NULL: not collected (no Message Content intent)
+        message_id TEXT,               -- the thread message, for edits and deletions
+        at         INTEGER NOT NULL
+     );
+     CREATE INDEX replies_by_discussion ON replies (discussion, member);
+     CREATE INDEX replies_by_message ON replies (message_id) WHERE message_id IS NOT NULL;",
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
+    apply(conn, path, MIGRATIONS)
+}
+
+fn apply(conn: &mut Connection, path: &Path, migrations: &[&str]) -> Result<(), StoreError> {
+    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let supported = migrations.len() as i64;
+    if found > supported {
+        return Err(StoreError::NewerSchema {
+            path: path.to_path_buf(),
+            found,
+            supported,
+        });
+    }
+    for (i, sql) in migrations.iter().enumerate().skip(found as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+        tracing::info!(version = i + 1, "store: schema migrated");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn older_database_is_migrated_step_by_step() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let mut conn = Connection::open(&path).unwrap();
+        let v1 = ["CREATE TABLE t (a INTEGER)"];
+        apply(&mut conn, &path, &v1).unwrap();
+        conn.execute("INSERT INTO t (a) VALUES (7)", []).unwrap();
+        let v2 = [
+            "CREATE TABLE t (a INTEGER)",
+            "ALTER TABLE t ADD COLUMN b TEXT DEFAULT 'x'",
+        ];
+        apply(&mut conn, &path, &v2).unwrap();
+        let (a, b): (i64, String) = conn
+            .query_row("SELECT a, b FROM t", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap();
+        assert_eq!((a, b.as_str()), (7, "x"));
+        let v: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, 2);
+    }
+
+    #[test]
+    fn newer_database_is_refused_with_a_clear_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.db");
+        let mut conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+        let err = migrate(&mut conn, &path).unwrap_err().to_string();
+        assert!(
+            err.contains("schema version 99") && err.contains("newer roundtable"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn failed_migration_leaves_the_version_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.db");
+        let mut conn = Connection::open(&path).unwrap();
+        assert!(apply(&mut conn, &path, &["CREATE TABLE t (a)", "NOT SQL"]).is_err());
+        let v: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, 1);
+    }
+}

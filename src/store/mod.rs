@@ -1,0 +1,688 @@
+//! The SQLite store: the only place with SQL. WAL, versioned migrations, and one writer thread that
+//! commits many writes in one transaction (group commit). A write's caller hears back only after
+//! its transaction has committed.
+
+mod migrations;
+mod writer;
+
+use crate::config::{StoreConfig, Synchronous};
+use crate::prompt::Prompt;
+use jiff::Timestamp;
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+pub use migrations::SCHEMA_VERSION;
+use writer::Writer;
+
+/// A discussion's number in the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DiscussionId(pub i64);
+
+impl std::fmt::Display for DiscussionId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("the database could not commit: {0}")]
+    Commit(String),
+    #[error(
+        "{path} was written by a newer roundtable (schema version {found}; this build knows up to \
+         {supported}). Upgrade roundtable, or point `database` at another file."
+    )]
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+    #[error("the store's writer has stopped")]
+    WriterGone,
+    #[error("stored data is unreadable: {0}")]
+    Corrupt(String),
+}
+
+/// What the store keeps of a discussion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiscussionRecord {
+    pub id: DiscussionId,
+    /// The prompt as it was when the discussion opened: later edits of the file do not change it.
+    pub prompt: Prompt,
+    pub channel: String,
+    pub message_id: Option<String>,
+    pub thread_id: Option<String>,
+    /// Option keys in the order shown to members.
+    pub option_order: Vec<String>,
+    pub opened_at: Timestamp,
+    pub closes_at: Option<Timestamp>,
+    pub closed_at: Option<Timestamp>,
+    /// Who closed it; `None` when it closed because its time was up.
+    pub closed_by: Option<String>,
+}
+
+impl DiscussionRecord {
+    /// When the discussion stopped taking answers, if it has at `now`.
+    pub fn closed_as_of(&self, now: Timestamp) -> Option<Timestamp> {
+        match (self.closed_at, self.closes_at) {
+            (Some(at), _) => Some(at),
+            (None, Some(at)) if now >= at => Some(at),
+            _ => None,
+        }
+    }
+}
+
+pub struct NewDiscussion<'a> {
+    pub prompt: &'a Prompt,
+    pub channel: &'a str,
+    pub option_order: &'a [String],
+    pub opened_at: Timestamp,
+    pub closes_at: Option<Timestamp>,
+}
+
+/// Where a written reply came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplySource {
+    /// A message in the discussion's thread.
+    Thread,
+    /// The private "Write a reply" form (a modal on Discord).
+    Form,
+}
+
+impl ReplySource {
+    fn as_str(self) -> &'static str {
+        match self {
+            ReplySource::Thread => "thread",
+            ReplySource::Form => "form",
+        }
+    }
+
+    fn parse(s: &str) -> Result<Self, StoreError> {
+        match s {
+            "thread" => Ok(ReplySource::Thread),
+            "form" => Ok(ReplySource::Form),
+            other => Err(StoreError::Corrupt(format!("reply source `{other}`"))),
+        }
+    }
+}
+
+/// The store's answer to a vote or withdrawal, decided inside the writing transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VoteWrite {
+    /// The vote was recorded; `previous` is the option it replaced.
+    Recorded {
+        previous: Option<String>,
+    },
+    /// The member already stood there; nothing changed.
+    Unchanged,
+    /// The member's vote was removed.
+    Withdrawn {
+        previous: String,
+    },
+    /// There was no vote to withdraw.
+    NoVote,
+    /// The discussion no longer takes answers.
+    NotOpen(ClosedState),
+    NotFound,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClosedState {
+    pub at: Timestamp,
+    pub by: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReplyWrite {
+    Added { id: i64 },
+    NotOpen(ClosedState),
+    NotFound,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CloseWrite {
+    Closed { at: Timestamp },
+    AlreadyClosed(ClosedState),
+    NotFound,
+}
+
+/// One stored reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplyRecord {
+    pub id: i64,
+    pub member: String,
+    pub source: ReplySource,
+    /// `None` when the text was not collected (thread messages without the Message Content intent).
+    pub text: Option<String>,
+    pub message_id: Option<String>,
+    pub at: Timestamp,
+}
+
+/// Raw counts for a tally, read in one snapshot.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Votes per option key (keys with no votes may be missing).
+    pub votes: Vec<(String, u64)>,
+    pub replies: u64,
+    pub repliers: u64,
+    /// Replies whose author currently votes for the option.
+    pub replies_by_voters: Vec<(String, u64)>,
+    /// Thread replies stored without their text.
+    pub replies_without_text: u64,
+}
+
+/// The store. Cheap to clone; all clones share one writer and a pool of readers.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    writer: Writer,
+    readers: Mutex<Vec<Connection>>,
+}
+
+fn millis(t: Timestamp) -> i64 {
+    t.as_millisecond()
+}
+
+fn from_millis(ms: i64) -> Result<Timestamp, StoreError> {
+    Timestamp::from_millisecond(ms).map_err(|e| StoreError::Corrupt(format!("time {ms}: {e}")))
+}
+
+impl Store {
+    /// Opens (creating or migrating) the database at `path`.
+    pub fn open(path: &Path, config: &StoreConfig) -> Result<Store, StoreError> {
+        let mut conn = Connection::open(path)?;
+        configure(&conn, config.synchronous)?;
+        migrations::migrate(&mut conn, path)?;
+        let writer = Writer::start(conn, config.max_batch)?;
+        Ok(Store {
+            inner: Arc::new(Inner {
+                path: path.to_path_buf(),
+                writer,
+                readers: Mutex::new(Vec::new()),
+            }),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    fn read<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let pooled = self
+            .inner
+            .readers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop();
+        let conn = match pooled {
+            Some(c) => c,
+            None => {
+                let c = Connection::open_with_flags(
+                    &self.inner.path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                c.busy_timeout(std::time::Duration::from_secs(5))?;
+                c
+            }
+        };
+        let out = f(&conn);
+        self.inner
+            .readers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(conn);
+        out
+    }
+
+    // ---- writes: each commits before it returns ----
+
+    pub fn insert_discussion(&self, d: NewDiscussion<'_>) -> Result<DiscussionId, StoreError> {
+        let prompt =
+            serde_json::to_string(d.prompt).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let order = serde_json::to_string(d.option_order)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let (prompt_id, channel) = (d.prompt.id.clone(), d.channel.to_string());
+        let (opened, closes) = (millis(d.opened_at), d.closes_at.map(millis));
+        self.inner.writer.write(move |c| {
+            c.execute(
+                "INSERT INTO discussions (prompt_id, prompt, channel, option_order, opened_at, closes_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![prompt_id, prompt, channel, order, opened, closes],
+            )?;
+            Ok(DiscussionId(c.last_insert_rowid()))
+        })
+    }
+
+    /// Records where the discussion was posted.
+    pub fn set_post(
+        &self,
+        id: DiscussionId,
+        message_id: Option<&str>,
+        thread_id: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let (m, t) = (
+            message_id.map(str::to_string),
+            thread_id.map(str::to_string),
+        );
+        self.inner.writer.write(move |c| {
+            c.execute(
+                "UPDATE discussions SET message_id = COALESCE(?2, message_id), thread_id = COALESCE(?3, thread_id) WHERE id = ?1",
+                params![id.0, m, t],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Sets (`Some`) or withdraws (`None`) a member's vote, if the discussion is open at `now`.
+    pub fn put_vote(
+        &self,
+        id: DiscussionId,
+        member: &str,
+        option: Option<&str>,
+        now: Timestamp,
+    ) -> Result<VoteWrite, StoreError> {
+        let member = member.to_string();
+        let option = option.map(str::to_string);
+        self.inner
+            .writer
+            .write(move |c| put_vote(c, id, &member, option.as_deref(), now))
+    }
+
+    /// Async form of [`Store::put_vote`], for adapters running on an async runtime.
+    pub async fn put_vote_async(
+        &self,
+        id: DiscussionId,
+        member: &str,
+        option: Option<&str>,
+        now: Timestamp,
+    ) -> Result<VoteWrite, StoreError> {
+        let member = member.to_string();
+        let option = option.map(str::to_string);
+        self.inner
+            .writer
+            .write_async(move |c| put_vote(c, id, &member, option.as_deref(), now))
+            .await
+    }
+
+    pub fn add_reply(
+        &self,
+        id: DiscussionId,
+        member: &str,
+        source: ReplySource,
+        text: Option<&str>,
+        message_id: Option<&str>,
+        now: Timestamp,
+    ) -> Result<ReplyWrite, StoreError> {
+        let (member, text, message_id) = (
+            member.to_string(),
+            text.map(str::to_string),
+            message_id.map(str::to_string),
+        );
+        self.inner.writer.write(move |c| {
+            let d = match status(c, id)? {
+                None => return Ok(ReplyWrite::NotFound),
+                Some(d) => d,
+            };
+            if let Some(closed) = d.closed_as_of(now)? {
+                return Ok(ReplyWrite::NotOpen(closed));
+            }
+            c.execute(
+                "INSERT INTO replies (discussion, member, source, text, message_id, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![id.0, member, source.as_str(), text, message_id, millis(now)],
+            )?;
+            Ok(ReplyWrite::Added { id: c.last_insert_rowid() })
+        })
+    }
+
+    /// Updates the text of the reply stored for a thread message. Returns whether one was found.
+    pub fn edit_reply_by_message(
+        &self,
+        message_id: &str,
+        text: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        let (m, t) = (message_id.to_string(), text.map(str::to_string));
+        self.inner.writer.write(move |c| {
+            Ok(c.execute(
+                "UPDATE replies SET text = ?2 WHERE message_id = ?1",
+                params![m, t],
+            )? > 0)
+        })
+    }
+
+    /// Removes the reply stored for a thread message. Returns whether one was found.
+    pub fn delete_reply_by_message(&self, message_id: &str) -> Result<bool, StoreError> {
+        let m = message_id.to_string();
+        self.inner.writer.write(move |c| {
+            Ok(c.execute("DELETE FROM replies WHERE message_id = ?1", params![m])? > 0)
+        })
+    }
+
+    /// Closes the discussion at `now` on behalf of `by` (`None`: its time was up).
+    pub fn close(
+        &self,
+        id: DiscussionId,
+        by: Option<&str>,
+        now: Timestamp,
+    ) -> Result<CloseWrite, StoreError> {
+        let by = by.map(str::to_string);
+        self.inner.writer.write(move |c| {
+            let d = match status(c, id)? {
+                None => return Ok(CloseWrite::NotFound),
+                Some(d) => d,
+            };
+            if let Some(at) = d.closed_at {
+                return Ok(CloseWrite::AlreadyClosed(ClosedState {
+                    at: from_millis(at)?,
+                    by: d.closed_by,
+                }));
+            }
+            // A discussion whose time ran out closes at its close time, whoever notices it.
+            let at = match d.closes_at {
+                Some(due) if due <= millis(now) => due,
+                _ => millis(now),
+            };
+            let by = if d.closes_at.is_some_and(|due| due <= millis(now)) {
+                None
+            } else {
+                by
+            };
+            c.execute(
+                "UPDATE discussions SET closed_at = ?2, closed_by = ?3 WHERE id = ?1",
+                params![id.0, at, by],
+            )?;
+            Ok(CloseWrite::Closed {
+                at: from_millis(at)?,
+            })
+        })
+    }
+
+    // ---- reads ----
+
+    pub fn discussion(&self, id: DiscussionId) -> Result<Option<DiscussionRecord>, StoreError> {
+        self.read(|c| {
+            c.query_row(
+                &format!("{SELECT_DISCUSSION} WHERE id = ?1"),
+                [id.0],
+                row_to_raw,
+            )
+            .optional()?
+            .map(RawDiscussion::into_record)
+            .transpose()
+        })
+    }
+
+    /// Discussions, newest first: those still open at `now` when `open_only`, else all; at most `limit`.
+    pub fn discussions(
+        &self,
+        open_only: bool,
+        now: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<DiscussionRecord>, StoreError> {
+        self.read(|c| {
+            let sql = if open_only {
+                format!("{SELECT_DISCUSSION} WHERE closed_at IS NULL AND (closes_at IS NULL OR closes_at > ?1) ORDER BY id DESC LIMIT ?2")
+            } else {
+                format!("{SELECT_DISCUSSION} WHERE ?1 = ?1 ORDER BY id DESC LIMIT ?2")
+            };
+            let mut stmt = c.prepare(&sql)?;
+            let rows = stmt.query_map(params![millis(now), limit as i64], row_to_raw)?;
+            rows.map(|r| r.map_err(StoreError::from).and_then(RawDiscussion::into_record))
+                .collect()
+        })
+    }
+
+    /// Discussions whose close time has passed at `now` but that are not marked closed yet.
+    pub fn due_for_close(&self, now: Timestamp) -> Result<Vec<DiscussionId>, StoreError> {
+        self.read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT id FROM discussions WHERE closed_at IS NULL AND closes_at IS NOT NULL AND closes_at <= ?1 ORDER BY id",
+            )?;
+            let ids = stmt.query_map([millis(now)], |r| r.get(0))?;
+            ids.map(|r| r.map(DiscussionId).map_err(StoreError::from)).collect()
+        })
+    }
+
+    /// The earliest close time among discussions still open, for a timer.
+    pub fn next_close_time(&self) -> Result<Option<Timestamp>, StoreError> {
+        self.read(|c| {
+            let ms: Option<i64> = c.query_row(
+                "SELECT MIN(closes_at) FROM discussions WHERE closed_at IS NULL AND closes_at IS NOT NULL",
+                [],
+                |r| r.get(0),
+            )?;
+            ms.map(from_millis).transpose()
+        })
+    }
+
+    /// The counts behind a tally, read in one transaction.
+    pub fn counts(&self, id: DiscussionId) -> Result<Counts, StoreError> {
+        self.read(|c| {
+            let tx = c.unchecked_transaction()?;
+            let mut counts = Counts::default();
+            {
+                let mut stmt = tx.prepare_cached("SELECT option, votes FROM option_counts WHERE discussion = ?1 AND votes > 0")?;
+                let rows = stmt.query_map([id.0], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64)))?;
+                counts.votes = rows.collect::<Result<_, _>>()?;
+                let (replies, repliers, untexted): (i64, i64, i64) = tx.query_row(
+                    "SELECT COUNT(*), COUNT(DISTINCT member), COUNT(*) - COUNT(text) FROM replies WHERE discussion = ?1",
+                    [id.0],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )?;
+                counts.replies = replies as u64;
+                counts.repliers = repliers as u64;
+                counts.replies_without_text = untexted as u64;
+                let mut stmt = tx.prepare_cached(
+                    "SELECT v.option, COUNT(*) FROM replies r JOIN votes v ON v.discussion = r.discussion AND v.member = r.member
+                     WHERE r.discussion = ?1 GROUP BY v.option",
+                )?;
+                let rows = stmt.query_map([id.0], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64)))?;
+                counts.replies_by_voters = rows.collect::<Result<_, _>>()?;
+            }
+            tx.finish()?;
+            Ok(counts)
+        })
+    }
+
+    /// Votes per option counted row by row from the votes table (the counters' cross-check).
+    pub fn recount(&self, id: DiscussionId) -> Result<Vec<(String, u64)>, StoreError> {
+        self.read(|c| {
+            let mut stmt = c.prepare("SELECT option, COUNT(*) FROM votes WHERE discussion = ?1 GROUP BY option ORDER BY option")?;
+            let rows = stmt.query_map([id.0], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64)))?;
+            rows.collect::<Result<_, _>>().map_err(StoreError::from)
+        })
+    }
+
+    /// A member's current vote.
+    pub fn vote_of(&self, id: DiscussionId, member: &str) -> Result<Option<String>, StoreError> {
+        self.read(|c| {
+            c.query_row(
+                "SELECT option FROM votes WHERE discussion = ?1 AND member = ?2",
+                params![id.0, member],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(StoreError::from)
+        })
+    }
+
+    /// Every reply of a discussion, oldest first.
+    pub fn replies(&self, id: DiscussionId) -> Result<Vec<ReplyRecord>, StoreError> {
+        self.read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT id, member, source, text, message_id, at FROM replies WHERE discussion = ?1 ORDER BY at, id",
+            )?;
+            let rows = stmt.query_map([id.0], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?, r.get::<_, i64>(5)?))
+            })?;
+            rows.map(|r| {
+                let (id, member, source, text, message_id, at) = r?;
+                Ok(ReplyRecord { id, member, source: ReplySource::parse(&source)?, text, message_id, at: from_millis(at)? })
+            })
+            .collect()
+        })
+    }
+}
+
+fn configure(conn: &Connection, sync: Synchronous) -> Result<(), StoreError> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    let level = match sync {
+        Synchronous::Full => "FULL",
+        Synchronous::Normal => "NORMAL",
+    };
+    conn.pragma_update(None, "synchronous", level)?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+/// The state columns of a discussion, read inside a writing transaction.
+struct Status {
+    closes_at: Option<i64>,
+    closed_at: Option<i64>,
+    closed_by: Option<String>,
+}
+
+impl Status {
+    fn closed_as_of(&self, now: Timestamp) -> Result<Option<ClosedState>, StoreError> {
+        Ok(match (self.closed_at, self.closes_at) {
+            (Some(at), _) => Some(ClosedState {
+                at: from_millis(at)?,
+                by: self.closed_by.clone(),
+            }),
+            (None, Some(at)) if millis(now) >= at => Some(ClosedState {
+                at: from_millis(at)?,
+                by: None,
+            }),
+            _ => None,
+        })
+    }
+}
+
+fn status(c: &Connection, id: DiscussionId) -> Result<Option<Status>, StoreError> {
+    let mut stmt =
+        c.prepare_cached("SELECT closes_at, closed_at, closed_by FROM discussions WHERE id = ?1")?;
+    stmt.query_row([id.0], |r| {
+        Ok(Status {
+            closes_at: r.get(0)?,
+            closed_at: r.get(1)?,
+            closed_by: r.get(2)?,
+        })
+    })
+    .optional()
+    .map_err(StoreError::from)
+}
+
+fn put_vote(
+    c: &Connection,
+    id: DiscussionId,
+    member: &str,
+    option: Option<&str>,
+    now: Timestamp,
+) -> Result<VoteWrite, StoreError> {
+    let d = match status(c, id)? {
+        None => return Ok(VoteWrite::NotFound),
+        Some(d) => d,
+    };
+    if let Some(closed) = d.closed_as_of(now)? {
+        return Ok(VoteWrite::NotOpen(closed));
+    }
+    let previous: Option<String> = c
+        .prepare_cached("SELECT option FROM votes WHERE discussion = ?1 AND member = ?2")?
+        .query_row(params![id.0, member], |r| r.get(0))
+        .optional()?;
+    if previous.as_deref() == option {
+        return Ok(match option {
+            Some(_) => VoteWrite::Unchanged,
+            None => VoteWrite::NoVote,
+        });
+    }
+    let mut bump = c.prepare_cached(
+        "INSERT INTO option_counts (discussion, option, votes) VALUES (?1, ?2, ?3)
+         ON CONFLICT (discussion, option) DO UPDATE SET votes = votes + excluded.votes",
+    )?;
+    if let Some(prev) = &previous {
+        bump.execute(params![id.0, prev, -1])?;
+    }
+    match option {
+        Some(opt) => {
+            c.prepare_cached(
+                "INSERT INTO votes (discussion, member, option, at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (discussion, member) DO UPDATE SET option = excluded.option, at = excluded.at",
+            )?
+            .execute(params![id.0, member, opt, millis(now)])?;
+            bump.execute(params![id.0, opt, 1])?;
+            Ok(VoteWrite::Recorded { previous })
+        }
+        None => {
+            c.prepare_cached("DELETE FROM votes WHERE discussion = ?1 AND member = ?2")?
+                .execute(params![id.0, member])?;
+            Ok(VoteWrite::Withdrawn {
+                previous: previous.unwrap_or_default(),
+            })
+        }
+    }
+}
+
+const SELECT_DISCUSSION: &str = "SELECT id, prompt, channel, message_id, thread_id, option_order, opened_at, closes_at, closed_at, closed_by FROM discussions";
+
+struct RawDiscussion {
+    id: i64,
+    prompt: String,
+    channel: String,
+    message_id: Option<String>,
+    thread_id: Option<String>,
+    option_order: String,
+    opened_at: i64,
+    closes_at: Option<i64>,
+    closed_at: Option<i64>,
+    closed_by: Option<String>,
+}
+
+fn row_to_raw(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawDiscussion> {
+    Ok(RawDiscussion {
+        id: r.get(0)?,
+        prompt: r.get(1)?,
+        channel: r.get(2)?,
+        message_id: r.get(3)?,
+        thread_id: r.get(4)?,
+        option_order: r.get(5)?,
+        opened_at: r.get(6)?,
+        closes_at: r.get(7)?,
+        closed_at: r.get(8)?,
+        closed_by: r.get(9)?,
+    })
+}
+
+impl RawDiscussion {
+    fn into_record(self) -> Result<DiscussionRecord, StoreError> {
+        let corrupt = |what: &str, e: serde_json::Error| {
+            StoreError::Corrupt(format!("discussion {}: {what}: {e}", self.id))
+        };
+        Ok(DiscussionRecord {
+            id: DiscussionId(self.id),
+            prompt: serde_json::from_str(&self.prompt).map_err(|e| corrupt("prompt", e))?,
+            option_order: serde_json::from_str(&self.option_order)
+                .map_err(|e| corrupt("option order", e))?,
+            channel: self.channel,
+            message_id: self.message_id,
+            thread_id: self.thread_id,
+            opened_at: from_millis(self.opened_at)?,
+            closes_at: self.closes_at.map(from_millis).transpose()?,
+            closed_at: self.closed_at.map(from_millis).transpose()?,
+            closed_by: self.closed_by,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;
