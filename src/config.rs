@@ -15,6 +15,51 @@ pub struct Config {
     pub discussion: DiscussionConfig,
     pub store: StoreConfig,
     pub discord: DiscordConfig,
+    /// Weekly (or cron) schedules: `[[schedule]]` tables.
+    #[serde(rename = "schedule")]
+    pub schedules: Vec<ScheduleConfig>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleConfig {
+    /// The schedule's name, used by `/schedule` commands and kept in the ledger.
+    pub name: String,
+    /// Where discussions are posted: a Discord channel id, or `console`.
+    pub channel: String,
+    /// Weekday and local time, e.g. "Mon 18:00".
+    pub at: Option<String>,
+    /// Or a five-field cron expression in local time, e.g. "0 18 * * 1".
+    pub cron: Option<String>,
+    /// IANA time zone of `at` / `cron`, e.g. "America/New_York".
+    pub timezone: String,
+    /// Hours each scheduled discussion stays open (default: discussion.duration_hours).
+    pub duration_hours: Option<u32>,
+    #[serde(default)]
+    pub queue: QueuePolicy,
+    /// Explicit prompt order (ids); empty: every prompt, in file-name order.
+    #[serde(default)]
+    pub prompts: Vec<String>,
+    /// Start over when every prompt has been used.
+    #[serde(default)]
+    pub repeat: bool,
+    /// A slot missed while the bot was offline is still posted this many hours late, not later.
+    #[serde(default = "default_grace_hours")]
+    pub grace_hours: u32,
+}
+
+fn default_grace_hours() -> u32 {
+    6
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QueuePolicy {
+    /// The explicit list, or file-name order.
+    #[default]
+    Sequential,
+    /// Shuffled once (then kept); every prompt once before any repeats.
+    Shuffled,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -86,6 +131,7 @@ impl Default for Config {
             discussion: DiscussionConfig::default(),
             store: StoreConfig::default(),
             discord: DiscordConfig::default(),
+            schedules: Vec::new(),
         }
     }
 }
@@ -187,6 +233,28 @@ impl Config {
         }
         if config.store.max_batch == 0 {
             return bad("store.max_batch", "must be at least 1");
+        }
+        let mut names = std::collections::HashSet::new();
+        for sc in &config.schedules {
+            let at = |field: &str| {
+                let anchor = format!("name = \"{}\"", sc.name);
+                let start = text.find(&anchor).unwrap_or(0);
+                start + text[start..].find(field).unwrap_or(0)
+            };
+            if !names.insert(sc.name.as_str()) {
+                let p = Problem::at(
+                    path,
+                    text,
+                    at("name"),
+                    "schedule.name",
+                    format!("duplicate schedule name `{}`", sc.name),
+                );
+                return Err(ConfigError::Invalid(p));
+            }
+            if let Err((field, message)) = crate::schedule::Schedule::from_config(sc) {
+                let p = Problem::at(path, text, at(field), &format!("schedule.{field}"), message);
+                return Err(ConfigError::Invalid(p));
+            }
         }
         if let Some(base) = &config.discord.api_base {
             if !(base.starts_with("http://") || base.starts_with("https://")) {

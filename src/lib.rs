@@ -12,4 +12,5 @@ pub mod limits;
 pub mod location;
 pub mod prompt;
 pub mod render;
+pub mod schedule;
 pub mod store;

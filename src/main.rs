@@ -1,5 +1,6 @@
 //! The roundtable command line: a thin shell over the library.
 
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 use roundtable::config::Config;
 use std::path::{Path, PathBuf};
@@ -31,6 +32,15 @@ enum Command {
         /// Treat neutrality findings as errors.
         #[arg(long)]
         strict: bool,
+    },
+    /// Show the next slots of every schedule and the prompt each would post.
+    Schedule {
+        /// Post nothing; only print (the only mode offline).
+        #[arg(long)]
+        dry_run: bool,
+        /// How many weeks ahead.
+        #[arg(long, default_value_t = 8)]
+        weeks: usize,
     },
     /// Print a prompt's post as members would see it.
     Preview {
@@ -111,6 +121,36 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let rendered = roundtable::render::discussion_post(&view);
             for post in rendered.all() {
                 println!("{}", roundtable::render::text::post_to_text(post));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Schedule { dry_run: _, weeks } => {
+            let schedules: Vec<roundtable::schedule::Schedule> = config
+                .schedules
+                .iter()
+                .filter_map(|s| roundtable::schedule::Schedule::from_config(s).ok())
+                .collect();
+            if schedules.is_empty() {
+                println!(
+                    "No schedules configured: add [[schedule]] tables (see config.example.toml)."
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
+            let store = roundtable::store::Store::open(&config.database, &config.store)
+                .with_context(|| format!("opening {}", config.database.display()))?;
+            let engine = roundtable::discussion::Discussions::new(
+                store,
+                std::sync::Arc::new(roundtable::clock::SystemClock),
+                (&config.discussion).into(),
+            );
+            let catalog = roundtable::prompt::Catalog::load_dir(&config.prompts);
+            for p in &catalog.problems {
+                eprintln!("prompt problem: {p}");
+            }
+            let scheduler = roundtable::schedule::Scheduler::new(engine, schedules, "dry-run");
+            // A weekly schedule has one slot a week; a cron schedule is shown for as many slots.
+            for u in scheduler.upcoming(&catalog, weeks)? {
+                println!("{}", u.line());
             }
             Ok(ExitCode::SUCCESS)
         }

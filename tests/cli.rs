@@ -145,3 +145,27 @@ fn console_rehearses_the_example_script() {
     assert!(out.contains("Final result of discussion #1"), "{out}");
     assert!(out.contains("#1 [closed]"), "{out}");
 }
+
+#[test]
+fn schedule_dry_run_prints_the_next_eight_slots_with_their_prompts() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("roundtable.toml"),
+        format!(
+            "prompts = \"{}\"\n[[schedule]]\nname = \"weekly\"\nchannel = \"123\"\nat = \"Mon 18:00\"\ntimezone = \"America/New_York\"\nrepeat = true\n",
+            repo().join("prompts").display()
+        ),
+    )
+    .unwrap();
+    let o = roundtable(&["schedule", "--dry-run", "--weeks", "8"], dir.path());
+    let out = stdout(&o);
+    assert!(o.status.success(), "{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 8, "{out}");
+    assert!(
+        lines.iter().all(|l| l.starts_with("weekly  Mon ")
+            && l.contains(" 18:00 America/New_York  (")
+            && l.ends_with("syria-strike-2017")),
+        "{out}"
+    );
+}

@@ -6,6 +6,7 @@ use crate::config::{Config, ResultsMode};
 use crate::discussion::{Discussion, DiscussionError, Discussions, Rules};
 use crate::prompt::Catalog;
 use crate::render::{self, text, DiscussionView, Results};
+use crate::schedule::{Event, Schedule, Scheduler};
 use crate::store::{ReplySource, Store, StoreError};
 use std::io::{BufRead, IsTerminal, Write};
 use std::sync::Arc;
@@ -32,6 +33,9 @@ Lines you can type:
   /discussion tally              (moderator) the current tally
   /discussion close              (moderator) close it and post the final result
   /discussion list               open and recent discussions
+  /schedule show                 the next slots of the console's schedules and their prompts
+  /schedule pause|resume|skip [NAME]   (moderator) pause, resume, or skip the next slot
+  /schedule next PROMPT_ID [NAME]      (moderator) post this prompt at the next slot
   /prompts                       the prompts you can post
   vote N | vote KEY              choose a stance by its number as shown, or its key
   unvote                         withdraw your stance
@@ -57,6 +61,7 @@ impl Identity {
 
 pub struct Console<W: Write> {
     engine: Discussions,
+    scheduler: Scheduler,
     catalog: Catalog,
     results: ResultsMode,
     who: Identity,
@@ -77,12 +82,30 @@ pub fn run(config: &Config, input: impl BufRead, output: impl Write) -> Result<(
     );
     let catalog = Catalog::load_dir(&config.prompts);
     let interactive = std::io::stdin().is_terminal();
-    Console::new(engine, catalog, config.discussion.results, output).run(input, interactive)
+    Console::new(engine, catalog, config.discussion.results, output)
+        .with_schedules(console_schedules(config))
+        .run(input, interactive)
+}
+
+/// The schedules that post in the console. Schedules of Discord channels are left to the bot, so
+/// a rehearsal on the bot's database never claims their slots.
+pub fn console_schedules(config: &Config) -> Vec<Schedule> {
+    config
+        .schedules
+        .iter()
+        .filter(|s| s.channel == CHANNEL)
+        .filter_map(|s| Schedule::from_config(s).ok())
+        .collect()
 }
 
 impl<W: Write> Console<W> {
     pub fn new(engine: Discussions, catalog: Catalog, results: ResultsMode, out: W) -> Self {
         Console {
+            scheduler: Scheduler::new(
+                engine.clone(),
+                Vec::new(),
+                format!("console-{}", std::process::id()),
+            ),
             engine,
             catalog,
             results,
@@ -92,6 +115,15 @@ impl<W: Write> Console<W> {
             },
             out,
         }
+    }
+
+    pub fn with_schedules(mut self, schedules: Vec<Schedule>) -> Self {
+        self.scheduler = Scheduler::new(
+            self.engine.clone(),
+            schedules,
+            format!("console-{}", std::process::id()),
+        );
+        self
     }
 
     pub fn run(mut self, input: impl BufRead, interactive: bool) -> Result<(), ConsoleError> {
@@ -122,7 +154,7 @@ impl<W: Write> Console<W> {
 
     /// Handles one line; `false` ends the session.
     pub fn line(&mut self, line: &str) -> Result<bool, ConsoleError> {
-        self.close_due()?;
+        self.tick()?;
         let (word, rest) = line
             .split_once(char::is_whitespace)
             .map_or((line, ""), |(w, r)| (w, r.trim()));
@@ -171,6 +203,7 @@ impl<W: Write> Console<W> {
                 .map_err(Into::into)
             }
             "/discussion" => self.discussion_command(rest),
+            "/schedule" => self.schedule_command(rest),
             _ => writeln!(self.out, "! unknown line `{word}`; type `help`").map_err(Into::into),
         };
         outcome?;
@@ -341,24 +374,137 @@ impl<W: Write> Console<W> {
         Ok(())
     }
 
-    /// Discussions whose time ran out close here too, with their final result.
-    fn close_due(&mut self) -> Result<(), ConsoleError> {
-        match self.engine.close_due() {
-            Ok(closed) => {
-                for (d, t) in closed {
+    /// Closes discussions whose time ran out and posts the console's scheduled discussions.
+    fn tick(&mut self) -> Result<(), ConsoleError> {
+        let events = match self.scheduler.tick(&self.catalog) {
+            Ok(e) => e,
+            Err(e) => {
+                writeln!(self.out, "! {e}")?;
+                return Ok(());
+            }
+        };
+        for event in events {
+            match event {
+                Event::Closed {
+                    discussion: d,
+                    tally,
+                } => {
                     writeln!(self.out, "Discussion #{} closed: its time was up.", d.id())?;
+                    let post =
+                        render::tally_post(d.id(), &d.prompt().question, &d.options(), &tally);
+                    writeln!(self.out, "{}", text::post_to_text(&post))?;
+                }
+                Event::Post {
+                    schedule,
+                    slot,
+                    discussion,
+                    ..
+                } => {
                     writeln!(
                         self.out,
-                        "{}",
-                        text::post_to_text(&render::tally_post(
-                            d.id(),
-                            &d.prompt().question,
-                            &d.options(),
-                            &t
-                        ))
+                        "Scheduled post of `{schedule}` for {}:",
+                        slot.key()
+                    )?;
+                    let rendered = self.render(&discussion)?;
+                    for post in rendered.all() {
+                        writeln!(self.out, "{}", text::post_to_text(post))?;
+                    }
+                    if let Err(e) = self.scheduler.posted(&schedule, &slot.key()) {
+                        writeln!(self.out, "! {e}")?;
+                    }
+                }
+                Event::Skipped {
+                    schedule,
+                    slot,
+                    reason,
+                } => {
+                    writeln!(
+                        self.out,
+                        "Slot {} of `{schedule}` skipped: {reason}",
+                        slot.key()
                     )?;
                 }
+                Event::Problem { schedule, message } => {
+                    writeln!(self.out, "! schedule `{schedule}`: {message}")?
+                }
             }
+        }
+        Ok(())
+    }
+
+    fn schedule_command(&mut self, rest: &str) -> Result<(), ConsoleError> {
+        let mut words = rest.split_whitespace();
+        let sub = words.next().unwrap_or("");
+        let args: Vec<&str> = words.collect();
+        if sub == "show" || sub.is_empty() {
+            return match self.scheduler.upcoming(&self.catalog, 4) {
+                Ok(list) if list.is_empty() => writeln!(
+                    self.out,
+                    "No schedule posts in the console (see [[schedule]] in config.example.toml)."
+                )
+                .map_err(Into::into),
+                Ok(list) => {
+                    for u in list {
+                        writeln!(self.out, "{}", u.line())?;
+                    }
+                    Ok(())
+                }
+                Err(e) => writeln!(self.out, "! {e}").map_err(Into::into),
+            };
+        }
+        if !self.who.moderator {
+            writeln!(
+                self.out,
+                "! only moderators can use `/schedule {sub}`; {} is a member",
+                self.who.name
+            )?;
+            return Ok(());
+        }
+        let (prompt, name_arg) = match sub {
+            "next" => (args.first().copied(), args.get(1).copied()),
+            _ => (None, args.first().copied()),
+        };
+        let names: Vec<String> = self
+            .scheduler
+            .schedules()
+            .iter()
+            .map(|s| s.name.clone())
+            .collect();
+        let name = match (name_arg, names.as_slice()) {
+            (Some(n), _) => n.to_string(),
+            (None, [only]) => only.clone(),
+            (None, []) => {
+                writeln!(self.out, "! no schedule posts in the console")?;
+                return Ok(());
+            }
+            (None, _) => {
+                writeln!(self.out, "! name the schedule: {}", names.join(", "))?;
+                return Ok(());
+            }
+        };
+        let by = self.who.label();
+        let answer = match (sub, prompt) {
+            ("pause", _) => self
+                .scheduler
+                .pause(&name, true)
+                .map(|_| format!("Schedule `{name}` is paused.")),
+            ("resume", _) => self
+                .scheduler
+                .pause(&name, false)
+                .map(|_| format!("Schedule `{name}` is running.")),
+            ("skip", _) => self
+                .scheduler
+                .skip_next(&name, &by)
+                .map(|o| format!("The slot of {} in `{name}` will be skipped.", o.key())),
+            ("next", Some(p)) => self
+                .scheduler
+                .put_next(&name, p, &self.catalog)
+                .map(|_| format!("`{p}` goes out at the next slot of `{name}`.")),
+            ("next", None) => Ok("! `/schedule next` needs a prompt id".to_string()),
+            _ => Ok("! `/schedule` takes show, pause, resume, skip or next".to_string()),
+        };
+        match answer {
+            Ok(text) => writeln!(self.out, "{text}")?,
             Err(e) => writeln!(self.out, "! {e}")?,
         }
         Ok(())

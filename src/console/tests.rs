@@ -164,3 +164,77 @@ fn bad_lines_get_clear_answers() {
     assert!(r.out.contains("! `42` is not an option here"));
     assert!(r.out.contains("! `as` needs one name"));
 }
+
+#[test]
+fn a_console_schedule_posts_on_time_and_moderators_steer_it() {
+    use crate::config::{QueuePolicy, ScheduleConfig};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("s.db"), &StoreConfig::default()).unwrap();
+    let clock = clock(); // Monday 2026-11-30 18:00 UTC
+    let engine = Discussions::new(
+        store,
+        clock.clone(),
+        Rules {
+            duration: SignedDuration::from_hours(144),
+            max_reply_chars: 1500,
+            keep_file_order: true,
+        },
+    );
+    let catalog = Catalog::load_dir(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("prompts")
+            .as_path(),
+    );
+    let schedule = Schedule::from_config(&ScheduleConfig {
+        name: "weekly".into(),
+        channel: CHANNEL.into(),
+        at: Some("Mon 18:00".into()),
+        cron: None,
+        timezone: "UTC".into(),
+        duration_hours: None,
+        queue: QueuePolicy::Sequential,
+        prompts: vec![],
+        repeat: true,
+        grace_hours: 6,
+    })
+    .unwrap();
+    let mut out = Vec::new();
+    let mut c =
+        Console::new(engine, catalog, ResultsMode::Live, &mut out).with_schedules(vec![schedule]);
+    for line in [
+        "help",
+        "as ana",
+        "/schedule skip",
+        "as mod:rosa",
+        "/schedule show",
+        "/schedule skip",
+    ] {
+        c.line(line).unwrap();
+    }
+    clock.advance(SignedDuration::from_hours(24 * 7));
+    c.line("/schedule show").unwrap();
+    drop(c);
+    let out = String::from_utf8(out).unwrap();
+    assert_eq!(
+        out.matches("Scheduled post of `weekly` for 2026-11-30T18:00:")
+            .count(),
+        1,
+        "{out}"
+    );
+    assert!(
+        out.contains("! only moderators can use `/schedule skip`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("weekly  Mon 2026-12-07 18:00 UTC  (2026-12-07 18:00 UTC)  syria-strike-2017"),
+        "{out}"
+    );
+    assert!(
+        out.contains("The slot of 2026-12-07T18:00 in `weekly` will be skipped."),
+        "{out}"
+    );
+    assert!(
+        !out.contains("for 2026-12-07T18:00:"),
+        "the skipped slot did not post: {out}"
+    );
+}

@@ -192,6 +192,15 @@ impl Discussions {
         self.get(id)
     }
 
+    /// A new discussion's option order: shuffled, unless the rules keep the file's order.
+    pub fn option_order(&self, prompt: &Prompt) -> Vec<String> {
+        let mut order: Vec<String> = prompt.options.iter().map(|o| o.key.clone()).collect();
+        if !self.rules.keep_file_order {
+            order.shuffle(&mut StdRng::from_os_rng());
+        }
+        order
+    }
+
     pub fn get(&self, id: DiscussionId) -> Result<Discussion, DiscussionError> {
         self.store
             .discussion(id)?

@@ -46,6 +46,25 @@ const MIGRATIONS: &[&str] = &[
      );
      CREATE INDEX replies_by_discussion ON replies (discussion, member);
      CREATE INDEX replies_by_message ON replies (message_id) WHERE message_id IS NOT NULL;",
+    // 2: the schedule ledger (one row per slot: a slot posts once) and each schedule's state.
+    "CREATE TABLE schedule_slots (
+        schedule   TEXT NOT NULL,
+        slot       TEXT NOT NULL,      -- local wall time of the slot, e.g. 2026-11-30T18:00:00
+        slot_at    INTEGER NOT NULL,   -- the instant it resolved to (unix milliseconds)
+        state      TEXT NOT NULL CHECK (state IN ('claimed', 'posted', 'skipped')),
+        discussion INTEGER REFERENCES discussions (id),
+        reason     TEXT,               -- why a slot was skipped
+        claimed_at INTEGER NOT NULL,
+        claimed_by TEXT NOT NULL,
+        PRIMARY KEY (schedule, slot)
+     ) WITHOUT ROWID;
+     CREATE TABLE schedule_state (
+        schedule    TEXT PRIMARY KEY,
+        paused      INTEGER NOT NULL DEFAULT 0,
+        queue       TEXT,              -- a shuffled queue's order (JSON array of prompt ids)
+        next_prompt TEXT               -- a moderator's choice for the next slot
+     ) WITHOUT ROWID;
+     CREATE INDEX discussions_by_prompt ON discussions (prompt_id);",
 ];
 
 /// The schema version this build writes.

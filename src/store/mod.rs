@@ -3,6 +3,7 @@
 //! its transaction has committed.
 
 mod migrations;
+mod schedule;
 mod writer;
 
 use crate::config::{StoreConfig, Synchronous};
@@ -13,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 pub use migrations::SCHEMA_VERSION;
+pub use schedule::{Claim, ScheduleState, SlotClaim, SlotRecord, SlotState};
 use writer::Writer;
 
 /// A discussion's number in the store.
@@ -247,13 +249,25 @@ impl Store {
     // ---- writes: each commits before it returns ----
 
     pub fn insert_discussion(&self, d: NewDiscussion<'_>) -> Result<DiscussionId, StoreError> {
+        let insert = self.prepare_discussion(d)?;
+        self.inner.writer.write(insert)
+    }
+
+    /// The insert of a new discussion, ready to run inside a writer job.
+    fn prepare_discussion(
+        &self,
+        d: NewDiscussion<'_>,
+    ) -> Result<
+        impl FnOnce(&Connection) -> Result<DiscussionId, StoreError> + Send + 'static,
+        StoreError,
+    > {
         let prompt =
             serde_json::to_string(d.prompt).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let order = serde_json::to_string(d.option_order)
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let (prompt_id, channel) = (d.prompt.id.clone(), d.channel.to_string());
         let (opened, closes) = (millis(d.opened_at), d.closes_at.map(millis));
-        self.inner.writer.write(move |c| {
+        Ok(move |c: &Connection| {
             c.execute(
                 "INSERT INTO discussions (prompt_id, prompt, channel, option_order, opened_at, closes_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

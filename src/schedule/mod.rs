@@ -1,0 +1,497 @@
+//! Weekly scheduled discussions: slots in a time zone, a prompt queue, and a ledger in the store so
+//! that every slot posts exactly once, across restarts and across processes sharing a database.
+//!
+//! Rules, in the order `tick` applies them to a schedule's latest slot at or before now:
+//! 1. a slot with a ledger row is done (posted or skipped) or owned by a live claim: nothing to do;
+//! 2. paused: the slot is recorded as skipped ("paused");
+//! 3. missed (now is past the slot by more than the grace window): recorded as skipped with the
+//!    reason; only the latest slot is considered, so a long outage never leaves a backlog;
+//! 4. empty queue: recorded as skipped, and a problem is reported for the moderators' log;
+//! 5. otherwise the slot is claimed and its discussion opened in one transaction; the adapter posts
+//!    it and calls [`Scheduler::posted`].
+//!
+//! Crash between claim and post (the recovery rule): a claim not marked posted belongs to its
+//! process for a lease (default 10 minutes). After that, the next `tick` of any process (normally
+//! the restarted bot) takes it over, within the grace window, and reports it as a `Post` with
+//! `recovered: true` for the discussion already opened; the adapter posts it unless the discussion
+//! already has a recorded message. Outside the grace window it is recorded as skipped.
+
+pub mod rhythm;
+
+use crate::config::{QueuePolicy, ScheduleConfig};
+use crate::discussion::{Discussion, DiscussionError, Discussions, Tally};
+use crate::prompt::Catalog;
+use crate::store::{Claim, NewDiscussion, SlotClaim, SlotState, StoreError};
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rhythm::{Cron, Occurrence, Rhythm};
+use std::collections::HashMap;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScheduleError {
+    #[error("there is no schedule named `{0}`")]
+    Unknown(String),
+    #[error("there is no prompt `{0}`")]
+    UnknownPrompt(String),
+    #[error(transparent)]
+    Discussion(#[from] DiscussionError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A schedule ready to run: its configuration with the rhythm and time zone resolved.
+#[derive(Debug, Clone)]
+pub struct Schedule {
+    pub name: String,
+    pub channel: String,
+    pub rhythm: Rhythm,
+    pub tz: TimeZone,
+    pub duration: Option<SignedDuration>,
+    pub queue: QueuePolicy,
+    pub prompts: Vec<String>,
+    pub repeat: bool,
+    pub grace: SignedDuration,
+}
+
+impl Schedule {
+    /// Resolves a schedule's settings; the error names the field at fault.
+    pub fn from_config(c: &ScheduleConfig) -> Result<Schedule, (&'static str, String)> {
+        let rhythm = match (&c.at, &c.cron) {
+            (Some(at), None) => Rhythm::weekly(at).map_err(|e| ("at", e))?,
+            (None, Some(cron)) => Rhythm::Cron(Cron::parse(cron).map_err(|e| ("cron", e))?),
+            _ => {
+                return Err((
+                    "at",
+                    "give exactly one of `at` (\"Mon 18:00\") or `cron`".into(),
+                ))
+            }
+        };
+        let tz = TimeZone::get(&c.timezone).map_err(|_| {
+            (
+                "timezone",
+                format!(
+                    "`{}` is not an IANA time zone like \"America/New_York\"",
+                    c.timezone
+                ),
+            )
+        })?;
+        if c.channel.trim().is_empty() {
+            return Err(("channel", "must name a channel".into()));
+        }
+        Ok(Schedule {
+            name: c.name.clone(),
+            channel: c.channel.clone(),
+            rhythm,
+            tz,
+            duration: c
+                .duration_hours
+                .map(|h| SignedDuration::from_hours(i64::from(h))),
+            queue: c.queue,
+            prompts: c.prompts.clone(),
+            repeat: c.repeat,
+            grace: SignedDuration::from_hours(i64::from(c.grace_hours)),
+        })
+    }
+}
+
+/// What a tick found to do or to tell.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// A slot's discussion is opened and must be posted (then [`Scheduler::posted`]).
+    Post {
+        schedule: String,
+        slot: Occurrence,
+        discussion: Discussion,
+        recovered: bool,
+    },
+    /// A slot was recorded as skipped.
+    Skipped {
+        schedule: String,
+        slot: Occurrence,
+        reason: String,
+    },
+    /// Something the moderators must fix (empty queue, unknown prompt, …).
+    Problem { schedule: String, message: String },
+    /// A discussion's time ran out: it is closed with this final tally.
+    Closed {
+        discussion: Discussion,
+        tally: Tally,
+    },
+}
+
+/// One upcoming slot, for `/schedule show` and `schedule --dry-run`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upcoming {
+    pub schedule: String,
+    pub slot: Occurrence,
+    pub tz: String,
+    /// The prompt that would be posted, if the queue has one.
+    pub prompt: Option<String>,
+    pub skipped: bool,
+    pub paused: bool,
+}
+
+pub struct Scheduler {
+    engine: Discussions,
+    schedules: Vec<Schedule>,
+    /// This process's name in the ledger.
+    owner: String,
+    lease: SignedDuration,
+}
+
+impl Scheduler {
+    pub fn new(engine: Discussions, schedules: Vec<Schedule>, owner: impl Into<String>) -> Self {
+        Scheduler {
+            engine,
+            schedules,
+            owner: owner.into(),
+            lease: SignedDuration::from_mins(10),
+        }
+    }
+
+    pub fn with_lease(mut self, lease: SignedDuration) -> Self {
+        self.lease = lease;
+        self
+    }
+
+    pub fn schedules(&self) -> &[Schedule] {
+        &self.schedules
+    }
+
+    fn schedule(&self, name: &str) -> Result<&Schedule, ScheduleError> {
+        self.schedules
+            .iter()
+            .find(|s| s.name == name)
+            .ok_or_else(|| ScheduleError::Unknown(name.to_string()))
+    }
+
+    /// Closes discussions whose time is up, then handles every schedule's latest slot.
+    pub fn tick(&self, catalog: &Catalog) -> Result<Vec<Event>, ScheduleError> {
+        let mut events: Vec<Event> = self
+            .engine
+            .close_due()?
+            .into_iter()
+            .map(|(discussion, tally)| Event::Closed { discussion, tally })
+            .collect();
+        let now = self.engine.now();
+        for s in &self.schedules {
+            if let Some(slot) = s.rhythm.last_at_or_before(&s.tz, now) {
+                self.tick_one(s, slot, now, catalog, &mut events)?;
+            }
+        }
+        Ok(events)
+    }
+
+    fn tick_one(
+        &self,
+        s: &Schedule,
+        slot: Occurrence,
+        now: Timestamp,
+        catalog: &Catalog,
+        events: &mut Vec<Event>,
+    ) -> Result<(), ScheduleError> {
+        let store = self.engine.store();
+        let key = slot.key();
+        let existing = store.slot(&s.name, &key)?;
+        if let Some(row) = &existing {
+            let stale = row
+                .claimed_at
+                .saturating_add(self.lease)
+                .is_ok_and(|t| t <= now);
+            if row.state != SlotState::Claimed || (!stale && row.claimed_by != self.owner) {
+                return Ok(());
+            }
+        }
+        let state = store.schedule_state(&s.name)?;
+        let late = now.duration_since(slot.at);
+        let skip_reason = if state.paused {
+            Some("the schedule is paused".to_string())
+        } else if late > s.grace {
+            Some(format!(
+                "missed: roundtable was not running at {} ({}); it started {} later, past the grace window of {} hours",
+                slot.key(),
+                s.tz.iana_name().unwrap_or("local time"),
+                fmt_duration(late),
+                s.grace.as_hours()
+            ))
+        } else {
+            None
+        };
+        if let Some(reason) = skip_reason {
+            if existing.is_none()
+                && store.skip_slot(&s.name, &key, slot.at, &reason, now, &self.owner)?
+            {
+                tracing::info!(schedule = %s.name, slot = %key, %reason, "slot skipped");
+                events.push(Event::Skipped {
+                    schedule: s.name.clone(),
+                    slot,
+                    reason,
+                });
+            }
+            return Ok(());
+        }
+        let claim = SlotClaim {
+            schedule: &s.name,
+            slot: &key,
+            slot_at: slot.at,
+            now,
+            owner: &self.owner,
+            lease: self.lease,
+        };
+        if existing.is_some() {
+            // An unfinished claim (rule 1 let through only a stale one, or our own): finish it.
+            if let Some(id) = store.take_over_slot(claim)? {
+                let discussion = self.engine.get(id)?;
+                tracing::warn!(schedule = %s.name, slot = %key, discussion = %id, "finishing a slot claimed but never posted");
+                events.push(Event::Post {
+                    schedule: s.name.clone(),
+                    slot,
+                    discussion,
+                    recovered: true,
+                });
+            }
+            return Ok(());
+        }
+        let uses = store.prompt_uses()?;
+        let Some(prompt_id) = self.choose(s, catalog, &state.next_prompt, &uses)? else {
+            let reason = format!(
+                "no prompt left in the queue of schedule `{}`: add prompt files, or set `repeat = true`",
+                s.name
+            );
+            if store.skip_slot(&s.name, &key, slot.at, &reason, now, &self.owner)? {
+                tracing::warn!(schedule = %s.name, slot = %key, "{reason}");
+                events.push(Event::Problem {
+                    schedule: s.name.clone(),
+                    message: reason.clone(),
+                });
+                events.push(Event::Skipped {
+                    schedule: s.name.clone(),
+                    slot,
+                    reason,
+                });
+            }
+            return Ok(());
+        };
+        let prompt = catalog
+            .get(&prompt_id)
+            .ok_or_else(|| ScheduleError::UnknownPrompt(prompt_id.clone()))?;
+        let order = self.engine.option_order(prompt);
+        let closes_at = slot
+            .at
+            .checked_add(s.duration.unwrap_or(self.engine.rules().duration))
+            .ok();
+        let new = NewDiscussion {
+            prompt,
+            channel: &s.channel,
+            option_order: &order,
+            opened_at: now,
+            closes_at,
+        };
+        let Claim::Won(id) = store.claim_slot(claim, new)? else {
+            return Ok(()); // another process claimed it first
+        };
+        if state.next_prompt.as_deref() == Some(prompt_id.as_str()) {
+            store.set_next_prompt(&s.name, None)?;
+        }
+        let discussion = self.engine.get(id)?;
+        tracing::info!(schedule = %s.name, slot = %key, discussion = %id, prompt = %prompt_id, "slot claimed");
+        events.push(Event::Post {
+            schedule: s.name.clone(),
+            slot,
+            discussion,
+            recovered: false,
+        });
+        Ok(())
+    }
+
+    /// The prompt for a schedule's next slot: a moderator's choice first, then the queue.
+    fn choose(
+        &self,
+        s: &Schedule,
+        catalog: &Catalog,
+        next: &Option<String>,
+        uses: &HashMap<String, u64>,
+    ) -> Result<Option<String>, ScheduleError> {
+        if let Some(id) = next.as_ref().filter(|id| catalog.get(id).is_some()) {
+            return Ok(Some(id.clone()));
+        }
+        let order = self.queue_order(s, catalog)?;
+        Ok(pick(&order, uses, s.repeat))
+    }
+
+    /// The queue in order: the explicit list or the files' order, or for `shuffled` a shuffle made
+    /// once and kept in the store (new prompts are shuffled in behind it).
+    fn queue_order(&self, s: &Schedule, catalog: &Catalog) -> Result<Vec<String>, ScheduleError> {
+        let known: Vec<String> = if s.prompts.is_empty() {
+            catalog.prompts.keys().cloned().collect()
+        } else {
+            s.prompts
+                .iter()
+                .filter(|p| catalog.get(p).is_some())
+                .cloned()
+                .collect()
+        };
+        if s.queue == QueuePolicy::Sequential {
+            return Ok(known);
+        }
+        let store = self.engine.store();
+        let kept = store.schedule_state(&s.name)?.queue;
+        let mut order: Vec<String> = kept.iter().filter(|p| known.contains(p)).cloned().collect();
+        let mut new: Vec<String> = known
+            .iter()
+            .filter(|p| !kept.contains(p))
+            .cloned()
+            .collect();
+        if !new.is_empty() {
+            new.shuffle(&mut rand::rngs::StdRng::from_os_rng());
+            order.extend(new);
+            store.set_queue(&s.name, &order)?;
+        }
+        Ok(order)
+    }
+
+    /// Records that a slot's discussion is posted.
+    pub fn posted(&self, schedule: &str, slot_key: &str) -> Result<(), ScheduleError> {
+        Ok(self.engine.store().mark_slot_posted(schedule, slot_key)?)
+    }
+
+    /// When a tick has something to do next: a slot or a close time.
+    pub fn next_wake(&self) -> Result<Option<Timestamp>, ScheduleError> {
+        let now = self.engine.now();
+        let slots = self
+            .schedules
+            .iter()
+            .filter_map(|s| s.rhythm.next_after(&s.tz, now).map(|o| o.at));
+        let close = self.engine.next_close_time()?;
+        Ok(slots.chain(close).min())
+    }
+
+    /// The next `n` slots of every schedule with the prompt each would post, without changing anything.
+    pub fn upcoming(&self, catalog: &Catalog, n: usize) -> Result<Vec<Upcoming>, ScheduleError> {
+        let now = self.engine.now();
+        let store = self.engine.store();
+        let mut uses = store.prompt_uses()?;
+        let mut out = Vec::new();
+        for s in &self.schedules {
+            let state = store.schedule_state(&s.name)?;
+            let mut next = state.next_prompt.clone();
+            let order = self.queue_order(s, catalog)?;
+            for slot in s.rhythm.upcoming(&s.tz, now, n) {
+                let skipped = store
+                    .slot(&s.name, &slot.key())?
+                    .is_some_and(|r| r.state == SlotState::Skipped);
+                let prompt = if skipped || state.paused {
+                    None
+                } else {
+                    let p = next
+                        .take()
+                        .filter(|id| catalog.get(id).is_some())
+                        .or_else(|| pick(&order, &uses, s.repeat));
+                    if let Some(p) = &p {
+                        *uses.entry(p.clone()).or_default() += 1;
+                    }
+                    p
+                };
+                out.push(Upcoming {
+                    schedule: s.name.clone(),
+                    tz: s.tz.iana_name().unwrap_or("UTC").to_string(),
+                    slot,
+                    prompt,
+                    skipped,
+                    paused: state.paused,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn pause(&self, schedule: &str, paused: bool) -> Result<(), ScheduleError> {
+        self.schedule(schedule)?;
+        Ok(self.engine.store().set_paused(schedule, paused)?)
+    }
+
+    /// Skips the schedule's next slot; returns it.
+    pub fn skip_next(&self, schedule: &str, by: &str) -> Result<Occurrence, ScheduleError> {
+        let s = self.schedule(schedule)?;
+        let now = self.engine.now();
+        let mut after = now;
+        loop {
+            let slot = s.rhythm.next_after(&s.tz, after).ok_or_else(|| {
+                ScheduleError::Unknown(format!("{schedule} (it has no next slot)"))
+            })?;
+            let reason = format!("skipped by {by}");
+            if self.engine.store().skip_slot(
+                &s.name,
+                &slot.key(),
+                slot.at,
+                &reason,
+                now,
+                &self.owner,
+            )? {
+                return Ok(slot);
+            }
+            after = slot.at; // already skipped: skip the one after
+        }
+    }
+
+    /// Puts `prompt` first for the schedule's next slot.
+    pub fn put_next(
+        &self,
+        schedule: &str,
+        prompt: &str,
+        catalog: &Catalog,
+    ) -> Result<(), ScheduleError> {
+        self.schedule(schedule)?;
+        if catalog.get(prompt).is_none() {
+            return Err(ScheduleError::UnknownPrompt(prompt.to_string()));
+        }
+        Ok(self
+            .engine
+            .store()
+            .set_next_prompt(schedule, Some(prompt))?)
+    }
+}
+
+impl Upcoming {
+    /// One line: schedule, local time, UTC, and the prompt (or why none).
+    pub fn line(&self) -> String {
+        let what = match (&self.prompt, self.skipped, self.paused) {
+            (_, true, _) => "(skipped)".to_string(),
+            (_, _, true) => "(paused)".to_string(),
+            (Some(p), _, _) => p.clone(),
+            (None, _, _) => "(no prompt left in the queue)".to_string(),
+        };
+        format!(
+            "{}  {} {}  ({} UTC)  {}",
+            self.schedule,
+            self.slot.local.strftime("%a %Y-%m-%d %H:%M"),
+            self.tz,
+            self.slot.at.strftime("%Y-%m-%d %H:%M"),
+            what
+        )
+    }
+}
+
+/// The first prompt never used; with `repeat`, the least used; in queue order.
+fn pick(order: &[String], uses: &HashMap<String, u64>, repeat: bool) -> Option<String> {
+    let count = |p: &String| uses.get(p).copied().unwrap_or(0);
+    let least = order.iter().map(count).min()?;
+    if least > 0 && !repeat {
+        return None;
+    }
+    order.iter().find(|p| count(p) == least).cloned()
+}
+
+fn fmt_duration(d: SignedDuration) -> String {
+    let mins = d.as_mins();
+    if mins >= 120 {
+        format!("{} hours", mins / 60)
+    } else {
+        format!("{mins} minutes")
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,282 @@
+//! The schedule ledger: each slot (schedule, local slot time) is claimed in a transaction before its
+//! discussion is opened, so a restart or a second process on the same database never posts it twice.
+
+use super::{from_millis, millis, DiscussionId, NewDiscussion, Store, StoreError};
+use jiff::{SignedDuration, Timestamp};
+use rusqlite::{params, Connection, OptionalExtension};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlotState {
+    Claimed,
+    Posted,
+    Skipped,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlotRecord {
+    pub schedule: String,
+    pub slot: String,
+    pub slot_at: Timestamp,
+    pub state: SlotState,
+    pub discussion: Option<DiscussionId>,
+    pub reason: Option<String>,
+    pub claimed_at: Timestamp,
+    pub claimed_by: String,
+}
+
+/// The answer to a claim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// This process owns the slot; its discussion was opened in the same transaction.
+    Won(DiscussionId),
+    /// The slot already has a ledger row: posted, skipped, or claimed by someone.
+    Taken(SlotRecord),
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScheduleState {
+    pub paused: bool,
+    pub queue: Vec<String>,
+    pub next_prompt: Option<String>,
+}
+
+fn read_slot(c: &Connection, schedule: &str, slot: &str) -> Result<Option<SlotRecord>, StoreError> {
+    let raw = c
+        .prepare_cached(
+            "SELECT slot_at, state, discussion, reason, claimed_at, claimed_by FROM schedule_slots WHERE schedule = ?1 AND slot = ?2",
+        )?
+        .query_row(params![schedule, slot], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })
+        .optional()?;
+    let Some((slot_at, state, discussion, reason, claimed_at, claimed_by)) = raw else {
+        return Ok(None);
+    };
+    let state = match state.as_str() {
+        "claimed" => SlotState::Claimed,
+        "posted" => SlotState::Posted,
+        "skipped" => SlotState::Skipped,
+        other => return Err(StoreError::Corrupt(format!("slot state `{other}`"))),
+    };
+    Ok(Some(SlotRecord {
+        schedule: schedule.to_string(),
+        slot: slot.to_string(),
+        slot_at: from_millis(slot_at)?,
+        state,
+        discussion: discussion.map(DiscussionId),
+        reason,
+        claimed_at: from_millis(claimed_at)?,
+        claimed_by,
+    }))
+}
+
+/// Where a slot is claimed: schedule, local slot time, the instant, and who claims it when.
+pub struct SlotClaim<'a> {
+    pub schedule: &'a str,
+    pub slot: &'a str,
+    pub slot_at: Timestamp,
+    pub now: Timestamp,
+    pub owner: &'a str,
+    /// How long a claim without a posted discussion stays its owner's before another may finish it.
+    pub lease: SignedDuration,
+}
+
+impl Store {
+    /// Claims a slot and opens its discussion in one transaction; see [`Claim`].
+    pub fn claim_slot(
+        &self,
+        claim: SlotClaim<'_>,
+        discussion: NewDiscussion<'_>,
+    ) -> Result<Claim, StoreError> {
+        let (schedule, slot, owner) = (
+            claim.schedule.to_string(),
+            claim.slot.to_string(),
+            claim.owner.to_string(),
+        );
+        let (slot_at, now) = (millis(claim.slot_at), millis(claim.now));
+        let insert = self.prepare_discussion(discussion)?;
+        self.inner.writer.write(move |c| {
+            if let Some(existing) = read_slot(c, &schedule, &slot)? {
+                return Ok(Claim::Taken(existing));
+            }
+            let id = insert(c)?;
+            c.execute(
+                "INSERT INTO schedule_slots (schedule, slot, slot_at, state, discussion, claimed_at, claimed_by)
+                 VALUES (?1, ?2, ?3, 'claimed', ?4, ?5, ?6)",
+                params![schedule, slot, slot_at, id.0, now, owner],
+            )?;
+            Ok(Claim::Won(id))
+        })
+    }
+
+    /// Takes over a claim whose lease has run out (its process is gone), or this process's own
+    /// unfinished claim. Returns the discussion to finish posting, or `None` if the claim is live
+    /// elsewhere or no longer unfinished.
+    pub fn take_over_slot(&self, claim: SlotClaim<'_>) -> Result<Option<DiscussionId>, StoreError> {
+        let (schedule, slot, owner) = (
+            claim.schedule.to_string(),
+            claim.slot.to_string(),
+            claim.owner.to_string(),
+        );
+        let (now, lease) = (millis(claim.now), claim.lease.as_millis() as i64);
+        self.inner.writer.write(move |c| {
+            let Some(row) = read_slot(c, &schedule, &slot)? else {
+                return Ok(None);
+            };
+            let stale = millis(row.claimed_at) + lease <= now;
+            if row.state != SlotState::Claimed || !(stale || row.claimed_by == owner) {
+                return Ok(None);
+            }
+            c.execute(
+                "UPDATE schedule_slots SET claimed_by = ?3, claimed_at = ?4 WHERE schedule = ?1 AND slot = ?2",
+                params![schedule, slot, owner, now],
+            )?;
+            Ok(row.discussion)
+        })
+    }
+
+    /// Marks a claimed slot as posted.
+    pub fn mark_slot_posted(&self, schedule: &str, slot: &str) -> Result<(), StoreError> {
+        let (schedule, slot) = (schedule.to_string(), slot.to_string());
+        self.inner.writer.write(move |c| {
+            c.execute(
+                "UPDATE schedule_slots SET state = 'posted' WHERE schedule = ?1 AND slot = ?2 AND state = 'claimed'",
+                params![schedule, slot],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Records a slot as skipped with its reason, unless it already has a row. Returns whether it did.
+    pub fn skip_slot(
+        &self,
+        schedule: &str,
+        slot: &str,
+        slot_at: Timestamp,
+        reason: &str,
+        now: Timestamp,
+        owner: &str,
+    ) -> Result<bool, StoreError> {
+        let (schedule, slot, reason, owner) = (
+            schedule.to_string(),
+            slot.to_string(),
+            reason.to_string(),
+            owner.to_string(),
+        );
+        self.inner.writer.write(move |c| {
+            Ok(c.execute(
+                "INSERT OR IGNORE INTO schedule_slots (schedule, slot, slot_at, state, reason, claimed_at, claimed_by)
+                 VALUES (?1, ?2, ?3, 'skipped', ?4, ?5, ?6)",
+                params![schedule, slot, millis(slot_at), reason, millis(now), owner],
+            )? > 0)
+        })
+    }
+
+    pub fn slot(&self, schedule: &str, slot: &str) -> Result<Option<SlotRecord>, StoreError> {
+        self.read(|c| read_slot(c, schedule, slot))
+    }
+
+    /// Every ledger row of a schedule, oldest first.
+    pub fn slots(&self, schedule: &str) -> Result<Vec<SlotRecord>, StoreError> {
+        let keys: Vec<String> = self.read(|c| {
+            let mut stmt =
+                c.prepare("SELECT slot FROM schedule_slots WHERE schedule = ?1 ORDER BY slot_at")?;
+            let rows = stmt.query_map([schedule], |r| r.get(0))?;
+            rows.collect::<Result<_, _>>().map_err(StoreError::from)
+        })?;
+        keys.iter()
+            .filter_map(|k| self.slot(schedule, k).transpose())
+            .collect()
+    }
+
+    pub fn schedule_state(&self, schedule: &str) -> Result<ScheduleState, StoreError> {
+        self.read(|c| {
+            let row = c
+                .query_row(
+                    "SELECT paused, queue, next_prompt FROM schedule_state WHERE schedule = ?1",
+                    [schedule],
+                    |r| {
+                        Ok((
+                            r.get::<_, bool>(0)?,
+                            r.get::<_, Option<String>>(1)?,
+                            r.get::<_, Option<String>>(2)?,
+                        ))
+                    },
+                )
+                .optional()?;
+            let Some((paused, queue, next_prompt)) = row else {
+                return Ok(ScheduleState::default());
+            };
+            let queue = match queue {
+                Some(q) => serde_json::from_str(&q)
+                    .map_err(|e| StoreError::Corrupt(format!("queue of {schedule}: {e}")))?,
+                None => Vec::new(),
+            };
+            Ok(ScheduleState {
+                paused,
+                queue,
+                next_prompt,
+            })
+        })
+    }
+
+    pub fn set_paused(&self, schedule: &str, paused: bool) -> Result<(), StoreError> {
+        self.update_state(
+            schedule,
+            "paused",
+            rusqlite::types::Value::Integer(i64::from(paused)),
+        )
+    }
+
+    pub fn set_queue(&self, schedule: &str, queue: &[String]) -> Result<(), StoreError> {
+        let q = serde_json::to_string(queue).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        self.update_state(schedule, "queue", rusqlite::types::Value::Text(q))
+    }
+
+    pub fn set_next_prompt(&self, schedule: &str, prompt: Option<&str>) -> Result<(), StoreError> {
+        let v = prompt.map_or(rusqlite::types::Value::Null, |p| {
+            rusqlite::types::Value::Text(p.to_string())
+        });
+        self.update_state(schedule, "next_prompt", v)
+    }
+
+    fn update_state(
+        &self,
+        schedule: &str,
+        column: &'static str,
+        value: rusqlite::types::Value,
+    ) -> Result<(), StoreError> {
+        let schedule = schedule.to_string();
+        self.inner.writer.write(move |c| {
+            c.execute(
+                "INSERT OR IGNORE INTO schedule_state (schedule) VALUES (?1)",
+                [&schedule],
+            )?;
+            c.execute(
+                &format!("UPDATE schedule_state SET {column} = ?2 WHERE schedule = ?1"),
+                params![schedule, value],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// How many discussions each prompt has had.
+    pub fn prompt_uses(&self) -> Result<HashMap<String, u64>, StoreError> {
+        self.read(|c| {
+            let mut stmt =
+                c.prepare("SELECT prompt_id, COUNT(*) FROM discussions GROUP BY prompt_id")?;
+            let rows = stmt.query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+            })?;
+            rows.collect::<Result<_, _>>().map_err(StoreError::from)
+        })
+    }
+}
