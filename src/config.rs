@@ -15,6 +15,7 @@ pub struct Config {
     pub discussion: DiscussionConfig,
     pub store: StoreConfig,
     pub discord: DiscordConfig,
+    pub draft: DraftConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -28,6 +29,16 @@ pub struct DiscussionConfig {
     pub keep_file_order: bool,
     /// `live`: the post shows counts as votes arrive; `hidden`: only participation until close.
     pub results: ResultsMode,
+}
+
+/// `roundtable draft`: turning an article into a draft prompt.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DraftConfig {
+    /// The closing question when the article asks its readers none.
+    pub default_question: String,
+    /// About how many words the extractive summary may have.
+    pub summary_words: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -86,6 +97,16 @@ impl Default for Config {
             discussion: DiscussionConfig::default(),
             store: StoreConfig::default(),
             discord: DiscordConfig::default(),
+            draft: DraftConfig::default(),
+        }
+    }
+}
+
+impl Default for DraftConfig {
+    fn default() -> Self {
+        Self {
+            default_question: "What do you think should happen next?".to_string(),
+            summary_words: 120,
         }
     }
 }
@@ -153,7 +174,12 @@ impl Config {
                     *p = dir.join(&*p);
                 }
             }
-            if let Some(t) = config.discord.token_file.as_mut().filter(|t| t.is_relative()) {
+            if let Some(t) = config
+                .discord
+                .token_file
+                .as_mut()
+                .filter(|t| t.is_relative())
+            {
                 *t = dir.join(&*t);
             }
         }
@@ -164,17 +190,34 @@ impl Config {
         let config: Config = toml::from_str(text)
             .map_err(|e| ConfigError::Invalid(location::from_toml_error(path, text, &e)))?;
         let bad = |field: &str, message: &str| {
-            let offset = text.find(field.rsplit('.').next().unwrap_or(field)).unwrap_or(0);
-            Err(ConfigError::Invalid(Problem::at(path, text, offset, field, message)))
+            let offset = text
+                .find(field.rsplit('.').next().unwrap_or(field))
+                .unwrap_or(0);
+            Err(ConfigError::Invalid(Problem::at(
+                path, text, offset, field, message,
+            )))
         };
         if config.discussion.duration_hours == 0 {
             return bad("discussion.duration_hours", "must be at least 1");
         }
         if !(1..=crate::limits::TEXT_INPUT).contains(&config.discussion.max_reply_chars) {
-            return bad("discussion.max_reply_chars", "must be between 1 and 4000 (a modal's text input)");
+            return bad(
+                "discussion.max_reply_chars",
+                "must be between 1 and 4000 (a modal's text input)",
+            );
         }
         if config.store.max_batch == 0 {
             return bad("store.max_batch", "must be at least 1");
+        }
+        let question = config.draft.default_question.trim();
+        if question.is_empty() || crate::limits::chars(question) > crate::limits::EMBED_TITLE {
+            return bad(
+                "draft.default_question",
+                "must be 1 to 256 characters (an embed title)",
+            );
+        }
+        if !(20..=1000).contains(&config.draft.summary_words) {
+            return bad("draft.summary_words", "must be between 20 and 1000");
         }
         if let Some(base) = &config.discord.api_base {
             if !(base.starts_with("http://") || base.starts_with("https://")) {
@@ -211,15 +254,24 @@ mod tests {
 
     #[test]
     fn empty_config_means_defaults() {
-        assert_eq!(Config::parse(Path::new("c.toml"), "").unwrap(), Config::default());
+        assert_eq!(
+            Config::parse(Path::new("c.toml"), "").unwrap(),
+            Config::default()
+        );
     }
 
     #[test]
     fn unknown_setting_is_refused_with_file_and_line() {
-        let err = Config::parse(Path::new("c.toml"), "database = \"x.db\"\n[discussion]\nduration = 3\n")
-            .unwrap_err()
-            .to_string();
-        assert!(err.starts_with("c.toml:3:1: duration: unknown field `duration`"), "{err}");
+        let err = Config::parse(
+            Path::new("c.toml"),
+            "database = \"x.db\"\n[discussion]\nduration = 3\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with("c.toml:3:1: duration: unknown field `duration`"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -227,6 +279,20 @@ mod tests {
         let err = Config::parse(Path::new("c.toml"), "[discussion]\nduration_hours = 0\n")
             .unwrap_err()
             .to_string();
-        assert_eq!(err, "c.toml:2:1: discussion.duration_hours: must be at least 1");
+        assert_eq!(
+            err,
+            "c.toml:2:1: discussion.duration_hours: must be at least 1"
+        );
+    }
+
+    #[test]
+    fn draft_default_question_must_not_be_empty() {
+        let err = Config::parse(Path::new("c.toml"), "[draft]\ndefault_question = \" \"\n")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "c.toml:2:1: draft.default_question: must be 1 to 256 characters (an embed title)"
+        );
     }
 }

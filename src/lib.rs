@@ -3,9 +3,10 @@
 //! The core (prompts, discussion engine, store, rendering) knows nothing of Discord; the adapters
 //! (`console`, and the Discord adapter) translate a transport into core calls.
 
-pub mod clock;
 pub mod check;
+pub mod clock;
 pub mod config;
+pub mod draft;
 pub mod limits;
 pub mod location;
 pub mod prompt;

@@ -15,7 +15,13 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn at(file: &Path, text: &str, offset: usize, field: &str, message: impl Into<String>) -> Self {
+    pub fn at(
+        file: &Path,
+        text: &str,
+        offset: usize,
+        field: &str,
+        message: impl Into<String>,
+    ) -> Self {
         let (line, column) = line_col(text, offset);
         Self {
             file: file.to_path_buf(),

@@ -6,7 +6,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "roundtable", version, about = "Weekly discussions on news, for Discord servers")]
+#[command(
+    name = "roundtable",
+    version,
+    about = "Weekly discussions on news, for Discord servers"
+)]
 struct Cli {
     /// Configuration file (TOML); defaults apply when absent.
     #[arg(long, global = true, value_name = "FILE")]
@@ -26,6 +30,21 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Draft a prompt from an article's plain text: summary, actors, quotes and question, with
+    /// placeholder options for a moderator to write. Prints the TOML, and neutrality findings on stderr.
+    Draft {
+        /// The article: UTF-8 plain text, optionally with `# Title:`, `# Outlet:`, `# Link:` header lines.
+        article: PathBuf,
+        /// Write the draft to this file instead of printing it (e.g. prompts/ID.toml).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// The prompt's id (default: the --out file's name, else the article's).
+        #[arg(long, value_name = "ID")]
+        id: Option<String>,
+        /// Overwrite the --out file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -42,7 +61,8 @@ fn main() -> ExitCode {
 
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("ROUNDTABLE_LOG").unwrap_or_else(|_| EnvFilter::new("warn"));
+    let filter =
+        EnvFilter::try_from_env("ROUNDTABLE_LOG").unwrap_or_else(|_| EnvFilter::new("warn"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -52,7 +72,9 @@ fn init_tracing() {
 fn load_config(path: Option<&Path>) -> anyhow::Result<Config> {
     match path {
         Some(p) => Ok(Config::load(p)?),
-        None if Path::new("roundtable.toml").exists() => Ok(Config::load(Path::new("roundtable.toml"))?),
+        None if Path::new("roundtable.toml").exists() => {
+            Ok(Config::load(Path::new("roundtable.toml"))?)
+        }
         None => Ok(Config::default()),
     }
 }
@@ -71,7 +93,43 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let dir = prompts.unwrap_or(config.prompts.clone());
             let report = roundtable::check::check(&dir, strict);
             print!("{}", report.text);
-            Ok(if report.ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if report.ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        Command::Draft {
+            article,
+            out,
+            id,
+            force,
+        } => {
+            use roundtable::draft;
+            let id = id
+                .or_else(|| out.as_deref().map(draft::id_from))
+                .unwrap_or_else(|| draft::id_from(&article));
+            let options = draft::DraftOptions::new(id, &config.draft);
+            let d = draft::draft_file(&article, &options)?;
+            let toml = draft::to_toml(&d);
+            let shown = out.as_deref().unwrap_or(&article).display().to_string();
+            for f in &d.findings {
+                eprintln!("warning: {shown}: {f}");
+            }
+            match &out {
+                Some(path) => draft::write_new(path, &toml, force)?,
+                None => print!("{toml}"),
+            }
+            eprintln!(
+                "roundtable: drafted {} speaker(s) and {} mentioned actor(s), a {}-word summary; {} neutrality finding(s). \
+                 Write the options (labels starting with `{}`) before `roundtable check`.",
+                d.analysis.speakers().count(),
+                d.analysis.mentioned().count(),
+                d.prompt.summary.split_whitespace().count(),
+                d.findings.len(),
+                roundtable::prompt::PLACEHOLDER
+            );
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

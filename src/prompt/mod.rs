@@ -145,9 +145,14 @@ impl Catalog {
     }
 }
 
+/// The marker that opens a placeholder left for the moderator by `roundtable draft`: a field whose
+/// text starts with it (an option label `TODO: stance 1 ...`) is not written yet, and `validate`
+/// refuses the prompt until it is.
+pub const PLACEHOLDER: &str = "TODO:";
+
 /// Checks a prompt against roundtable's rules and Discord's limits. Returns `(field, message)` pairs.
 pub fn validate(p: &Prompt) -> Vec<(String, String)> {
-    let mut out = Vec::new();
+    let mut out = placeholders(p);
     let mut need = |field: String, value: &str, max: usize, what: &str| {
         if value.trim().is_empty() {
             out.push((field, "must not be empty".to_string()));
@@ -159,10 +164,25 @@ pub fn validate(p: &Prompt) -> Vec<(String, String)> {
         }
     };
     let text_max = 20_000; // long texts are split when rendered; this only bounds nonsense
-    need("title".into(), &p.title, limits::EMBED_TITLE, "an embed title");
-    need("question".into(), &p.question, limits::EMBED_TITLE, "an embed title");
+    need(
+        "title".into(),
+        &p.title,
+        limits::EMBED_TITLE,
+        "an embed title",
+    );
+    need(
+        "question".into(),
+        &p.question,
+        limits::EMBED_TITLE,
+        "an embed title",
+    );
     need("summary".into(), &p.summary, text_max, "a prompt");
-    need("source.outlet".into(), &p.source.outlet, 200, "the source line");
+    need(
+        "source.outlet".into(),
+        &p.source.outlet,
+        200,
+        "the source line",
+    );
     if let Some(a) = &p.source.author {
         need("source.author".into(), a, 200, "the source line");
     }
@@ -173,16 +193,41 @@ pub fn validate(p: &Prompt) -> Vec<(String, String)> {
         need("source.link".into(), l, 1000, "an embed url");
     }
     for (i, a) in p.actors.iter().enumerate() {
-        need(format!("actors[{i}].name"), &a.name, 100, "an actor's heading");
-        need(format!("actors[{i}].role"), &a.role, 150, "an actor's heading");
-        need(format!("actors[{i}].digest"), &a.digest, text_max, "a prompt");
+        need(
+            format!("actors[{i}].name"),
+            &a.name,
+            100,
+            "an actor's heading",
+        );
+        need(
+            format!("actors[{i}].role"),
+            &a.role,
+            150,
+            "an actor's heading",
+        );
+        need(
+            format!("actors[{i}].digest"),
+            &a.digest,
+            text_max,
+            "a prompt",
+        );
         for (j, q) in a.quotes.iter().enumerate() {
             need(format!("actors[{i}].quotes[{j}]"), q, text_max, "a prompt");
         }
     }
     for (i, o) in p.options.iter().enumerate() {
-        need(format!("options[{i}].label"), &o.label, limits::BUTTON_LABEL, "a button label");
-        need(format!("options[{i}].key"), &o.key, ours::OPTION_KEY, "a key");
+        need(
+            format!("options[{i}].label"),
+            &o.label,
+            limits::BUTTON_LABEL,
+            "a button label",
+        );
+        need(
+            format!("options[{i}].key"),
+            &o.key,
+            ours::OPTION_KEY,
+            "a key",
+        );
     }
     if !valid_id(&p.id, ours::PROMPT_ID) {
         out.push((
@@ -196,7 +241,10 @@ pub fn validate(p: &Prompt) -> Vec<(String, String)> {
     }
     if let Some(link) = &p.source.link {
         if !(link.starts_with("https://") || link.starts_with("http://")) {
-            out.push(("source.link".into(), "must start with https:// or http://".into()));
+            out.push((
+                "source.link".into(),
+                "must start with https:// or http://".into(),
+            ));
         }
     }
     if p.actors.is_empty() {
@@ -243,6 +291,52 @@ pub fn validate(p: &Prompt) -> Vec<(String, String)> {
             out.push((
                 format!("options[{i}].key"),
                 format!("duplicate option key `{}`", o.key),
+            ));
+        }
+    }
+    out
+}
+
+/// Fields still holding a draft placeholder (text starting with [`PLACEHOLDER`]). A draft's answer
+/// options always do: the draft does not pretend to know the stances.
+fn placeholders(p: &Prompt) -> Vec<(String, String)> {
+    let is_placeholder = |s: &str| s.trim_start().starts_with(PLACEHOLDER);
+    let mut out = Vec::new();
+    for (i, o) in p.options.iter().enumerate() {
+        if is_placeholder(&o.label) {
+            out.push((
+                format!("options[{i}].label"),
+                format!(
+                    "is a draft placeholder (`{PLACEHOLDER} ...`): write the stance's label, and give it a lasting key"
+                ),
+            ));
+        }
+    }
+    let mut fields: Vec<(String, &str)> = vec![
+        ("title".into(), p.title.as_str()),
+        ("summary".into(), p.summary.as_str()),
+        ("question".into(), p.question.as_str()),
+        ("source.outlet".into(), p.source.outlet.as_str()),
+    ];
+    for (name, value) in [
+        ("author", &p.source.author),
+        ("date", &p.source.date),
+        ("link", &p.source.link),
+    ] {
+        if let Some(v) = value {
+            fields.push((format!("source.{name}"), v.as_str()));
+        }
+    }
+    for (i, a) in p.actors.iter().enumerate() {
+        fields.push((format!("actors[{i}].name"), a.name.as_str()));
+        fields.push((format!("actors[{i}].role"), a.role.as_str()));
+        fields.push((format!("actors[{i}].digest"), a.digest.as_str()));
+    }
+    for (field, value) in fields {
+        if is_placeholder(value) {
+            out.push((
+                field,
+                format!("is a draft placeholder (`{PLACEHOLDER} ...`): write it"),
             ));
         }
     }
@@ -356,8 +450,14 @@ impl RawPrompt {
             .map(|(i, o)| {
                 let o = s.take(format!("options[{i}]"), o);
                 AnswerOption {
-                    key: s.take(format!("options[{i}].key"), o.key).trim().to_string(),
-                    label: s.take(format!("options[{i}].label"), o.label).trim().to_string(),
+                    key: s
+                        .take(format!("options[{i}].key"), o.key)
+                        .trim()
+                        .to_string(),
+                    label: s
+                        .take(format!("options[{i}].label"), o.label)
+                        .trim()
+                        .to_string(),
                 }
             })
             .collect();

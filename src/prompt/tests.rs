@@ -25,7 +25,10 @@ fn seed_with(edit: impl FnOnce(String) -> String) -> String {
 fn seed_prompt_loads_with_the_articles_question_verbatim() {
     let p = seed();
     assert_eq!(p.id, "syria-strike-2017");
-    assert_eq!(p.question, "How do you think the United States should move forward?");
+    assert_eq!(
+        p.question,
+        "How do you think the United States should move forward?"
+    );
     assert!(ARTICLE.contains(&p.question));
 }
 
@@ -49,19 +52,33 @@ fn seed_names_the_actors_the_article_reports() {
     ] {
         assert!(names.contains(&who), "{who} missing from {names:?}");
     }
-    let us = &p.actors[names.iter().position(|n| *n == "United States government").unwrap()];
+    let us = &p.actors[names
+        .iter()
+        .position(|n| *n == "United States government")
+        .unwrap()];
     assert!(us.role.contains("Donald Trump"));
     assert!(us.digest.contains("strike") && us.digest.contains("Russia knew"));
-    let syria = &p.actors[names.iter().position(|n| *n == "Syrian government").unwrap()];
-    assert!(syria.digest.contains("no statement from the Syrian government"));
-    assert!(p.summary.contains("no statement from the Syrian government"));
+    let syria = &p.actors[names
+        .iter()
+        .position(|n| *n == "Syrian government")
+        .unwrap()];
+    assert!(syria
+        .digest
+        .contains("no statement from the Syrian government"));
+    assert!(p
+        .summary
+        .contains("no statement from the Syrian government"));
 }
 
 #[test]
 fn seed_quotes_are_verbatim_from_the_article() {
     for a in seed().actors {
         for q in &a.quotes {
-            assert!(ARTICLE.contains(q.as_str()), "not verbatim ({}): {q}", a.name);
+            assert!(
+                ARTICLE.contains(q.as_str()),
+                "not verbatim ({}): {q}",
+                a.name
+            );
         }
     }
 }
@@ -72,7 +89,14 @@ fn seed_never_uses_the_articles_loaded_words_in_its_own_voice() {
     assert_eq!(lint::lint(&p), vec![], "lint findings on the seed");
     for (field, text) in lint::voiced_fields(&p) {
         let voice = lint::outside_quotes(text).to_lowercase();
-        for loaded in ["despicable", "atrocities", "gin up", "none other than", "claimed", "tyrant"] {
+        for loaded in [
+            "despicable",
+            "atrocities",
+            "gin up",
+            "none other than",
+            "claimed",
+            "tyrant",
+        ] {
             assert!(!voice.contains(loaded), "{field} says {loaded:?}");
         }
     }
@@ -83,7 +107,12 @@ fn seed_options_span_the_courses_and_non_intervention() {
     let p = seed();
     assert!((3..=8).contains(&p.options.len()));
     let keys: Vec<&str> = p.options.iter().map(|o| o.key.as_str()).collect();
-    for k in ["military-pressure", "sanctions-after-inquiry", "transition-with-russia", "stay-out"] {
+    for k in [
+        "military-pressure",
+        "sanctions-after-inquiry",
+        "transition-with-russia",
+        "stay-out",
+    ] {
         assert!(keys.contains(&k), "{k}");
     }
     assert!(p.options.iter().all(|o| o.label.chars().count() <= 80));
@@ -101,7 +130,11 @@ fn toml_syntax_error_names_file_and_line() {
 #[test]
 fn unknown_field_is_refused_with_its_line_and_name() {
     let text = seed_with(|s| s.replacen("[source]\n", "[source]\npublisher = \"x\"\n", 1));
-    let line = text.lines().position(|l| l.starts_with("publisher")).unwrap() + 1;
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("publisher"))
+        .unwrap()
+        + 1;
     let ps = problems(&text);
     assert!(ps[0].starts_with(&format!("p/bad.toml:{line}:")), "{ps:?}");
     assert!(ps[0].contains("publisher"), "{ps:?}");
@@ -117,14 +150,23 @@ fn missing_question_is_refused_naming_the_field() {
     });
     let ps = problems(&text);
     assert!(ps[0].starts_with("p/bad.toml:"), "{ps:?}");
-    assert!(ps[0].contains("question") && ps[0].contains("missing"), "{ps:?}");
+    assert!(
+        ps[0].contains("question") && ps[0].contains("missing"),
+        "{ps:?}"
+    );
 }
 
 #[test]
 fn duplicate_option_key_is_refused_at_its_line() {
     let text = seed_with(|s| s.replacen("key = \"stay-out\"", "key = \"other\"", 1));
     // the second use of the key is the duplicate
-    let line = text.lines().collect::<Vec<_>>().iter().rposition(|l| *l == "key = \"other\"").unwrap() + 1;
+    let line = text
+        .lines()
+        .collect::<Vec<_>>()
+        .iter()
+        .rposition(|l| *l == "key = \"other\"")
+        .unwrap()
+        + 1;
     let ps = problems(&text);
     assert_eq!(ps.len(), 1, "{ps:?}");
     assert!(
@@ -147,17 +189,27 @@ fn over_long_option_label_is_refused_naming_the_limit() {
     let line = text.lines().position(|l| l.contains(&long)).unwrap() + 1;
     let ps = problems(&text);
     assert!(ps[0].starts_with(&format!("p/bad.toml:{line}:")), "{ps:?}");
-    assert!(ps[0].contains("options[5].label") && ps[0].contains("81 characters") && ps[0].contains("80"), "{ps:?}");
+    assert!(
+        ps[0].contains("options[5].label")
+            && ps[0].contains("81 characters")
+            && ps[0].contains("80"),
+        "{ps:?}"
+    );
 }
 
 #[test]
 fn too_many_options_are_refused() {
     let mut text = SEED.to_string();
     for i in 0..3 {
-        text.push_str(&format!("\n[[options]]\nkey = \"extra{i}\"\nlabel = \"Extra {i}\"\n"));
+        text.push_str(&format!(
+            "\n[[options]]\nkey = \"extra{i}\"\nlabel = \"Extra {i}\"\n"
+        ));
     }
     let ps = problems(&text);
-    assert!(ps.iter().any(|p| p.contains("options: 9 options")), "{ps:?}");
+    assert!(
+        ps.iter().any(|p| p.contains("options: 9 options")),
+        "{ps:?}"
+    );
 }
 
 #[test]
@@ -165,7 +217,12 @@ fn empty_text_is_refused_at_its_line() {
     let text = seed_with(|s| s.replacen("name = \"Rex Tillerson\"", "name = \"  \"", 1));
     let line = text.lines().position(|l| l == "name = \"  \"").unwrap() + 1;
     let ps = problems(&text);
-    assert_eq!(ps, vec![format!("p/bad.toml:{line}:8: actors[2].name: must not be empty")]);
+    assert_eq!(
+        ps,
+        vec![format!(
+            "p/bad.toml:{line}:8: actors[2].name: must not be empty"
+        )]
+    );
 }
 
 #[test]
@@ -173,7 +230,11 @@ fn one_bad_file_never_hides_the_others() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a-good.toml"), SEED).unwrap();
     std::fs::write(dir.path().join("b-bad.toml"), "title = ").unwrap();
-    std::fs::write(dir.path().join("c-bad.toml"), SEED.replace("question =", "questoin =")).unwrap();
+    std::fs::write(
+        dir.path().join("c-bad.toml"),
+        SEED.replace("question =", "questoin ="),
+    )
+    .unwrap();
     std::fs::write(dir.path().join("notes.md"), "not a prompt").unwrap();
     let c = Catalog::load_dir(dir.path());
     assert_eq!(c.prompts.keys().collect::<Vec<_>>(), vec!["a-good"]);
