@@ -15,6 +15,7 @@ pub struct Config {
     pub discussion: DiscussionConfig,
     pub store: StoreConfig,
     pub discord: DiscordConfig,
+    pub draft: DraftConfig,
     /// Weekly (or cron) schedules: `[[schedule]]` tables.
     #[serde(rename = "schedule")]
     pub schedules: Vec<ScheduleConfig>,
@@ -75,6 +76,16 @@ pub struct DiscussionConfig {
     pub results: ResultsMode,
 }
 
+/// `roundtable draft`: turning an article into a draft prompt.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DraftConfig {
+    /// The closing question when the article asks its readers none.
+    pub default_question: String,
+    /// About how many words the extractive summary may have.
+    pub summary_words: usize,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ResultsMode {
@@ -132,6 +143,16 @@ impl Default for Config {
             store: StoreConfig::default(),
             discord: DiscordConfig::default(),
             schedules: Vec::new(),
+            draft: DraftConfig::default(),
+        }
+    }
+}
+
+impl Default for DraftConfig {
+    fn default() -> Self {
+        Self {
+            default_question: "What do you think should happen next?".to_string(),
+            summary_words: 120,
         }
     }
 }
@@ -256,6 +277,16 @@ impl Config {
                 return Err(ConfigError::Invalid(p));
             }
         }
+        let question = config.draft.default_question.trim();
+        if question.is_empty() || crate::limits::chars(question) > crate::limits::EMBED_TITLE {
+            return bad(
+                "draft.default_question",
+                "must be 1 to 256 characters (an embed title)",
+            );
+        }
+        if !(20..=1000).contains(&config.draft.summary_words) {
+            return bad("draft.summary_words", "must be between 20 and 1000");
+        }
         if let Some(base) = &config.discord.api_base {
             if !(base.starts_with("http://") || base.starts_with("https://")) {
                 return bad("discord.api_base", "must start with http:// or https://");
@@ -319,6 +350,17 @@ mod tests {
         assert_eq!(
             err,
             "c.toml:2:1: discussion.duration_hours: must be at least 1"
+        );
+    }
+
+    #[test]
+    fn draft_default_question_must_not_be_empty() {
+        let err = Config::parse(Path::new("c.toml"), "[draft]\ndefault_question = \" \"\n")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "c.toml:2:1: draft.default_question: must be 1 to 256 characters (an embed title)"
         );
     }
 }

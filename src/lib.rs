@@ -8,6 +8,7 @@ pub mod clock;
 pub mod config;
 pub mod console;
 pub mod discussion;
+pub mod draft;
 pub mod limits;
 pub mod location;
 pub mod prompt;

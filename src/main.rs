@@ -49,6 +49,21 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         prompts: Option<PathBuf>,
     },
+    /// Draft a prompt from an article's plain text: summary, actors, quotes and question, with
+    /// placeholder options for a moderator to write. Prints the TOML, and neutrality findings on stderr.
+    Draft {
+        /// The article: UTF-8 plain text, optionally with `# Title:`, `# Outlet:`, `# Link:` header lines.
+        article: PathBuf,
+        /// Write the draft to this file instead of printing it (e.g. prompts/ID.toml).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// The prompt's id (default: the --out file's name, else the article's).
+        #[arg(long, value_name = "ID")]
+        id: Option<String>,
+        /// Overwrite the --out file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -163,6 +178,38 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::from(1)
             })
+        }
+        Command::Draft {
+            article,
+            out,
+            id,
+            force,
+        } => {
+            use roundtable::draft;
+            let id = id
+                .or_else(|| out.as_deref().map(draft::id_from))
+                .unwrap_or_else(|| draft::id_from(&article));
+            let options = draft::DraftOptions::new(id, &config.draft);
+            let d = draft::draft_file(&article, &options)?;
+            let toml = draft::to_toml(&d);
+            let shown = out.as_deref().unwrap_or(&article).display().to_string();
+            for f in &d.findings {
+                eprintln!("warning: {shown}: {f}");
+            }
+            match &out {
+                Some(path) => draft::write_new(path, &toml, force)?,
+                None => print!("{toml}"),
+            }
+            eprintln!(
+                "roundtable: drafted {} speaker(s) and {} mentioned actor(s), a {}-word summary; {} neutrality finding(s). \
+                 Write the options (labels starting with `{}`) before `roundtable check`.",
+                d.analysis.speakers().count(),
+                d.analysis.mentioned().count(),
+                d.prompt.summary.split_whitespace().count(),
+                d.findings.len(),
+                roundtable::prompt::PLACEHOLDER
+            );
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

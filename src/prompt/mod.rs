@@ -145,9 +145,14 @@ impl Catalog {
     }
 }
 
+/// The marker that opens a placeholder left for the moderator by `roundtable draft`: a field whose
+/// text starts with it (an option label `TODO: stance 1 ...`) is not written yet, and `validate`
+/// refuses the prompt until it is.
+pub const PLACEHOLDER: &str = "TODO:";
+
 /// Checks a prompt against roundtable's rules and Discord's limits. Returns `(field, message)` pairs.
 pub fn validate(p: &Prompt) -> Vec<(String, String)> {
-    let mut out = Vec::new();
+    let mut out = placeholders(p);
     let mut need = |field: String, value: &str, max: usize, what: &str| {
         if value.trim().is_empty() {
             out.push((field, "must not be empty".to_string()));
@@ -286,6 +291,52 @@ pub fn validate(p: &Prompt) -> Vec<(String, String)> {
             out.push((
                 format!("options[{i}].key"),
                 format!("duplicate option key `{}`", o.key),
+            ));
+        }
+    }
+    out
+}
+
+/// Fields still holding a draft placeholder (text starting with [`PLACEHOLDER`]). A draft's answer
+/// options always do: the draft does not pretend to know the stances.
+fn placeholders(p: &Prompt) -> Vec<(String, String)> {
+    let is_placeholder = |s: &str| s.trim_start().starts_with(PLACEHOLDER);
+    let mut out = Vec::new();
+    for (i, o) in p.options.iter().enumerate() {
+        if is_placeholder(&o.label) {
+            out.push((
+                format!("options[{i}].label"),
+                format!(
+                    "is a draft placeholder (`{PLACEHOLDER} ...`): write the stance's label, and give it a lasting key"
+                ),
+            ));
+        }
+    }
+    let mut fields: Vec<(String, &str)> = vec![
+        ("title".into(), p.title.as_str()),
+        ("summary".into(), p.summary.as_str()),
+        ("question".into(), p.question.as_str()),
+        ("source.outlet".into(), p.source.outlet.as_str()),
+    ];
+    for (name, value) in [
+        ("author", &p.source.author),
+        ("date", &p.source.date),
+        ("link", &p.source.link),
+    ] {
+        if let Some(v) = value {
+            fields.push((format!("source.{name}"), v.as_str()));
+        }
+    }
+    for (i, a) in p.actors.iter().enumerate() {
+        fields.push((format!("actors[{i}].name"), a.name.as_str()));
+        fields.push((format!("actors[{i}].role"), a.role.as_str()));
+        fields.push((format!("actors[{i}].digest"), a.digest.as_str()));
+    }
+    for (field, value) in fields {
+        if is_placeholder(value) {
+            out.push((
+                field,
+                format!("is a draft placeholder (`{PLACEHOLDER} ...`): write it"),
             ));
         }
     }
