@@ -6,6 +6,7 @@
 pub mod clock;
 pub mod check;
 pub mod config;
+pub mod discord;
 pub mod limits;
 pub mod location;
 pub mod prompt;

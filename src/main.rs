@@ -26,6 +26,8 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Run the bot on Discord (token from DISCORD_TOKEN or the config's token_file).
+    Run,
 }
 
 fn main() -> ExitCode {
@@ -72,6 +74,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let report = roundtable::check::check(&dir, strict);
             print!("{}", report.text);
             Ok(if report.ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Command::Run => {
+            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            match runtime.block_on(roundtable::discord::run(&config)) {
+                Ok(()) => Ok(ExitCode::SUCCESS),
+                Err(e) => {
+                    eprintln!("roundtable: {e}");
+                    Ok(ExitCode::from(e.exit_code()))
+                }
+            }
         }
     }
 }
