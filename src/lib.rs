@@ -7,6 +7,7 @@ pub mod check;
 pub mod clock;
 pub mod config;
 pub mod console;
+pub mod discord;
 pub mod discussion;
 pub mod draft;
 pub mod limits;

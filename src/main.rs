@@ -64,6 +64,8 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Run the bot on Discord (token from DISCORD_TOKEN or the config's token_file).
+    Run,
 }
 
 fn main() -> ExitCode {
@@ -210,6 +212,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 roundtable::prompt::PLACEHOLDER
             );
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Run => {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
+            match runtime.block_on(roundtable::discord::run(&config)) {
+                Ok(()) => Ok(ExitCode::SUCCESS),
+                Err(e) => {
+                    eprintln!("roundtable: {e}");
+                    Ok(ExitCode::from(e.exit_code()))
+                }
+            }
         }
     }
 }

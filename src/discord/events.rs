@@ -1,0 +1,102 @@
+//! Gateway events beyond slash commands (which poise dispatches itself): components, modals, and
+//! what the adapter observes (guilds, threads, members' messages).
+
+use super::commands::ephemeral;
+use super::components::{on_component, on_modal};
+use super::{CommandError, Data, Observed};
+use serenity::client::{Context, FullEvent};
+use serenity::model::application::Interaction;
+use serenity::model::channel::ChannelType;
+
+pub(super) async fn handle(
+    framework: poise::FrameworkContext<'_, Data, CommandError>,
+    event: &FullEvent,
+) -> Result<(), CommandError> {
+    let ctx: &Context = framework.serenity_context;
+    let data = framework.user_data;
+    match event {
+        FullEvent::Ready { data_about_bot } => data.observe(Observed::Ready {
+            session_id: data_about_bot.session_id.clone(),
+            guilds: data_about_bot.guilds.len(),
+        }),
+        FullEvent::Resume { .. } => data.observe(Observed::Resumed),
+        FullEvent::GuildCreate { guild, .. } => data.observe(Observed::GuildAvailable {
+            guild_id: guild.id.get(),
+            channels: guild.channels.len(),
+            roles: guild.roles.len(),
+            members: guild.members.len(),
+        }),
+        FullEvent::ThreadCreate { thread } => data.observe(Observed::ThreadCreated {
+            thread_id: thread.id.get(),
+            parent_id: thread.parent_id.map(|p| p.get()),
+            name: thread.name.clone(),
+        }),
+        FullEvent::Message { new_message } if !new_message.author.bot => {
+            let in_thread = new_message.guild_id.is_some_and(|g| {
+                ctx.cache.guild(g).is_some_and(|guild| {
+                    guild.threads.iter().any(|t| {
+                        t.id == new_message.channel_id
+                            && matches!(
+                                t.kind,
+                                ChannelType::PublicThread | ChannelType::PrivateThread
+                            )
+                    })
+                })
+            });
+            data.observe(Observed::MessageCreated {
+                channel_id: new_message.channel_id.get(),
+                message_id: new_message.id.get(),
+                author_id: new_message.author.id.get(),
+                content: new_message.content.clone(),
+                in_thread,
+            });
+        }
+        FullEvent::MessageUpdate { event, .. } => data.observe(Observed::MessageEdited {
+            channel_id: event.channel_id.get(),
+            message_id: event.id.get(),
+            content: event.content.clone(),
+        }),
+        FullEvent::MessageDelete {
+            channel_id,
+            deleted_message_id,
+            ..
+        } => data.observe(Observed::MessageDeleted {
+            channel_id: channel_id.get(),
+            message_id: deleted_message_id.get(),
+        }),
+        FullEvent::InteractionCreate { interaction } => match interaction {
+            Interaction::Component(c) => {
+                on_component(ctx, framework.shard_manager, data, c).await?
+            }
+            Interaction::Modal(m) => on_modal(ctx, data, m).await?,
+            _ => {}
+        },
+        _ => {}
+    }
+    Ok(())
+}
+
+pub(super) async fn on_error(error: poise::FrameworkError<'_, Data, CommandError>) {
+    match error {
+        poise::FrameworkError::Command { error, ctx, .. } => {
+            tracing::error!("/{}: {error}", ctx.command().qualified_name);
+            if let poise::Context::Application(actx) = ctx {
+                let sorry = ephemeral("Something went wrong; the error is in the bot's log.");
+                // Fails harmlessly when the interaction was answered already.
+                let _ = ctx
+                    .data()
+                    .rest
+                    .answer(actx.interaction.id, &actx.interaction.token, &sorry)
+                    .await;
+            }
+        }
+        poise::FrameworkError::EventHandler { error, event, .. } => {
+            tracing::error!("{}: {error}", event.snake_case_name());
+        }
+        other => {
+            if let Err(e) = poise::builtins::on_error(other).await {
+                tracing::error!("while reporting an error: {e}");
+            }
+        }
+    }
+}

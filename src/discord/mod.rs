@@ -1,0 +1,323 @@
+//! The Discord adapter: serenity (gateway, cache, REST) and poise (slash commands) around the core.
+//!
+//! Start-up, in order: the token is checked with `GET /oauth2/applications/@me` (a 401 is a clear
+//! error, exit code 2), the gateway URL is fetched, the commands are registered (in the configured
+//! guild, else globally), and only then does the gateway connect. Doing the REST work before the
+//! gateway keeps failures out of poise's `setup`, where they would leave the framework waiting
+//! forever.
+//!
+//! Every message and interaction answer the bot sends has empty allowed mentions, and goes
+//! through [`Rest`], which honours rate limits even when serenity's own limiter is off (it must be
+//! off when `api_base` points at a REST proxy or at the tests' loopback Discord).
+
+mod commands;
+mod components;
+mod events;
+pub mod rest;
+
+pub use components::ComponentAction;
+pub use rest::{Rest, RestError};
+
+use crate::config::{Config, DiscordConfig};
+use serenity::builder::CreateAllowedMentions;
+use serenity::gateway::{GatewayError, ShardManager};
+use serenity::http::HttpBuilder;
+use serenity::model::gateway::GatewayIntents;
+use serenity::model::id::GuildId;
+use std::num::NonZeroU64;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::broadcast;
+
+/// Why the bot could not start or stopped. [`DiscordError::exit_code`] tells the process what to
+/// return.
+#[derive(Debug, thiserror::Error)]
+pub enum DiscordError {
+    #[error("no Discord token: set DISCORD_TOKEN, or name a file holding it with token_file in the config's [discord] section")]
+    MissingToken,
+    #[error("Discord refused the bot token (401 Unauthorized): check DISCORD_TOKEN or the token file (reset the token in the Developer Portal if it leaked)")]
+    TokenRejected,
+    #[error("Discord refused the gateway intents: turn on the Message Content intent in the Developer Portal, or set message_content = false in the config's [discord] section")]
+    IntentsRefused,
+    #[error("invalid setting: {0}")]
+    Setting(&'static str),
+    #[error("cannot build the HTTP client: {0}")]
+    HttpClient(#[source] reqwest::Error),
+    #[error("cannot start on Discord ({base}): {source}")]
+    Startup {
+        /// Where the bot tried to reach Discord's REST API.
+        base: String,
+        #[source]
+        source: RestError,
+    },
+    #[error("cannot start the Discord client: {0}")]
+    Client(#[source] serenity::Error),
+    #[error("Discord gateway: {0}")]
+    Gateway(#[source] serenity::Error),
+}
+
+impl DiscordError {
+    /// 2 when the person running the bot has something to fix (token, intents, a setting), else 1.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            DiscordError::MissingToken
+            | DiscordError::TokenRejected
+            | DiscordError::IntentsRefused
+            | DiscordError::Setting(_) => 2,
+            _ => 1,
+        }
+    }
+
+    fn at_startup(base: &str) -> impl Fn(RestError) -> DiscordError + '_ {
+        move |e| match e.status() {
+            Some(401) => DiscordError::TokenRejected,
+            _ => DiscordError::Startup {
+                base: base.to_string(),
+                source: e,
+            },
+        }
+    }
+}
+
+/// An error inside a command or an event handler; logged, never fatal to the bot.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error(transparent)]
+    Rest(#[from] RestError),
+    #[error(transparent)]
+    Serenity(#[from] serenity::Error),
+}
+
+/// What the adapter saw on the gateway, once serenity parsed it. Tests subscribe to it to prove a
+/// payload reached the bot (a payload serenity cannot parse is dropped silently); the discussion
+/// issue routes thread replies from here into the core.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Observed {
+    Ready {
+        session_id: String,
+        guilds: usize,
+    },
+    Resumed,
+    GuildAvailable {
+        guild_id: u64,
+        channels: usize,
+        roles: usize,
+        members: usize,
+    },
+    ThreadCreated {
+        thread_id: u64,
+        parent_id: Option<u64>,
+        name: String,
+    },
+    /// A member's message (bots' messages are left out); `in_thread` when the channel is a thread.
+    MessageCreated {
+        channel_id: u64,
+        message_id: u64,
+        author_id: u64,
+        content: String,
+        in_thread: bool,
+    },
+    MessageEdited {
+        channel_id: u64,
+        message_id: u64,
+        content: Option<String>,
+    },
+    MessageDeleted {
+        channel_id: u64,
+        message_id: u64,
+    },
+}
+
+/// Shared state of the running bot (poise's user data).
+pub struct Data {
+    rest: Rest,
+    config: DiscordConfig,
+    observed: broadcast::Sender<Observed>,
+}
+
+impl Data {
+    fn observe(&self, what: Observed) {
+        // No subscriber is the normal case outside tests.
+        let _ = self.observed.send(what);
+    }
+}
+
+pub(crate) type Context<'a> = poise::Context<'a, Data, CommandError>;
+
+/// Stops a running bot: closes the gateway and makes [`Bot::run`] return.
+#[derive(Clone)]
+pub struct Stopper(Arc<ShardManager>);
+
+impl Stopper {
+    pub async fn stop(&self) {
+        self.0.shutdown_all().await;
+    }
+}
+
+/// A bot that passed start-up (token accepted, commands registered), ready to connect.
+pub struct Bot {
+    client: serenity::Client,
+    observed: broadcast::Sender<Observed>,
+}
+
+/// Empty allowed mentions: nothing the bot posts pings anyone.
+pub(crate) fn no_mentions() -> CreateAllowedMentions {
+    CreateAllowedMentions::new()
+}
+
+fn intents(config: &DiscordConfig) -> GatewayIntents {
+    let mut intents = GatewayIntents::GUILDS | GatewayIntents::GUILD_MESSAGES;
+    if config.message_content {
+        intents |= GatewayIntents::MESSAGE_CONTENT;
+    }
+    intents
+}
+
+impl Bot {
+    /// Checks the token, fetches the gateway URL and registers the commands. The token is used for
+    /// requests only, never logged.
+    pub async fn connect(config: &Config, token: &str) -> Result<Bot, DiscordError> {
+        let dc = &config.discord;
+        let guild = match dc.guild_id {
+            None => None,
+            Some(id) => Some(GuildId::from(
+                NonZeroU64::new(id)
+                    .ok_or(DiscordError::Setting("discord.guild_id must not be 0"))?,
+            )),
+        };
+        let client = reqwest::Client::builder()
+            .use_rustls_tls()
+            .connect_timeout(Duration::from_secs(dc.connect_timeout_secs))
+            .timeout(Duration::from_secs(dc.request_timeout_secs))
+            .build()
+            .map_err(DiscordError::HttpClient)?;
+        let http_builder = || {
+            let http = HttpBuilder::new(token)
+                .client(client.clone())
+                .default_allowed_mentions(no_mentions());
+            match &dc.api_base {
+                // serenity ignores the proxy while its own rate limiter is on; Rest honours 429s.
+                Some(base) => http
+                    .proxy(base.trim_end_matches('/'))
+                    .ratelimiter_disabled(true),
+                None => http,
+            }
+        };
+        let http = Arc::new(http_builder().build());
+        let rest = Rest::new(http.clone(), client.clone());
+
+        let base = dc.api_base.as_deref().unwrap_or("https://discord.com");
+        let startup = DiscordError::at_startup(base);
+        let app = rest.application_info().await.map_err(&startup)?;
+        http.set_application_id(app.id);
+        let gateway_url = rest.gateway_url().await.map_err(&startup)?;
+        let commands = commands::all();
+        let registered = rest
+            .set_commands(
+                guild,
+                &poise::builtins::create_application_commands(&commands),
+            )
+            .await
+            .map_err(&startup)?;
+        tracing::info!(
+            "registered {} command(s) {}",
+            registered.len(),
+            guild.map_or("globally".to_string(), |g| format!("in guild {g}"))
+        );
+
+        let (observed, _) = broadcast::channel(1024);
+        let data = Data {
+            rest,
+            config: dc.clone(),
+            observed: observed.clone(),
+        };
+        let options = poise::FrameworkOptions {
+            commands,
+            event_handler: |framework, event| Box::pin(events::handle(framework, event)),
+            on_error: |error| Box::pin(events::on_error(error)),
+            allowed_mentions: Some(no_mentions()),
+            initialize_owners: false,
+            ..Default::default()
+        };
+        let framework = poise::Framework::builder()
+            .options(options)
+            .setup(move |_ctx, _ready, _framework| Box::pin(async move { Ok(data) }))
+            .build();
+        let client = serenity::all::ClientBuilder::new_with_http(
+            http_builder().application_id(app.id).build(),
+            intents(dc),
+        )
+        .framework(framework)
+        .await
+        .map_err(DiscordError::Client)?;
+        // serenity asked for the gateway too and, had that failed, would fall back to Discord's
+        // public gateway; the URL we fetched ourselves is the one to use.
+        *client.ws_url.lock().await = gateway_url;
+        Ok(Bot { client, observed })
+    }
+
+    pub fn stopper(&self) -> Stopper {
+        Stopper(self.client.shard_manager.clone())
+    }
+
+    /// What the bot sees on the gateway from now on.
+    pub fn observe(&self) -> broadcast::Receiver<Observed> {
+        self.observed.subscribe()
+    }
+
+    /// Connects to the gateway and serves until stopped or until Discord refuses the session.
+    pub async fn run(mut self) -> Result<(), DiscordError> {
+        self.client.start().await.map_err(|e| match e {
+            serenity::Error::Gateway(GatewayError::InvalidAuthentication) => {
+                DiscordError::TokenRejected
+            }
+            serenity::Error::Gateway(
+                GatewayError::DisallowedGatewayIntents | GatewayError::InvalidGatewayIntents,
+            ) => DiscordError::IntentsRefused,
+            other => DiscordError::Gateway(other),
+        })
+    }
+}
+
+/// `roundtable run`: the bot on Discord until SIGTERM or Ctrl-C.
+pub async fn run(config: &Config) -> Result<(), DiscordError> {
+    let bot = {
+        let token = config.token().ok_or(DiscordError::MissingToken)?;
+        Bot::connect(config, &token).await?
+    };
+    let stopper = bot.stopper();
+    let signals = tokio::spawn(async move {
+        shutdown_signal().await;
+        tracing::info!("stopping: closing the gateway");
+        stopper.stop().await;
+    });
+    let result = bot.run().await;
+    signals.abort();
+    result
+}
+
+async fn shutdown_signal() {
+    async fn ctrl_c() {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = ctrl_c() => {}
+                }
+            }
+            Err(e) => {
+                tracing::warn!("cannot listen for SIGTERM ({e}); stop with Ctrl-C");
+                ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    ctrl_c().await;
+}
