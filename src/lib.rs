@@ -3,11 +3,13 @@
 //! The core (prompts, discussion engine, store, rendering) knows nothing of Discord; the adapters
 //! (`console`, and the Discord adapter) translate a transport into core calls.
 
+pub mod chart;
 pub mod check;
 pub mod clock;
 pub mod config;
 pub mod console;
 pub mod discussion;
+pub mod export;
 pub mod limits;
 pub mod location;
 pub mod prompt;
