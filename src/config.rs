@@ -16,6 +16,7 @@ pub struct Config {
     pub store: StoreConfig,
     pub discord: DiscordConfig,
     pub draft: DraftConfig,
+    pub export: ExportConfig,
     /// Weekly (or cron) schedules: `[[schedule]]` tables.
     #[serde(rename = "schedule")]
     pub schedules: Vec<ScheduleConfig>,
@@ -134,6 +135,17 @@ pub struct DiscordConfig {
     pub request_timeout_secs: u64,
 }
 
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ExportConfig {
+    /// A file holding the secret key that turns member ids into pseudonyms in exports (read when
+    /// `ROUNDTABLE_PSEUDONYM_KEY` is not set). Created with a random key on the first export when
+    /// missing.
+    pub pseudonym_key_file: Option<PathBuf>,
+    /// Export raw member ids (Discord ids) instead of pseudonyms.
+    pub raw_member_ids: bool,
+}
+
 impl Default for Config {
     fn default() -> Self {
         Self {
@@ -142,6 +154,7 @@ impl Default for Config {
             discussion: DiscussionConfig::default(),
             store: StoreConfig::default(),
             discord: DiscordConfig::default(),
+            export: ExportConfig::default(),
             schedules: Vec::new(),
             draft: DraftConfig::default(),
         }
@@ -227,6 +240,14 @@ impl Config {
                 .filter(|t| t.is_relative())
             {
                 *t = dir.join(&*t);
+            }
+            if let Some(k) = config
+                .export
+                .pseudonym_key_file
+                .as_mut()
+                .filter(|k| k.is_relative())
+            {
+                *k = dir.join(&*k);
             }
         }
         Ok(config)

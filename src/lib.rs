@@ -3,6 +3,7 @@
 //! The core (prompts, discussion engine, store, rendering) knows nothing of Discord; the adapters
 //! (`console`, and the Discord adapter) translate a transport into core calls.
 
+pub mod chart;
 pub mod check;
 pub mod clock;
 pub mod config;
@@ -10,6 +11,7 @@ pub mod console;
 pub mod discord;
 pub mod discussion;
 pub mod draft;
+pub mod export;
 pub mod limits;
 pub mod location;
 pub mod prompt;

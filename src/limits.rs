@@ -36,6 +36,8 @@ pub const MODAL_TITLE: usize = 45;
 pub const TEXT_INPUT: usize = 4000;
 /// Text input label in a modal.
 pub const TEXT_INPUT_LABEL: usize = 45;
+/// An attachment's description (its alt text).
+pub const ATTACHMENT_DESCRIPTION: usize = 1024;
 /// Milliseconds an interaction may wait for its first answer before Discord drops it.
 pub const INTERACTION_DEADLINE_MS: u64 = 3000;
 

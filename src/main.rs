@@ -42,6 +42,23 @@ enum Command {
         #[arg(long, default_value_t = 8)]
         weeks: usize,
     },
+    /// Write a discussion's votes and replies, with times, as CSV or JSON (member ids pseudonymized
+    /// unless `export.raw_member_ids` is set).
+    Export {
+        /// The discussion's number, as `roundtable history` shows it.
+        discussion: String,
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// Write to FILE instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// List past discussions: question, dates, participation, most chosen stance, link.
+    History {
+        /// How many, newest first.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
     /// Print a prompt's post as members would see it.
     Preview {
         prompt_id: String,
@@ -66,6 +83,21 @@ enum Command {
     },
     /// Run the bot on Discord (token from DISCORD_TOKEN or the config's token_file).
     Run,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ExportFormat {
+    Csv,
+    Json,
+}
+
+impl From<ExportFormat> for roundtable::export::Format {
+    fn from(f: ExportFormat) -> Self {
+        match f {
+            ExportFormat::Csv => roundtable::export::Format::Csv,
+            ExportFormat::Json => roundtable::export::Format::Json,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -171,6 +203,63 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Export {
+            discussion,
+            format,
+            out,
+        } => {
+            let id = discussion
+                .trim()
+                .trim_start_matches('#')
+                .parse::<i64>()
+                .map(roundtable::store::DiscussionId)
+                .map_err(|_| anyhow::anyhow!("`{discussion}` is not a discussion number"))?;
+            let ids = roundtable::export::MemberIds::from_config(&config.export)?;
+            let engine = existing_engine(&config)?;
+            let format = format.into();
+            match out {
+                None => {
+                    let stdout = std::io::stdout();
+                    roundtable::export::export(&engine, id, format, &ids, stdout.lock())?;
+                }
+                Some(path) => {
+                    // Written beside the target and renamed at the end: a failed export leaves no
+                    // half file, and never half-overwrites an earlier one.
+                    let mut partial = path.clone().into_os_string();
+                    partial.push(".partial");
+                    let partial = PathBuf::from(partial);
+                    let written = std::fs::File::create(&partial)
+                        .map_err(roundtable::export::ExportError::from)
+                        .and_then(|f| roundtable::export::export(&engine, id, format, &ids, f))
+                        .and_then(|s| {
+                            std::fs::rename(&partial, &path)?;
+                            Ok(s)
+                        });
+                    match written {
+                        Ok(s) => eprintln!(
+                            "Exported {s} of discussion #{id} to {} (member ids {}).",
+                            path.display(),
+                            ids.describe()
+                        ),
+                        Err(e) => {
+                            let _ = std::fs::remove_file(&partial);
+                            return Err(e)
+                                .with_context(|| format!("exporting to {}", path.display()));
+                        }
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::History { limit } => {
+            let engine = existing_engine(&config)?;
+            let past = engine.history(limit)?;
+            print!(
+                "{}",
+                roundtable::render::history::history_text(&past, config.discord.guild_id)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Check { prompts, strict } => {
             let dir = prompts.unwrap_or(config.prompts.clone());
             let report = roundtable::check::check(&dir, strict);
@@ -226,4 +315,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
     }
+}
+
+/// The engine over the configured database, which must exist already (nothing to read otherwise).
+fn existing_engine(config: &Config) -> anyhow::Result<roundtable::discussion::Discussions> {
+    if !config.database.exists() {
+        anyhow::bail!(
+            "no database at {}: no discussion has been held there yet (see `database` in the configuration)",
+            config.database.display()
+        );
+    }
+    let store = roundtable::store::Store::open(&config.database, &config.store)
+        .with_context(|| format!("opening {}", config.database.display()))?;
+    Ok(roundtable::discussion::Discussions::new(
+        store,
+        std::sync::Arc::new(roundtable::clock::SystemClock),
+        (&config.discussion).into(),
+    ))
 }

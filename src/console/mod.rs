@@ -2,12 +2,13 @@
 //! You act as members (`as ana`) and moderators (`as mod:rosa`); lines come typed or piped.
 
 use crate::clock::{Clock, SystemClock};
-use crate::config::{Config, ResultsMode};
+use crate::config::{Config, ExportConfig, ResultsMode};
 use crate::discussion::{Discussion, DiscussionError, Discussions, Rules};
+use crate::export;
 use crate::prompt::Catalog;
 use crate::render::{self, text, DiscussionView, Results};
 use crate::schedule::{Event, Schedule, Scheduler};
-use crate::store::{ReplySource, Store, StoreError};
+use crate::store::{DiscussionId, ReplySource, Store, StoreError};
 use std::io::{BufRead, IsTerminal, Write};
 use std::sync::Arc;
 
@@ -33,6 +34,8 @@ Lines you can type:
   /discussion tally              (moderator) the current tally
   /discussion close              (moderator) close it and post the final result
   /discussion list               open and recent discussions
+  /discussion history            past discussions: dates, participation, most chosen stance
+  /discussion export [N] [csv|json]   (moderator) votes and replies of discussion N (default: the latest)
   /schedule show                 the next slots of the console's schedules and their prompts
   /schedule pause|resume|skip [NAME]   (moderator) pause, resume, or skip the next slot
   /schedule next PROMPT_ID [NAME]      (moderator) post this prompt at the next slot
@@ -64,6 +67,7 @@ pub struct Console<W: Write> {
     scheduler: Scheduler,
     catalog: Catalog,
     results: ResultsMode,
+    export: ExportConfig,
     who: Identity,
     out: W,
 }
@@ -84,6 +88,7 @@ pub fn run(config: &Config, input: impl BufRead, output: impl Write) -> Result<(
     let interactive = std::io::stdin().is_terminal();
     Console::new(engine, catalog, config.discussion.results, output)
         .with_schedules(console_schedules(config))
+        .with_export(config.export.clone())
         .run(input, interactive)
 }
 
@@ -109,6 +114,7 @@ impl<W: Write> Console<W> {
             engine,
             catalog,
             results,
+            export: ExportConfig::default(),
             who: Identity {
                 name: "host".into(),
                 moderator: true,
@@ -123,6 +129,12 @@ impl<W: Write> Console<W> {
             schedules,
             format!("console-{}", std::process::id()),
         );
+        self
+    }
+
+    /// How `/discussion export` shows member ids.
+    pub fn with_export(mut self, export: ExportConfig) -> Self {
+        self.export = export;
         self
     }
 
@@ -261,8 +273,14 @@ impl<W: Write> Console<W> {
         if sub == "list" {
             return self.list();
         }
-        if !matches!(sub, "post" | "tally" | "close") {
-            writeln!(self.out, "! `/discussion` takes post, tally, close or list")?;
+        if sub == "history" {
+            return self.history();
+        }
+        if !matches!(sub, "post" | "tally" | "close" | "export") {
+            writeln!(
+                self.out,
+                "! `/discussion` takes post, tally, close, list, history or export"
+            )?;
             return Ok(());
         }
         if !self.who.moderator {
@@ -275,6 +293,7 @@ impl<W: Write> Console<W> {
         }
         match sub {
             "post" => self.post(arg),
+            "export" => self.export(arg),
             "tally" => self.with_open(|c, d| {
                 let t = c.engine.tally_of(d)?;
                 Ok(format!(
@@ -368,6 +387,67 @@ impl<W: Write> Console<W> {
                         d.prompt().id
                     )?;
                 }
+            }
+            Err(e) => writeln!(self.out, "! {e}")?,
+        }
+        Ok(())
+    }
+
+    fn history(&mut self) -> Result<(), ConsoleError> {
+        match self.engine.history(10) {
+            Ok(past) => write!(self.out, "{}", render::history::history_text(&past, None))?,
+            Err(e) => writeln!(self.out, "! {e}")?,
+        }
+        Ok(())
+    }
+
+    /// Prints an export where Discord would attach it as a file: `/discussion export [N] [csv|json]`.
+    fn export(&mut self, args: &str) -> Result<(), ConsoleError> {
+        let mut id = None;
+        let mut format = export::Format::Csv;
+        for word in args.split_whitespace() {
+            if let Ok(n) = word.trim_start_matches('#').parse::<i64>() {
+                id = Some(DiscussionId(n));
+            } else {
+                match word.parse() {
+                    Ok(f) => format = f,
+                    Err(e) => {
+                        writeln!(self.out, "! {e}")?;
+                        return Ok(());
+                    }
+                }
+            }
+        }
+        let id = match id {
+            Some(id) => Some(id),
+            None => match self.engine.list(false, 100) {
+                Ok(list) => list
+                    .into_iter()
+                    .find(|d| d.record.channel == CHANNEL)
+                    .map(|d| d.id()),
+                Err(e) => {
+                    writeln!(self.out, "! {e}")?;
+                    return Ok(());
+                }
+            },
+        };
+        let Some(id) = id else {
+            writeln!(self.out, "! no discussion to export yet")?;
+            return Ok(());
+        };
+        let written = export::MemberIds::from_config(&self.export).and_then(|ids| {
+            let mut data = Vec::new();
+            export::export(&self.engine, id, format, &ids, &mut data)
+                .map(|s| (s, data, ids.describe()))
+        });
+        match written {
+            Ok((s, data, ids)) => {
+                writeln!(
+                    self.out,
+                    "Export of discussion #{id} ({}; {s}; member ids {ids}):",
+                    format.extension()
+                )?;
+                self.out.write_all(&data)?;
             }
             Err(e) => writeln!(self.out, "! {e}")?,
         }

@@ -238,3 +238,67 @@ fn a_console_schedule_posts_on_time_and_moderators_steer_it() {
         "the skipped slot did not post: {out}"
     );
 }
+
+#[test]
+fn history_is_for_everyone_and_exports_for_moderators_with_a_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("h.db"), &StoreConfig::default()).unwrap();
+    let engine = Discussions::new(
+        store,
+        clock(),
+        Rules {
+            duration: SignedDuration::from_hours(144),
+            max_reply_chars: 1500,
+            keep_file_order: true,
+        },
+    );
+    let catalog = || {
+        Catalog::load_dir(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("prompts")
+                .as_path(),
+        )
+    };
+    let run = |export: ExportConfig, lines: &str| {
+        let mut out = Vec::new();
+        Console::new(engine.clone(), catalog(), ResultsMode::Live, &mut out)
+            .with_export(export)
+            .run(lines.as_bytes(), false)
+            .unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    let out = run(
+        ExportConfig::default(),
+        "/discussion history\n/discussion post syria-strike-2017\nas ana\nvote 5\nreply =1+1, \"quoted\"\n/discussion export\nas mod:rosa\n/discussion export\n/discussion close\nas ben\n/discussion history\n",
+    );
+    assert!(out.contains("No discussion has closed yet."), "{out}");
+    assert!(
+        out.contains("! only moderators can use `/discussion export`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("! exports replace member ids with pseudonyms"),
+        "{out}"
+    );
+    assert!(out.contains("#1  How do you think the United States should move forward?\n    2026-11-30 → 2026-11-30 · 1 member answered · 1 reply from 1 member\n    Most chosen: “Stay out: no further U.S. involvement in Syria's war” (100%)\n"), "{out}");
+
+    let raw = ExportConfig {
+        raw_member_ids: true,
+        ..ExportConfig::default()
+    };
+    let out = run(
+        raw,
+        "/discussion export 1 json\n/discussion export csv\n/discussion export xml\n",
+    );
+    assert!(
+        out.contains(
+            "Export of discussion #1 (json; 1 vote and 1 reply; member ids raw):\n{\"discussion\":"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("1,reply,2026-11-30T18:00:00Z,ana,stay-out,Stay out: no further U.S. involvement in Syria's war,form,\"'=1+1, \"\"quoted\"\"\"\r\n"), "{out}");
+    assert!(
+        out.contains("! unknown export format `xml`; use csv or json"),
+        "{out}"
+    );
+}

@@ -1,8 +1,10 @@
 //! The discussion engine: opening a discussion from a prompt, votes (one per member, changeable,
 //! withdrawable), written replies, closing, and the tally. Pure rules over the store; no transport.
 
+mod history;
 mod tally;
 
+pub use history::PastDiscussion;
 pub use tally::{shares, Tally, TallyRow};
 
 use crate::clock::Clock;

@@ -3,6 +3,7 @@
 //! to continuation posts (the discussion's thread on Discord): nothing is silently lost. Pure: no I/O.
 
 pub mod cut;
+pub mod history;
 pub mod ids;
 mod model;
 pub mod text;

@@ -3,6 +3,7 @@
 //! its transaction has committed.
 
 mod migrations;
+mod rows;
 mod schedule;
 mod writer;
 
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 pub use migrations::SCHEMA_VERSION;
+pub use rows::{ReplyRow, VoteRecord};
 pub use schedule::{Claim, ScheduleState, SlotClaim, SlotRecord, SlotState};
 use writer::Writer;
 

@@ -1,0 +1,368 @@
+//! Exports of a discussion's votes and replies, as CSV or JSON, written row by row as the store
+//! reads them: memory stays flat however many votes a discussion has.
+//!
+//! Both formats carry, per vote: the member, the option (key and label) and when the member took
+//! that stance; per reply: the member, when, where it came from (`thread` or `form`), its text
+//! (empty or `null` when a thread message's text was not collected) and the option its author
+//! votes for now. Times are RFC 3339 in UTC. Member ids are pseudonyms unless raw ids are enabled
+//! (see [`pseudonym`]); thread message ids are left out, since they lead back to their authors.
+//!
+//! CSV follows RFC 4180 (CRLF line ends; fields with quotes, commas or line breaks are quoted) and
+//! has one header row: `discussion,kind,at,member,option_key,option_label,source,text`, `kind`
+//! being `vote` or `reply`. Every cell that a spreadsheet would read as a formula (one beginning
+//! with `=`, `+`, `-`, `@`, a tab or a carriage return, or their full-width forms) is prefixed with
+//! an apostrophe. JSON is one object: `discussion` (id, prompt, question, options, times),
+//! `member_ids`, `votes` and `replies`, with text exactly as written.
+
+pub mod pseudonym;
+
+pub use pseudonym::{MemberIds, Pseudonymizer};
+
+use crate::discussion::{Discussion, DiscussionError, Discussions};
+use crate::store::{DiscussionId, ReplyRow, StoreError, VoteRecord};
+use serde::Serialize;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(
+        "exports replace member ids with pseudonyms, which needs a secret key: set the \
+         ROUNDTABLE_PSEUDONYM_KEY environment variable, or export.pseudonym_key_file in the \
+         configuration (a missing file is created with a random key); or set \
+         export.raw_member_ids = true to export raw member ids"
+    )]
+    NoKey,
+    #[error(
+        "the pseudonym key from {origin} is too short ({len} bytes); use at least 16, \
+         e.g. the output of `openssl rand -hex 32`"
+    )]
+    ShortKey { origin: String, len: usize },
+    #[error("cannot use the pseudonym key file {path}: {source}")]
+    KeyFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write the export: {0}")]
+    Write(#[from] std::io::Error),
+    #[error("cannot write the export: {0}")]
+    Csv(#[from] csv::Error),
+    #[error("cannot write the export: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error(transparent)]
+    Discussion(#[from] DiscussionError),
+}
+
+impl From<StoreError> for ExportError {
+    fn from(e: StoreError) -> Self {
+        ExportError::Discussion(DiscussionError::Store(e))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Json,
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Json => "json",
+        }
+    }
+
+    /// The media type, for an attachment.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Csv => "text/csv; charset=utf-8",
+            Format::Json => "application/json",
+        }
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "csv" => Ok(Format::Csv),
+            "json" => Ok(Format::Json),
+            other => Err(format!("unknown export format `{other}`; use csv or json")),
+        }
+    }
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExportSummary {
+    pub votes: u64,
+    pub replies: u64,
+}
+
+impl std::fmt::Display for ExportSummary {
+    /// "5 votes and 1 reply".
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} vote{} and {} repl{}",
+            self.votes,
+            if self.votes == 1 { "" } else { "s" },
+            self.replies,
+            if self.replies == 1 { "y" } else { "ies" }
+        )
+    }
+}
+
+/// The file name to attach or save an export under, e.g. `roundtable-discussion-3-syria-strike-2017.csv`.
+pub fn file_name(d: &Discussion, format: Format) -> String {
+    format!(
+        "roundtable-discussion-{}-{}.{}",
+        d.id(),
+        d.prompt().id,
+        format.extension()
+    )
+}
+
+/// Writes discussion `id`'s votes and replies to `out` in `format`, one row at a time, from one
+/// consistent read of the store. Blocking (SQLite and `out`): run it off an async runtime's threads.
+pub fn export(
+    engine: &Discussions,
+    id: DiscussionId,
+    format: Format,
+    ids: &MemberIds,
+    out: impl Write,
+) -> Result<ExportSummary, ExportError> {
+    let d = engine.get(id)?;
+    let labels: HashMap<String, String> = d
+        .prompt()
+        .options
+        .iter()
+        .map(|o| (o.key.clone(), o.label.clone()))
+        .collect();
+    let ctx = Context {
+        id,
+        labels: &labels,
+        ids,
+    };
+    match format {
+        Format::Csv => write_csv(engine, &ctx, out),
+        Format::Json => write_json(engine, &d, &ctx, out),
+    }
+}
+
+struct Context<'a> {
+    id: DiscussionId,
+    labels: &'a HashMap<String, String>,
+    ids: &'a MemberIds,
+}
+
+impl Context<'_> {
+    fn label(&self, key: &str) -> &str {
+        self.labels.get(key).map_or("", String::as_str)
+    }
+}
+
+/// The header row of a CSV export.
+pub const CSV_HEADER: [&str; 8] = [
+    "discussion",
+    "kind",
+    "at",
+    "member",
+    "option_key",
+    "option_label",
+    "source",
+    "text",
+];
+
+/// `cell` made safe for spreadsheets: a leading apostrophe when a spreadsheet would take it for a
+/// formula (OWASP's CSV injection advice, plus the full-width forms some spreadsheets accept).
+pub fn neutralise(cell: &str) -> Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '＝' | '＋' | '－' | '＠') => {
+            Cow::Owned(format!("'{cell}"))
+        }
+        _ => Cow::Borrowed(cell),
+    }
+}
+
+fn write_csv(
+    engine: &Discussions,
+    ctx: &Context<'_>,
+    out: impl Write,
+) -> Result<ExportSummary, ExportError> {
+    let w = std::cell::RefCell::new(
+        csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(out),
+    );
+    w.borrow_mut().write_record(CSV_HEADER)?;
+    let discussion = ctx.id.to_string();
+    let (votes, replies) = engine.for_each_row(
+        ctx.id,
+        |v: VoteRecord| -> Result<(), ExportError> {
+            let member = ctx.ids.show(&v.member);
+            let at = v.at.to_string();
+            w.borrow_mut().write_record([
+                discussion.as_str(),
+                "vote",
+                &at,
+                &neutralise(&member),
+                &neutralise(&v.option),
+                &neutralise(ctx.label(&v.option)),
+                "",
+                "",
+            ])?;
+            Ok(())
+        },
+        |r: ReplyRow| -> Result<(), ExportError> {
+            let member = ctx.ids.show(&r.reply.member);
+            let at = r.reply.at.to_string();
+            let stance = r.stance.as_deref().unwrap_or("");
+            w.borrow_mut().write_record([
+                discussion.as_str(),
+                "reply",
+                &at,
+                &neutralise(&member),
+                &neutralise(stance),
+                &neutralise(ctx.label(stance)),
+                r.reply.source.name(),
+                &neutralise(r.reply.text.as_deref().unwrap_or("")),
+            ])?;
+            Ok(())
+        },
+    )?;
+    w.into_inner().flush()?;
+    Ok(ExportSummary { votes, replies })
+}
+
+#[derive(Serialize)]
+struct JsonOption<'a> {
+    key: &'a str,
+    label: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonDiscussion<'a> {
+    id: i64,
+    prompt_id: &'a str,
+    title: &'a str,
+    question: &'a str,
+    /// In the order members saw them.
+    options: Vec<JsonOption<'a>>,
+    channel: &'a str,
+    opened_at: String,
+    closes_at: Option<String>,
+    closed_at: Option<String>,
+}
+
+#[derive(Serialize)]
+struct JsonVote<'a> {
+    member: &'a str,
+    option: &'a str,
+    label: &'a str,
+    at: String,
+}
+
+#[derive(Serialize)]
+struct JsonReply<'a> {
+    member: &'a str,
+    at: String,
+    source: &'a str,
+    /// `null` when a thread message's text was not collected.
+    text: Option<&'a str>,
+    /// The option the author votes for now.
+    stance: Option<&'a str>,
+}
+
+fn write_json(
+    engine: &Discussions,
+    d: &Discussion,
+    ctx: &Context<'_>,
+    out: impl Write,
+) -> Result<ExportSummary, ExportError> {
+    let mut out = std::io::BufWriter::new(out);
+    let options = d.options();
+    let header = JsonDiscussion {
+        id: d.id().0,
+        prompt_id: &d.prompt().id,
+        title: &d.prompt().title,
+        question: &d.prompt().question,
+        options: options
+            .iter()
+            .map(|o| JsonOption {
+                key: &o.key,
+                label: &o.label,
+            })
+            .collect(),
+        channel: &d.record.channel,
+        opened_at: d.record.opened_at.to_string(),
+        closes_at: d.record.closes_at.map(|t| t.to_string()),
+        closed_at: d.record.closed_as_of(engine.now()).map(|t| t.to_string()),
+    };
+    out.write_all(b"{\"discussion\":")?;
+    serde_json::to_writer(&mut out, &header)?;
+    out.write_all(b",\n\"member_ids\":")?;
+    serde_json::to_writer(&mut out, ctx.ids.describe())?;
+    out.write_all(b",\n\"votes\":[")?;
+    // Votes come first, then replies: the second callback closes the votes array on its first
+    // row, or after the read when there are no replies.
+    let mut replies_open = false;
+    let (votes, replies) = {
+        let out = std::cell::RefCell::new(&mut out);
+        let mut first_vote = true;
+        let counts = engine.for_each_row(
+            ctx.id,
+            |v: VoteRecord| -> Result<(), ExportError> {
+                let mut out = out.borrow_mut();
+                out.write_all(if first_vote { b"\n" } else { b",\n" })?;
+                first_vote = false;
+                let member = ctx.ids.show(&v.member);
+                serde_json::to_writer(
+                    &mut **out,
+                    &JsonVote {
+                        member: &member,
+                        option: &v.option,
+                        label: ctx.label(&v.option),
+                        at: v.at.to_string(),
+                    },
+                )?;
+                Ok(())
+            },
+            |r: ReplyRow| -> Result<(), ExportError> {
+                let mut out = out.borrow_mut();
+                out.write_all(if replies_open {
+                    b",\n"
+                } else {
+                    b"\n],\n\"replies\":[\n"
+                })?;
+                replies_open = true;
+                let member = ctx.ids.show(&r.reply.member);
+                serde_json::to_writer(
+                    &mut **out,
+                    &JsonReply {
+                        member: &member,
+                        at: r.reply.at.to_string(),
+                        source: r.reply.source.name(),
+                        text: r.reply.text.as_deref(),
+                        stance: r.stance.as_deref(),
+                    },
+                )?;
+                Ok(())
+            },
+        )?;
+        counts
+    };
+    if !replies_open {
+        out.write_all(b"\n],\n\"replies\":[")?;
+    }
+    out.write_all(b"\n]}\n")?;
+    out.flush()?;
+    Ok(ExportSummary { votes, replies })
+}
+
+#[cfg(test)]
+mod tests;
