@@ -129,6 +129,8 @@ pub struct DiscordConfig {
     pub message_content: bool,
     /// Lock the discussion's thread when it closes.
     pub lock_thread_on_close: bool,
+    /// Live results: the post's counts are refreshed at most this often (milliseconds).
+    pub live_refresh_ms: u64,
     /// Moderators' log channel for problems the bot cannot solve alone.
     pub log_channel: Option<u64>,
     pub connect_timeout_secs: u64,
@@ -200,6 +202,7 @@ impl Default for DiscordConfig {
             voter_roles: Vec::new(),
             message_content: false,
             lock_thread_on_close: true,
+            live_refresh_ms: 5000,
             log_channel: None,
             connect_timeout_secs: 5,
             request_timeout_secs: 15,

@@ -244,8 +244,8 @@ async fn member_button_click_round_trips() {
     let guild = discord.create_guild("Newsroom", 3);
     // A discussion post from an earlier run that this bot's store does not know.
     let buttons = json!([{"type": 1, "components": [
-        {"type": 2, "style": 1, "label": "Agree", "custom_id": "rt:vote:7:agree"},
-        {"type": 2, "style": 1, "label": "Disagree", "custom_id": "rt:vote:7:disagree"},
+        {"type": 2, "style": 1, "label": "Agree", "custom_id": "rt:v:7:agree"},
+        {"type": 2, "style": 1, "label": "Disagree", "custom_id": "rt:v:7:disagree"},
     ]}]);
     let post = discord.earlier_bot_post(
         guild.discussions,
@@ -257,7 +257,7 @@ async fn member_button_click_round_trips() {
     bot.ready().await;
 
     let answer = discord
-        .answer(&discord.click(guild.member(2), &guild, post, "rt:vote:7:agree"))
+        .answer(&discord.click(guild.member(2), &guild, post, "rt:v:7:agree"))
         .await;
 
     assert_eq!(answer.callback_type(), Some(4));
@@ -306,7 +306,7 @@ async fn member_modal_submit_round_trips() {
         guild.member(0),
         &guild,
         guild.discussions,
-        "rt:reply:7",
+        "rt:m:7",
         &[("reply", "Trams first.")],
     );
     let answer = discord.answer(&ix).await;
@@ -543,8 +543,8 @@ async fn rest_client_posts_edits_reads_threads_and_follows_up() {
                 .description("Three views."),
         )
         .components(vec![CreateActionRow::Buttons(vec![
-            CreateButton::new("rt:vote:1:yes").label("Yes"),
-            CreateButton::new("rt:vote:1:no").label("No"),
+            CreateButton::new("rt:v:1:yes").label("Yes"),
+            CreateButton::new("rt:v:1:no").label("No"),
         ])])
         .allowed_mentions(nobody.clone());
     let posted = rest

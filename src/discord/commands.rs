@@ -17,7 +17,12 @@ use serenity::model::id::GuildId;
 use std::time::Duration;
 
 pub(super) fn all() -> Vec<poise::Command<Data, CommandError>> {
-    vec![ping()]
+    vec![
+        ping(),
+        super::moderation::discussion(),
+        super::moderation::prompts(),
+        super::moderation::schedule(),
+    ]
 }
 
 /// What `/ping` can report on.

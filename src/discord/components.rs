@@ -1,73 +1,191 @@
-//! Buttons and modals: a custom_id is parsed into a [`ComponentAction`], then dispatched.
+//! Buttons and modals: a custom_id is parsed, then dispatched.
 //!
-//! custom_ids are `rt:` followed by the action and its arguments, `:`-separated, and stay well
-//! under Discord's 100 characters: `rt:ping`, `rt:vote:<discussion>:<option>`,
-//! `rt:reply:<discussion>`. An id the bot cannot place (another version's, or a discussion it no
-//! longer knows) gets a polite ephemeral answer, never silence.
+//! custom_ids are roundtable's own (`crate::render::ids`: `rt:v:<discussion>:<option>` a stance,
+//! `rt:w:<discussion>` withdraw, `rt:r:<discussion>` open the reply form, `rt:m:<discussion>` the
+//! form's submission) plus `rt:ping`. An id the bot cannot place (another version's, a discussion
+//! it does not know) gets a polite ephemeral answer, never silence. State comes from the store, so
+//! buttons keep working after a restart.
 
 use super::commands::{self, ephemeral, moderator_standing, ping_buttons, ping_text};
+use super::flows::{blocking, FlowError};
 use super::{no_mentions, CommandError, Data};
-use serenity::builder::{CreateInteractionResponse, CreateInteractionResponseMessage};
+use crate::discussion::{DiscussionError, VoteOutcome};
+use crate::render::{self, ids::Action};
+use crate::store::{DiscussionId, ReplySource};
+use serenity::builder::{
+    CreateActionRow, CreateButton, CreateInputText, CreateInteractionResponse,
+    CreateInteractionResponseMessage, CreateModal,
+};
 use serenity::client::Context;
 use serenity::gateway::ShardManager;
-use serenity::model::application::{ComponentInteraction, ModalInteraction};
+use serenity::model::application::{
+    ActionRowComponent, ButtonStyle, ComponentInteraction, InputTextStyle, ModalInteraction,
+};
+use serenity::model::guild::Member;
 
 /// What a component's custom_id asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ComponentAction {
     /// "Ping again" under `/ping`'s answer.
     Ping,
-    /// A stance button under a discussion post.
-    Vote { discussion: u64, option: String },
-    /// "Write a reply": opens the reply modal; the modal's custom_id is the same.
-    Reply { discussion: u64 },
+    /// A discussion's button or form.
+    Discussion(Action),
 }
-
-const PREFIX: &str = "rt";
 
 impl ComponentAction {
     pub fn parse(custom_id: &str) -> Option<ComponentAction> {
-        let mut parts = custom_id.split(':');
-        if parts.next()? != PREFIX {
-            return None;
+        if custom_id == "rt:ping" {
+            return Some(ComponentAction::Ping);
         }
-        let action = match (parts.next()?, parts.next(), parts.next()) {
-            ("ping", None, None) => ComponentAction::Ping,
-            ("vote", Some(d), Some(option)) if valid_option(option) => ComponentAction::Vote {
-                discussion: d.parse().ok()?,
-                option: option.to_string(),
-            },
-            ("reply", Some(d), None) => ComponentAction::Reply {
-                discussion: d.parse().ok()?,
-            },
-            _ => return None,
-        };
-        parts.next().is_none().then_some(action)
+        Action::parse(custom_id).map(ComponentAction::Discussion)
     }
 
     pub fn custom_id(&self) -> String {
         match self {
-            ComponentAction::Ping => format!("{PREFIX}:ping"),
-            ComponentAction::Vote { discussion, option } => {
-                format!("{PREFIX}:vote:{discussion}:{option}")
-            }
-            ComponentAction::Reply { discussion } => format!("{PREFIX}:reply:{discussion}"),
+            ComponentAction::Ping => "rt:ping".to_string(),
+            ComponentAction::Discussion(a) => a.custom_id(),
         }
     }
-}
-
-fn valid_option(key: &str) -> bool {
-    !key.is_empty()
-        && key.chars().count() <= crate::limits::ours::OPTION_KEY
-        && key
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
 pub(super) const UNKNOWN_DISCUSSION: &str =
     "This discussion is unknown or already closed, so nothing was recorded.";
 pub(super) const STALE: &str =
     "This button is out of date: roundtable no longer knows what it belongs to.";
+const REPLY_FIELD: &str = "text";
+
+/// Whether `member` may vote and reply: everyone, or holders of one of the configured roles (by
+/// id or by name as the cache knows it).
+fn may_take_part(
+    ctx: &Context,
+    data: &Data,
+    member: Option<&Member>,
+    guild: Option<serenity::model::id::GuildId>,
+) -> bool {
+    let wanted = &data.config.voter_roles;
+    if wanted.is_empty() {
+        return true;
+    }
+    let Some(member) = member else { return false };
+    let g = guild.and_then(|g| ctx.cache.guild(g));
+    member.roles.iter().any(|role| {
+        let name = g
+            .as_ref()
+            .and_then(|g| g.roles.get(role))
+            .map(|r| r.name.clone());
+        wanted.iter().any(|w| {
+            w == &role.get().to_string()
+                || name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(w))
+        })
+    })
+}
+
+fn not_allowed(data: &Data) -> String {
+    format!(
+        "Only members with the role {} can take part in discussions here; nothing was recorded.",
+        data.config.voter_roles.join(" or ")
+    )
+}
+
+/// The answer a member gets when the engine refuses.
+fn refusal(e: &FlowError) -> String {
+    match e {
+        FlowError::Discussion(DiscussionError::NotFound(_)) => UNKNOWN_DISCUSSION.to_string(),
+        FlowError::Discussion(
+            e @ (DiscussionError::Closed { .. } | DiscussionError::UnknownOption { .. }),
+        ) => {
+            format!("{e}. Nothing was recorded.")
+        }
+        FlowError::Discussion(
+            e @ (DiscussionError::ReplyTooLong { .. } | DiscussionError::EmptyReply),
+        ) => {
+            format!("{e}. Nothing was recorded.")
+        }
+        other => {
+            tracing::error!("answer not recorded: {other}");
+            "Something went wrong and nothing was recorded; please try again.".to_string()
+        }
+    }
+}
+
+async fn vote(
+    data: &Data,
+    member: String,
+    id: DiscussionId,
+    key: &str,
+) -> Result<CreateInteractionResponse, FlowError> {
+    let core = &data.core;
+    let d = core.discussion(id).await?;
+    let outcome = core.engine.vote_async(&d, &member, key).await?;
+    core.live.mark(id);
+    let text = render::vote_receipt(&outcome);
+    Ok(match outcome {
+        VoteOutcome::Unchanged { .. } => CreateInteractionResponse::Message(
+            CreateInteractionResponseMessage::new()
+                .content(text)
+                .ephemeral(true)
+                .components(vec![CreateActionRow::Buttons(vec![CreateButton::new(
+                    Action::Withdraw { discussion: id }.custom_id(),
+                )
+                .label("Withdraw my stance")
+                .style(ButtonStyle::Secondary)])])
+                .allowed_mentions(no_mentions()),
+        ),
+        VoteOutcome::Recorded { .. } => ephemeral(text),
+    })
+}
+
+async fn withdraw(
+    data: &Data,
+    member: String,
+    id: DiscussionId,
+) -> Result<CreateInteractionResponse, FlowError> {
+    let core = &data.core;
+    let d = core.discussion(id).await?;
+    let outcome = core.engine.withdraw_async(&d, &member).await?;
+    core.live.mark(id);
+    // The button sits on the member's own ephemeral answer: replace it.
+    Ok(CreateInteractionResponse::UpdateMessage(
+        CreateInteractionResponseMessage::new()
+            .content(render::withdraw_receipt(&outcome))
+            .components(Vec::new())
+            .allowed_mentions(no_mentions()),
+    ))
+}
+
+async fn reply_form(data: &Data, id: DiscussionId) -> Result<CreateInteractionResponse, FlowError> {
+    let core = &data.core;
+    let d = core.discussion(id).await?;
+    if !d.is_open(core.engine.now()) {
+        return Err(FlowError::Discussion(DiscussionError::Closed {
+            id,
+            at: d
+                .record
+                .closed_as_of(core.engine.now())
+                .unwrap_or_else(|| core.engine.now()),
+            by: d.record.closed_by.clone(),
+        }));
+    }
+    let max = core
+        .engine
+        .rules()
+        .max_reply_chars
+        .min(crate::limits::TEXT_INPUT) as u16;
+    let input = CreateInputText::new(InputTextStyle::Paragraph, "Your reply", REPLY_FIELD)
+        .placeholder("Only the moderators' tally and exports see it; it is not posted.")
+        .min_length(1)
+        .max_length(max)
+        .required(true);
+    let title = render::cut::cut(
+        &format!("Reply to discussion #{id}"),
+        crate::limits::MODAL_TITLE,
+    )
+    .0;
+    Ok(CreateInteractionResponse::Modal(
+        CreateModal::new(Action::SubmitReply { discussion: id }.custom_id(), title)
+            .components(vec![CreateActionRow::InputText(input)]),
+    ))
+}
 
 pub(super) async fn on_component(
     ctx: &Context,
@@ -75,6 +193,7 @@ pub(super) async fn on_component(
     data: &Data,
     interaction: &ComponentInteraction,
 ) -> Result<(), CommandError> {
+    let member_id = interaction.user.id.get().to_string();
     let response = match ComponentAction::parse(&interaction.data.custom_id) {
         Some(ComponentAction::Ping) => {
             match moderator_standing(
@@ -95,9 +214,22 @@ pub(super) async fn on_component(
                 None => ephemeral(commands::REFUSED),
             }
         }
-        // Votes and replies reach the core in the discussion issue; until then no discussion is open.
-        Some(ComponentAction::Vote { .. } | ComponentAction::Reply { .. }) => {
-            ephemeral(UNKNOWN_DISCUSSION)
+        Some(ComponentAction::Discussion(action)) => {
+            if !may_take_part(ctx, data, interaction.member.as_ref(), interaction.guild_id)
+                && !matches!(action, Action::Withdraw { .. })
+            {
+                ephemeral(not_allowed(data))
+            } else {
+                let result = match action {
+                    Action::Vote { discussion, option } => {
+                        vote(data, member_id, discussion, &option).await
+                    }
+                    Action::Withdraw { discussion } => withdraw(data, member_id, discussion).await,
+                    Action::OpenReplyForm { discussion } => reply_form(data, discussion).await,
+                    Action::SubmitReply { .. } => Ok(ephemeral(STALE)),
+                };
+                result.unwrap_or_else(|e| ephemeral(refusal(&e)))
+            }
         }
         None => {
             tracing::debug!("unknown custom_id {:?}", interaction.data.custom_id);
@@ -111,12 +243,49 @@ pub(super) async fn on_component(
 }
 
 pub(super) async fn on_modal(
-    _ctx: &Context,
+    ctx: &Context,
     data: &Data,
     interaction: &ModalInteraction,
 ) -> Result<(), CommandError> {
-    let response = match ComponentAction::parse(&interaction.data.custom_id) {
-        Some(ComponentAction::Reply { .. }) => ephemeral(UNKNOWN_DISCUSSION),
+    let response = match Action::parse(&interaction.data.custom_id) {
+        Some(Action::SubmitReply { discussion }) => {
+            if !may_take_part(ctx, data, interaction.member.as_ref(), interaction.guild_id) {
+                ephemeral(not_allowed(data))
+            } else {
+                let text = interaction
+                    .data
+                    .components
+                    .iter()
+                    .flat_map(|row| row.components.iter())
+                    .find_map(|c| match c {
+                        ActionRowComponent::InputText(t) if t.custom_id == REPLY_FIELD => {
+                            t.value.clone()
+                        }
+                        _ => None,
+                    })
+                    .unwrap_or_default();
+                let (engine, member) = (
+                    data.core.engine.clone(),
+                    interaction.user.id.get().to_string(),
+                );
+                let chars = text.trim().chars().count();
+                let result = match data.core.discussion(discussion).await {
+                    Ok(_) => blocking(move || {
+                        engine.reply(discussion, &member, ReplySource::Form, Some(&text), None)
+                    })
+                    .await
+                    .and_then(|r| r.map_err(FlowError::from)),
+                    Err(e) => Err(e),
+                };
+                match result {
+                    Ok(_) => {
+                        data.core.live.mark(discussion);
+                        ephemeral(render::reply_receipt(chars))
+                    }
+                    Err(e) => ephemeral(refusal(&e)),
+                }
+            }
+        }
         _ => ephemeral(STALE),
     };
     data.rest
@@ -144,13 +313,13 @@ mod tests {
     fn custom_ids_round_trip() {
         for action in [
             ComponentAction::Ping,
-            ComponentAction::Vote {
-                discussion: 42,
+            ComponentAction::Discussion(Action::Vote {
+                discussion: DiscussionId(42),
                 option: "agree".into(),
-            },
-            ComponentAction::Reply {
-                discussion: u64::MAX,
-            },
+            }),
+            ComponentAction::Discussion(Action::OpenReplyForm {
+                discussion: DiscussionId(i64::MAX),
+            }),
         ] {
             let id = action.custom_id();
             assert!(id.chars().count() <= crate::limits::CUSTOM_ID, "{id}");
@@ -165,11 +334,10 @@ mod tests {
             "rt",
             "rt:",
             "rt:ping:extra",
-            "rt:vote:x:agree",
-            "rt:vote:1",
-            "rt:vote:1:Agree",
+            "rt:v:x:agree",
+            "rt:v:1",
             "xx:ping",
-            "rt:reply:1:2",
+            "rt:r:1:2",
         ] {
             assert_eq!(ComponentAction::parse(id), None, "{id}");
         }

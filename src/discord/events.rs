@@ -3,7 +3,9 @@
 
 use super::commands::ephemeral;
 use super::components::{on_component, on_modal};
+use super::flows::blocking;
 use super::{CommandError, Data, Observed};
+use crate::store::ReplySource;
 use serenity::client::{Context, FullEvent};
 use serenity::model::application::Interaction;
 use serenity::model::channel::ChannelType;
@@ -43,6 +45,7 @@ pub(super) async fn handle(
                     })
                 })
             });
+            thread_reply(data, new_message).await;
             data.observe(Observed::MessageCreated {
                 channel_id: new_message.channel_id.get(),
                 message_id: new_message.id.get(),
@@ -51,19 +54,52 @@ pub(super) async fn handle(
                 in_thread,
             });
         }
-        FullEvent::MessageUpdate { event, .. } => data.observe(Observed::MessageEdited {
-            channel_id: event.channel_id.get(),
-            message_id: event.id.get(),
-            content: event.content.clone(),
-        }),
+        FullEvent::MessageUpdate { event, .. } => {
+            if data.config.message_content {
+                if let Some(content) = &event.content {
+                    let (engine, id, text) = (
+                        data.core.engine.clone(),
+                        event.id.get().to_string(),
+                        content.clone(),
+                    );
+                    if let Ok(Err(e)) =
+                        blocking(move || engine.store().edit_reply_by_message(&id, Some(&text)))
+                            .await
+                    {
+                        tracing::error!("cannot update an edited thread reply: {e}");
+                    }
+                }
+            }
+            data.observe(Observed::MessageEdited {
+                channel_id: event.channel_id.get(),
+                message_id: event.id.get(),
+                content: event.content.clone(),
+            })
+        }
         FullEvent::MessageDelete {
             channel_id,
             deleted_message_id,
             ..
-        } => data.observe(Observed::MessageDeleted {
-            channel_id: channel_id.get(),
-            message_id: deleted_message_id.get(),
-        }),
+        } => {
+            let (engine, id) = (
+                data.core.engine.clone(),
+                deleted_message_id.get().to_string(),
+            );
+            match blocking(move || engine.store().delete_reply_by_message(&id)).await {
+                Ok(Ok(true)) => {
+                    if let Ok(Some(d)) = data.core.by_thread(channel_id.get()).await {
+                        data.core.live.mark(d);
+                    }
+                }
+                Ok(Ok(false)) => {}
+                Ok(Err(e)) => tracing::error!("cannot remove a deleted thread reply: {e}"),
+                Err(e) => tracing::error!("cannot remove a deleted thread reply: {e}"),
+            }
+            data.observe(Observed::MessageDeleted {
+                channel_id: channel_id.get(),
+                message_id: deleted_message_id.get(),
+            })
+        }
         FullEvent::InteractionCreate { interaction } => match interaction {
             Interaction::Component(c) => {
                 on_component(ctx, framework.shard_manager, data, c).await?
@@ -74,6 +110,42 @@ pub(super) async fn handle(
         _ => {}
     }
     Ok(())
+}
+
+/// A member's message in a discussion's thread is a reply: with its text when the Message Content
+/// intent is on, else counted without it.
+async fn thread_reply(data: &Data, message: &serenity::model::channel::Message) {
+    let discussion = match data.core.by_thread(message.channel_id.get()).await {
+        Ok(Some(d)) => d,
+        Ok(None) => return,
+        Err(e) => {
+            tracing::error!("cannot look up the thread's discussion: {e}");
+            return;
+        }
+    };
+    let text = (data.config.message_content && !message.content.trim().is_empty())
+        .then(|| message.content.clone());
+    let (engine, member, mid) = (
+        data.core.engine.clone(),
+        message.author.id.get().to_string(),
+        message.id.get().to_string(),
+    );
+    let result = blocking(move || {
+        engine.reply(
+            discussion,
+            &member,
+            ReplySource::Thread,
+            text.as_deref(),
+            Some(&mid),
+        )
+    })
+    .await;
+    match result {
+        Ok(Ok(_)) => data.core.live.mark(discussion),
+        // A closed discussion takes no replies; a too-long message stays in the thread, uncounted.
+        Ok(Err(e)) => tracing::info!(discussion = %discussion, "thread message not recorded: {e}"),
+        Err(e) => tracing::error!("thread message not recorded: {e}"),
+    }
 }
 
 pub(super) async fn on_error(error: poise::FrameworkError<'_, Data, CommandError>) {

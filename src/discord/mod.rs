@@ -13,12 +13,22 @@
 mod commands;
 mod components;
 mod events;
+mod flows;
+mod moderation;
 pub mod rest;
+mod timekeeper;
+mod view;
 
 pub use components::ComponentAction;
 pub use rest::{Rest, RestError};
 
+use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, DiscordConfig};
+use crate::discussion::{Discussions, Rules};
+use crate::prompt::Catalog;
+use crate::schedule::{Schedule, Scheduler};
+use crate::store::{Store, StoreError};
+use flows::{Core, FlowError};
 use serenity::builder::CreateAllowedMentions;
 use serenity::gateway::{GatewayError, ShardManager};
 use serenity::http::HttpBuilder;
@@ -41,6 +51,11 @@ pub enum DiscordError {
     IntentsRefused,
     #[error("invalid setting: {0}")]
     Setting(&'static str),
+    #[error("cannot open the database {path}: {source}")]
+    Store {
+        path: std::path::PathBuf,
+        source: StoreError,
+    },
     #[error("cannot build the HTTP client: {0}")]
     HttpClient(#[source] reqwest::Error),
     #[error("cannot start on Discord ({base}): {source}")]
@@ -63,7 +78,8 @@ impl DiscordError {
             DiscordError::MissingToken
             | DiscordError::TokenRejected
             | DiscordError::IntentsRefused
-            | DiscordError::Setting(_) => 2,
+            | DiscordError::Setting(_)
+            | DiscordError::Store { .. } => 2,
             _ => 1,
         }
     }
@@ -86,6 +102,8 @@ pub enum CommandError {
     Rest(#[from] RestError),
     #[error(transparent)]
     Serenity(#[from] serenity::Error),
+    #[error(transparent)]
+    Flow(FlowError),
 }
 
 /// What the adapter saw on the gateway, once serenity parsed it. Tests subscribe to it to prove a
@@ -133,6 +151,7 @@ pub struct Data {
     rest: Rest,
     config: DiscordConfig,
     observed: broadcast::Sender<Observed>,
+    core: Arc<Core>,
 }
 
 impl Data {
@@ -158,6 +177,18 @@ impl Stopper {
 pub struct Bot {
     client: serenity::Client,
     observed: broadcast::Sender<Observed>,
+    core: Arc<Core>,
+    clock: Arc<dyn Clock>,
+}
+
+/// Wakes the bot's timekeeper now (tests move an injected clock, then wake it).
+#[derive(Clone)]
+pub struct Waker(Arc<tokio::sync::Notify>);
+
+impl Waker {
+    pub fn wake(&self) {
+        self.0.notify_one();
+    }
 }
 
 /// Empty allowed mentions: nothing the bot posts pings anyone.
@@ -177,7 +208,34 @@ impl Bot {
     /// Checks the token, fetches the gateway URL and registers the commands. The token is used for
     /// requests only, never logged.
     pub async fn connect(config: &Config, token: &str) -> Result<Bot, DiscordError> {
+        Self::connect_with_clock(config, token, Arc::new(SystemClock)).await
+    }
+
+    /// [`Bot::connect`] with an injected clock: close times and schedules follow it.
+    pub async fn connect_with_clock(
+        config: &Config,
+        token: &str,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Bot, DiscordError> {
         let dc = &config.discord;
+        let store =
+            Store::open(&config.database, &config.store).map_err(|source| DiscordError::Store {
+                path: config.database.clone(),
+                source,
+            })?;
+        let engine = Discussions::new(store, clock.clone(), Rules::from(&config.discussion));
+        let schedules: Vec<Schedule> = config
+            .schedules
+            .iter()
+            .filter(|s| s.channel != crate::console::CHANNEL)
+            .filter_map(|s| Schedule::from_config(s).ok())
+            .collect();
+        let owner = format!(
+            "bot-{}-{}",
+            std::process::id(),
+            clock.now().as_millisecond()
+        );
+        let scheduler = Scheduler::new(engine.clone(), schedules, owner);
         let guild = match dc.guild_id {
             None => None,
             Some(id) => Some(GuildId::from(
@@ -225,11 +283,25 @@ impl Bot {
             guild.map_or("globally".to_string(), |g| format!("in guild {g}"))
         );
 
+        let catalog = Catalog::load_dir(&config.prompts);
+        for p in &catalog.problems {
+            tracing::warn!("prompt problem: {p}");
+        }
         let (observed, _) = broadcast::channel(1024);
+        let core = Arc::new(Core::new(
+            engine,
+            catalog,
+            config.prompts.clone(),
+            config.discussion.results,
+            dc.clone(),
+            rest.clone(),
+            scheduler,
+        ));
         let data = Data {
             rest,
             config: dc.clone(),
             observed: observed.clone(),
+            core: core.clone(),
         };
         let options = poise::FrameworkOptions {
             commands,
@@ -253,7 +325,12 @@ impl Bot {
         // serenity asked for the gateway too and, had that failed, would fall back to Discord's
         // public gateway; the URL we fetched ourselves is the one to use.
         *client.ws_url.lock().await = gateway_url;
-        Ok(Bot { client, observed })
+        Ok(Bot {
+            client,
+            observed,
+            core,
+            clock,
+        })
     }
 
     pub fn stopper(&self) -> Stopper {
@@ -265,9 +342,21 @@ impl Bot {
         self.observed.subscribe()
     }
 
+    pub fn waker(&self) -> Waker {
+        Waker(self.core.wake.clone())
+    }
+
     /// Connects to the gateway and serves until stopped or until Discord refuses the session.
+    /// The live-count refresher and the timekeeper run alongside and stop with it; counts not yet
+    /// shown are flushed on the way out.
     pub async fn run(mut self) -> Result<(), DiscordError> {
-        self.client.start().await.map_err(|e| match e {
+        let live = tokio::spawn(flows::run_live(self.core.clone()));
+        let time = tokio::spawn(timekeeper::run(self.core.clone(), self.clock.clone()));
+        let result = self.client.start().await;
+        time.abort();
+        live.abort();
+        flows::flush_live(&self.core).await;
+        result.map_err(|e| match e {
             serenity::Error::Gateway(GatewayError::InvalidAuthentication) => {
                 DiscordError::TokenRejected
             }

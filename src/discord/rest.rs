@@ -16,7 +16,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serenity::builder::{
     CreateCommand, CreateInteractionResponse, CreateInteractionResponseFollowup, CreateMessage,
-    CreateThread, EditInteractionResponse, EditMessage,
+    CreateThread, EditInteractionResponse, EditMessage, EditThread,
 };
 use serenity::http::{Http, LightMethod, Request, Route};
 use serenity::model::application::Command;
@@ -455,6 +455,24 @@ impl Rest {
         };
         let r = self
             .send(WHAT, Request::new(route, LightMethod::Get))
+            .await?;
+        Self::decode(WHAT, &r)
+    }
+
+    /// Changes a thread (locks it when its discussion closes).
+    pub async fn edit_thread(
+        &self,
+        channel_id: ChannelId,
+        edit: &EditThread<'_>,
+    ) -> Result<GuildChannel, RestError> {
+        const WHAT: &str = "edit thread";
+        let r = self
+            .send_json(
+                WHAT,
+                Route::Channel { channel_id },
+                LightMethod::Patch,
+                edit,
+            )
             .await?;
         Self::decode(WHAT, &r)
     }

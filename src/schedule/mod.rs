@@ -264,12 +264,7 @@ impl Scheduler {
                 tracing::warn!(schedule = %s.name, slot = %key, "{reason}");
                 events.push(Event::Problem {
                     schedule: s.name.clone(),
-                    message: reason.clone(),
-                });
-                events.push(Event::Skipped {
-                    schedule: s.name.clone(),
-                    slot,
-                    reason,
+                    message: reason,
                 });
             }
             return Ok(());
@@ -355,6 +350,24 @@ impl Scheduler {
     /// Records that a slot's discussion is posted.
     pub fn posted(&self, schedule: &str, slot_key: &str) -> Result<(), ScheduleError> {
         Ok(self.engine.store().mark_slot_posted(schedule, slot_key)?)
+    }
+
+    /// A slot's discussion could not be posted (unknown channel, no permission): the slot is
+    /// recorded as skipped with the reason, and its discussion closed so it takes no answers.
+    pub fn post_failed(
+        &self,
+        schedule: &str,
+        slot_key: &str,
+        discussion: crate::store::DiscussionId,
+        reason: &str,
+    ) -> Result<(), ScheduleError> {
+        self.engine
+            .store()
+            .fail_slot(schedule, slot_key, &format!("not posted: {reason}"))?;
+        match self.engine.close(discussion, "roundtable (not posted)") {
+            Ok(_) | Err(DiscussionError::Closed { .. }) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// When a tick has something to do next: a slot or a close time.

@@ -457,6 +457,23 @@ impl Store {
         })
     }
 
+    /// The discussion whose thread is `thread_id`.
+    pub fn discussion_by_thread(
+        &self,
+        thread_id: &str,
+    ) -> Result<Option<DiscussionId>, StoreError> {
+        self.read(|c| {
+            c.query_row(
+                "SELECT id FROM discussions WHERE thread_id = ?1 ORDER BY id DESC LIMIT 1",
+                [thread_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map(|o| o.map(DiscussionId))
+            .map_err(StoreError::from)
+        })
+    }
+
     /// Discussions whose close time has passed at `now` but that are not marked closed yet.
     pub fn due_for_close(&self, now: Timestamp) -> Result<Vec<DiscussionId>, StoreError> {
         self.read(|c| {

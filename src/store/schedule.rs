@@ -155,6 +155,18 @@ impl Store {
         })
     }
 
+    /// Marks a claimed slot as skipped because its post failed; the reason is kept.
+    pub fn fail_slot(&self, schedule: &str, slot: &str, reason: &str) -> Result<(), StoreError> {
+        let (schedule, slot, reason) = (schedule.to_string(), slot.to_string(), reason.to_string());
+        self.inner.writer.write(move |c| {
+            c.execute(
+                "UPDATE schedule_slots SET state = 'skipped', reason = ?3 WHERE schedule = ?1 AND slot = ?2 AND state = 'claimed'",
+                params![schedule, slot, reason],
+            )?;
+            Ok(())
+        })
+    }
+
     /// Records a slot as skipped with its reason, unless it already has a row. Returns whether it did.
     pub fn skip_slot(
         &self,

@@ -1049,6 +1049,25 @@ impl World {
                 self.dispatch("THREAD_CREATE", event);
                 json_response(StatusCode::CREATED, &thread)
             }
+            "update_channel" => {
+                let channel = m.id_param("channel_id");
+                let Some(thread) = self
+                    .guilds
+                    .iter_mut()
+                    .flat_map(|g| g.threads.iter_mut())
+                    .find(|t| id_str(&t["id"]) == channel)
+                else {
+                    return discord_error(StatusCode::NOT_FOUND, 10003, "Unknown Channel");
+                };
+                for key in ["locked", "archived"] {
+                    if let Some(v) = body[key].as_bool() {
+                        thread["thread_metadata"][key] = json!(v);
+                    }
+                }
+                let thread = thread.clone();
+                self.dispatch("THREAD_UPDATE", thread.clone());
+                json_response(StatusCode::OK, &thread)
+            }
             "get_channel" => match self.channel_json(m.id_param("channel_id")) {
                 Some(c) => json_response(StatusCode::OK, &c),
                 None => discord_error(StatusCode::NOT_FOUND, 10003, "Unknown Channel"),
@@ -1569,6 +1588,18 @@ impl Discord {
     /// short timeouts.
     pub fn config(&self, guild: Option<&Guild>) -> roundtable::config::Config {
         let mut c = roundtable::config::Config::default();
+        // A database of this test's own, and the repository's prompts.
+        static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        c.database = std::env::temp_dir().join(format!(
+            "roundtable-test-{}-{n}-{}.db",
+            std::process::id(),
+            self.app_id()
+        ));
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", c.database.display()));
+        }
+        c.prompts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts");
         c.discord.api_base = Some(self.api_base());
         c.discord.guild_id = guild.map(|g| g.id);
         c.discord.connect_timeout_secs = 2;
@@ -1902,6 +1933,32 @@ impl Discord {
         let channel = id_str(&message["channel_id"]);
         let data = json!({"custom_id": custom_id, "component_type": 2});
         self.new_interaction(3, who, guild, channel, data, Some(message))
+    }
+
+    /// `who` clicks the button `custom_id` on the bot's ephemeral answer `answer` (seen only by
+    /// them, so it is not a stored message): the interaction carries the answer as its message.
+    pub fn click_on_answer(
+        &self,
+        who: &Member,
+        guild: &Guild,
+        channel_id: u64,
+        answer: &Sent,
+        custom_id: &str,
+    ) -> Interaction {
+        assert!(
+            answer.custom_ids().iter().any(|c| c == custom_id),
+            "the answer has no component {custom_id:?}: {}",
+            answer.message()["components"]
+        );
+        let message = {
+            let mut w = self.world();
+            let author = w.bot_user();
+            let mut m = w.new_message(channel_id, author, answer.message(), 0);
+            m["flags"] = json!(64);
+            m
+        };
+        let data = json!({"custom_id": custom_id, "component_type": 2});
+        self.new_interaction(3, who, guild, channel_id, data, Some(message))
     }
 
     /// `who` submits the modal `custom_id` with text inputs `fields` (custom_id, value).

@@ -1,0 +1,366 @@
+//! The bot's side of a discussion on Discord: posting it (message, thread, continuation posts),
+//! refreshing its live counts, and closing it (final tally in the channel and the thread, buttons
+//! disabled, thread locked). Everything here reads and writes through the core engine; blocking
+//! store calls run on tokio's blocking pool.
+
+use super::rest::{Rest, RestError};
+use super::view;
+use crate::config::{DiscordConfig, ResultsMode};
+use crate::discussion::{Discussion, DiscussionError, Discussions, Tally};
+use crate::prompt::Catalog;
+use crate::render::{self, cut::cut, DiscussionView, Results};
+use crate::schedule::Scheduler;
+use crate::store::DiscussionId;
+use serenity::builder::{CreateMessage, CreateThread, EditThread};
+use serenity::model::channel::ChannelType;
+use serenity::model::id::{ChannelId, MessageId};
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+use tokio::sync::Notify;
+
+/// Discord's limit on a thread's name.
+const THREAD_NAME: usize = 100;
+
+#[derive(Debug, thiserror::Error)]
+pub enum FlowError {
+    #[error(transparent)]
+    Discussion(#[from] DiscussionError),
+    #[error(transparent)]
+    Rest(#[from] RestError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("a background task failed: {0}")]
+    Join(#[from] tokio::task::JoinError),
+}
+
+/// Runs a blocking store call off the async threads.
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, FlowError> {
+    Ok(tokio::task::spawn_blocking(f).await?)
+}
+
+fn id_of(s: &Option<String>) -> Option<u64> {
+    s.as_deref().and_then(|v| v.parse().ok())
+}
+
+/// Discussions whose live counts need a refresh, and the task's wake-up.
+pub(crate) struct Live {
+    dirty: Mutex<HashSet<DiscussionId>>,
+    notify: Notify,
+    every: Duration,
+}
+
+impl Live {
+    fn new(every: Duration) -> Self {
+        Live {
+            dirty: Mutex::new(HashSet::new()),
+            notify: Notify::new(),
+            every,
+        }
+    }
+
+    /// Something changed in `id`: its post is refreshed within one interval.
+    pub(crate) fn mark(&self, id: DiscussionId) {
+        self.dirty
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id);
+        self.notify.notify_one();
+    }
+
+    fn take(&self) -> Vec<DiscussionId> {
+        self.dirty
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .drain()
+            .collect()
+    }
+}
+
+pub(crate) struct Core {
+    pub engine: Discussions,
+    pub catalog: RwLock<Arc<Catalog>>,
+    pub prompts_dir: PathBuf,
+    pub results: ResultsMode,
+    pub discord: DiscordConfig,
+    pub rest: Rest,
+    pub live: Live,
+    pub scheduler: Arc<Scheduler>,
+    /// Wakes the timekeeper (a new close time, a schedule change, a test moving the clock).
+    pub wake: Arc<Notify>,
+    /// Open discussions by id, so a click does not read the prompt snapshot again.
+    cache: Mutex<HashMap<DiscussionId, Arc<Discussion>>>,
+}
+
+impl Core {
+    pub(crate) fn new(
+        engine: Discussions,
+        catalog: Catalog,
+        prompts_dir: PathBuf,
+        results: ResultsMode,
+        discord: DiscordConfig,
+        rest: Rest,
+        scheduler: Scheduler,
+    ) -> Core {
+        let every = Duration::from_millis(discord.live_refresh_ms.max(1));
+        Core {
+            engine,
+            catalog: RwLock::new(Arc::new(catalog)),
+            prompts_dir,
+            results,
+            discord,
+            rest,
+            live: Live::new(every),
+            scheduler: Arc::new(scheduler),
+            wake: Arc::new(Notify::new()),
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub(crate) fn catalog(&self) -> Arc<Catalog> {
+        self.catalog
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// A discussion by id: from the cache while open, else from the store.
+    pub(crate) async fn discussion(&self, id: DiscussionId) -> Result<Arc<Discussion>, FlowError> {
+        if let Some(d) = self
+            .cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&id)
+        {
+            return Ok(d.clone());
+        }
+        let engine = self.engine.clone();
+        let d = Arc::new(blocking(move || engine.get(id)).await??);
+        if d.is_open(self.engine.now()) {
+            self.cache
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(id, d.clone());
+        }
+        Ok(d)
+    }
+
+    fn forget(&self, id: DiscussionId) {
+        self.cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&id);
+    }
+
+    /// The discussion whose thread is `channel`, if any.
+    pub(crate) async fn by_thread(&self, channel: u64) -> Result<Option<DiscussionId>, FlowError> {
+        let cached = self
+            .cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .find(|d| id_of(&d.record.thread_id) == Some(channel))
+            .map(|d| d.id());
+        if cached.is_some() {
+            return Ok(cached);
+        }
+        let engine = self.engine.clone();
+        Ok(blocking(move || engine.store().discussion_by_thread(&channel.to_string())).await??)
+    }
+
+    /// The discussion a command means: the given number, else the open one posted in (or whose
+    /// thread is) `channel`, else the only open one.
+    pub(crate) async fn resolve(
+        &self,
+        given: Option<i64>,
+        channel: u64,
+    ) -> Result<Arc<Discussion>, FlowError> {
+        if let Some(n) = given {
+            return self.discussion(DiscussionId(n)).await;
+        }
+        let engine = self.engine.clone();
+        let open = blocking(move || engine.list(true, 100)).await??;
+        let here = open.iter().find(|d| {
+            d.record.channel == channel.to_string() || id_of(&d.record.thread_id) == Some(channel)
+        });
+        match (here, open.as_slice()) {
+            (Some(d), _) | (None, [d]) => self.discussion(d.id()).await,
+            (None, []) => Err(FlowError::Invalid("No discussion is open.".into())),
+            (None, _) => Err(FlowError::Invalid(format!(
+                "Several discussions are open ({}); name one with the `discussion` option.",
+                open.iter()
+                    .map(|d| format!("#{}", d.id()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
+        }
+    }
+
+    /// The discussion's post as it should look now.
+    fn render(&self, d: &Discussion, tally: &Tally) -> render::Rendered {
+        let closed = !d.is_open(self.engine.now());
+        let options = d.options();
+        let results = match self.results {
+            ResultsMode::Live => Results::Live(tally),
+            ResultsMode::Hidden => Results::Hidden(tally),
+        };
+        render::discussion_post(&DiscussionView {
+            id: d.id(),
+            prompt: d.prompt(),
+            options: &options,
+            closes_at: d.record.closes_at,
+            closed,
+            results,
+        })
+    }
+
+    async fn tally(&self, d: &Discussion) -> Result<Tally, FlowError> {
+        let (engine, d) = (self.engine.clone(), d.clone());
+        Ok(blocking(move || engine.tally_of(&d)).await??)
+    }
+
+    /// Posts an opened discussion in `channel`: the post, its thread, and what continues there.
+    /// The message and thread ids are stored as soon as they exist.
+    pub(crate) async fn post(
+        &self,
+        d: &Discussion,
+        channel: ChannelId,
+    ) -> Result<MessageId, FlowError> {
+        let tally = self.tally(d).await?;
+        let rendered = self.render(d, &tally);
+        let message = self
+            .rest
+            .create_message(channel, &view::create_message(&rendered.post))
+            .await?;
+        let engine = self.engine.clone();
+        let (id, m) = (d.id(), message.id.get().to_string());
+        blocking(move || engine.set_post(id, Some(&m), None)).await??;
+        let name = cut(&d.prompt().title, THREAD_NAME).0;
+        let thread = CreateThread::new(name).kind(ChannelType::PublicThread);
+        match self
+            .rest
+            .create_thread_from_message(channel, message.id, &thread)
+            .await
+        {
+            Ok(thread) => {
+                let engine = self.engine.clone();
+                let t = thread.id.get().to_string();
+                blocking(move || engine.set_post(id, None, Some(&t))).await??;
+                for post in &rendered.continued {
+                    self.rest
+                        .create_message(thread.id, &view::create_message(post))
+                        .await?;
+                }
+            }
+            // The post stands without a thread; the modal still takes replies.
+            Err(e) => tracing::warn!(discussion = %id, "cannot open the discussion's thread: {e}"),
+        }
+        self.forget(id);
+        self.wake.notify_one();
+        Ok(message.id)
+    }
+
+    /// Edits the discussion's post to show its state now (live counts, or closed).
+    pub(crate) async fn refresh(&self, id: DiscussionId) -> Result<(), FlowError> {
+        let engine = self.engine.clone();
+        let d = blocking(move || engine.get(id)).await??;
+        let (Some(channel), Some(message)) = (
+            id_of(&Some(d.record.channel.clone())),
+            id_of(&d.record.message_id),
+        ) else {
+            return Ok(()); // not posted on Discord
+        };
+        let tally = self.tally(&d).await?;
+        let rendered = self.render(&d, &tally);
+        self.rest
+            .edit_message(
+                ChannelId::new(channel),
+                MessageId::new(message),
+                &view::edit_message(&rendered.post),
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Closes on behalf of `by` and shows the result.
+    pub(crate) async fn close(
+        &self,
+        id: DiscussionId,
+        by: String,
+    ) -> Result<(Discussion, Tally), FlowError> {
+        let engine = self.engine.clone();
+        let (d, tally) = blocking(move || engine.close(id, &by)).await??;
+        self.finalize(&d, &tally).await?;
+        Ok((d, tally))
+    }
+
+    /// A closed discussion's ending: buttons disabled and final counts on the post, the final
+    /// tally in the channel and the thread, the thread locked if configured.
+    pub(crate) async fn finalize(&self, d: &Discussion, tally: &Tally) -> Result<(), FlowError> {
+        self.forget(d.id());
+        let Some(channel) = id_of(&Some(d.record.channel.clone())).map(ChannelId::new) else {
+            return Ok(());
+        };
+        let result = render::tally_post(d.id(), &d.prompt().question, &d.options(), tally);
+        if let Some(message) = id_of(&d.record.message_id) {
+            let rendered = self.render(d, tally);
+            self.rest
+                .edit_message(
+                    channel,
+                    MessageId::new(message),
+                    &view::edit_message(&rendered.post),
+                )
+                .await?;
+        }
+        self.rest
+            .create_message(channel, &view::create_message(&result))
+            .await?;
+        if let Some(thread) = id_of(&d.record.thread_id).map(ChannelId::new) {
+            self.rest
+                .create_message(thread, &view::create_message(&result))
+                .await?;
+            if self.discord.lock_thread_on_close {
+                self.rest
+                    .edit_thread(thread, &EditThread::new().locked(true))
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A line for the moderators' log channel (and the log).
+    pub(crate) async fn tell_moderators(&self, text: &str) {
+        tracing::warn!("{text}");
+        if let Some(channel) = self.discord.log_channel {
+            let m = CreateMessage::new()
+                .content(cut(text, crate::limits::CONTENT).0)
+                .allowed_mentions(super::no_mentions());
+            if let Err(e) = self.rest.create_message(ChannelId::new(channel), &m).await {
+                tracing::error!("cannot write to the moderators' log channel {channel}: {e}");
+            }
+        }
+    }
+}
+
+/// Refreshes marked posts, at most once per interval each, however many votes arrive.
+pub(crate) async fn run_live(core: Arc<Core>) {
+    loop {
+        core.live.notify.notified().await;
+        tokio::time::sleep(core.live.every).await;
+        flush_live(&core).await;
+    }
+}
+
+/// Refreshes every marked post now (also on shutdown).
+pub(crate) async fn flush_live(core: &Core) {
+    for id in core.live.take() {
+        if let Err(e) = core.refresh(id).await {
+            tracing::warn!(discussion = %id, "cannot refresh the post's counts: {e}");
+        }
+    }
+}

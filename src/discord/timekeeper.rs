@@ -1,0 +1,141 @@
+//! The timekeeper: one task that closes discussions at their close time and posts scheduled
+//! discussions at their slots, across restarts (everything it needs is in the store). It sleeps
+//! until the next thing to do by the injected clock, and wakes early when told.
+
+use super::flows::{blocking, Core};
+use crate::clock::Clock;
+use crate::schedule::Event;
+use serenity::model::id::ChannelId;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Longest sleep between two looks, so a clock change or a missed wake-up costs at most this.
+const MAX_SLEEP: Duration = Duration::from_secs(60);
+
+pub(crate) async fn run(core: Arc<Core>, clock: Arc<dyn Clock>) {
+    loop {
+        // Armed before the tick, so a wake-up that arrives during the tick is not lost.
+        let woken = core.wake.notified();
+        tokio::pin!(woken);
+        woken.as_mut().enable();
+        tick(&core).await;
+        let scheduler = core.scheduler.clone();
+        let wait = match blocking(move || scheduler.next_wake()).await {
+            Ok(Ok(Some(at))) => {
+                let ms = at.duration_since(clock.now()).as_millis().max(0) as u64;
+                Duration::from_millis(ms).min(MAX_SLEEP)
+            }
+            Ok(Ok(None)) => MAX_SLEEP,
+            Ok(Err(e)) => {
+                tracing::error!("timekeeper: {e}");
+                MAX_SLEEP
+            }
+            Err(e) => {
+                tracing::error!("timekeeper: {e}");
+                MAX_SLEEP
+            }
+        };
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = &mut woken => {}
+        }
+    }
+}
+
+/// One look: discussions due to close, and schedule slots due to post.
+pub(crate) async fn tick(core: &Arc<Core>) {
+    let (scheduler, catalog) = (core.scheduler.clone(), core.catalog());
+    let events = match blocking(move || scheduler.tick(&catalog)).await {
+        Ok(Ok(events)) => events,
+        Ok(Err(e)) => {
+            core.tell_moderators(&format!("roundtable's schedule could not run: {e}"))
+                .await;
+            return;
+        }
+        Err(e) => {
+            tracing::error!("timekeeper: {e}");
+            return;
+        }
+    };
+    for event in events {
+        handle(core, event).await;
+    }
+}
+
+async fn handle(core: &Arc<Core>, event: Event) {
+    match event {
+        Event::Closed { discussion, tally } => {
+            tracing::info!(discussion = %discussion.id(), "closed: its time was up");
+            if let Err(e) = core.finalize(&discussion, &tally).await {
+                core.tell_moderators(&format!(
+                    "Discussion #{} closed at its close time, but its result could not be posted: {e}",
+                    discussion.id()
+                ))
+                .await;
+            }
+        }
+        Event::Post {
+            schedule,
+            slot,
+            discussion,
+            recovered,
+        } => {
+            let key = slot.key();
+            if recovered && discussion.record.message_id.is_some() {
+                // Posted before a crash that came before the ledger heard of it.
+                let s = core.scheduler.clone();
+                let _ = blocking(move || s.posted(&schedule, &key)).await;
+                return;
+            }
+            let channel = discussion
+                .record
+                .channel
+                .parse::<u64>()
+                .ok()
+                .filter(|c| *c != 0);
+            let result = match channel {
+                Some(c) => core
+                    .post(&discussion, ChannelId::new(c))
+                    .await
+                    .map_err(|e| e.to_string()),
+                None => Err(format!(
+                    "`{}` is not a Discord channel id",
+                    discussion.record.channel
+                )),
+            };
+            let s = core.scheduler.clone();
+            match result {
+                Ok(_) => {
+                    tracing::info!(%schedule, slot = %key, discussion = %discussion.id(), "scheduled discussion posted");
+                    if let Ok(Err(e)) = blocking(move || s.posted(&schedule, &key)).await {
+                        tracing::error!("cannot record the scheduled post: {e}");
+                    }
+                }
+                Err(reason) => {
+                    core.tell_moderators(&format!(
+                        "Scheduled discussion of `{schedule}` for {key} was not posted in channel {}: {reason}",
+                        discussion.record.channel
+                    ))
+                    .await;
+                    let id = discussion.id();
+                    let _ = blocking(move || s.post_failed(&schedule, &key, id, &reason)).await;
+                }
+            }
+        }
+        Event::Skipped {
+            schedule,
+            slot,
+            reason,
+        } => {
+            core.tell_moderators(&format!(
+                "Schedule `{schedule}`: the slot of {} was skipped: {reason}",
+                slot.key()
+            ))
+            .await;
+        }
+        Event::Problem { schedule, message } => {
+            core.tell_moderators(&format!("Schedule `{schedule}`: {message}"))
+                .await;
+        }
+    }
+}
