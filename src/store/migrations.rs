@@ -64,7 +64,9 @@ const MIGRATIONS: &[&str] = &[
         queue       TEXT,              -- a shuffled queue's order (JSON array of prompt ids)
         next_prompt TEXT               -- a moderator's choice for the next slot
      ) WITHOUT ROWID;
-     CREATE INDEX discussions_by_prompt ON discussions (prompt_id);",
+     CREATE INDEX discussions_by_prompt ON discussions (prompt_id);
+     CREATE INDEX discussions_by_thread ON discussions (thread_id);
+     CREATE INDEX discussions_by_message ON discussions (message_id);",
 ];
 
 /// The schema version this build writes.

@@ -16,14 +16,25 @@ pub struct RunningBot {
     stopper: Stopper,
     task: Option<JoinHandle<Result<(), DiscordError>>>,
     observed: broadcast::Receiver<Observed>,
+    waker: roundtable::discord::Waker,
 }
 
 /// Starts the bot with `config` and the loopback token; panics if start-up fails.
 pub async fn start(config: &Config) -> RunningBot {
+    start_with_clock(config, std::sync::Arc::new(roundtable::clock::SystemClock)).await
+}
+
+/// [`start`] with an injected clock (close times and schedules follow it); wake the bot's
+/// timekeeper with [`RunningBot::wake`] after moving the clock.
+pub async fn start_with_clock(
+    config: &Config,
+    clock: std::sync::Arc<dyn roundtable::clock::Clock>,
+) -> RunningBot {
     let started = Instant::now();
-    let bot = Bot::connect(config, TOKEN)
+    let bot = Bot::connect_with_clock(config, TOKEN, clock)
         .await
         .unwrap_or_else(|e| panic!("the bot did not start: {e}"));
+    let waker = bot.waker();
     let observed = bot.observe();
     let stopper = bot.stopper();
     let task = tokio::spawn(bot.run());
@@ -32,10 +43,16 @@ pub async fn start(config: &Config) -> RunningBot {
         stopper,
         task: Some(task),
         observed,
+        waker,
     }
 }
 
 impl RunningBot {
+    /// Wakes the timekeeper: it looks at close times and schedule slots now.
+    pub fn wake(&self) {
+        self.waker.wake();
+    }
+
     /// The next thing the bot observes that matches `f`.
     pub async fn seen(&mut self, what: &str, f: impl Fn(&Observed) -> bool) -> Observed {
         let wait = async {
