@@ -145,3 +145,72 @@ async fn a_slot_whose_channel_is_unknown_is_reported_in_the_moderators_log_chann
         .closed_at
         .is_some());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moderators_steer_the_schedule_with_slash_commands() {
+    let discord = Discord::start().await;
+    let guild = discord.create_guild("Newsroom", 1);
+    let mut config = discord.config(Some(&guild));
+    config.schedules = vec![weekly(guild.discussions)];
+    let clock = Arc::new(ManualClock::new("2026-11-30T12:00:00Z".parse().unwrap()));
+    let mut running = bot::start_with_clock(&config, clock.clone()).await;
+    running.ready().await;
+    let run = |who: &support::Member, sub: &str, options: serde_json::Value| {
+        discord.run_command(
+            who,
+            &guild,
+            guild.general,
+            "schedule",
+            serde_json::json!([{"name": sub, "type": 1, "options": options}]),
+        )
+    };
+    let show = discord
+        .answer(&run(guild.moderator(), "show", serde_json::json!([])))
+        .await;
+    assert!(show.is_ephemeral());
+    assert!(
+        show.content().starts_with("• weekly  Mon 2026-11-30 18:00 America/New_York  (2026-11-30 23:00 UTC)  syria-strike-2017"),
+        "{}",
+        show.content()
+    );
+    let skip = discord
+        .answer(&run(guild.moderator(), "skip", serde_json::json!([])))
+        .await;
+    assert_eq!(
+        skip.content(),
+        "The slot of 2026-11-30T18:00 in `weekly` will be skipped."
+    );
+    let next = discord
+        .answer(&run(
+            guild.moderator(),
+            "next",
+            serde_json::json!([{"name": "prompt", "type": 3, "value": "nope"}]),
+        ))
+        .await;
+    assert_eq!(next.content(), "there is no prompt `nope`");
+    let pause = discord
+        .answer(&run(guild.moderator(), "pause", serde_json::json!([])))
+        .await;
+    assert_eq!(pause.content(), "Schedule `weekly` is paused.");
+    let refused = discord
+        .answer(&run(guild.member(0), "resume", serde_json::json!([])))
+        .await;
+    assert!(
+        refused.content().starts_with("Only moderators"),
+        "{}",
+        refused.content()
+    );
+    // The skipped slot passes without a post.
+    clock.set("2026-11-30T23:00:00Z".parse().unwrap());
+    running.wake();
+    let again = discord
+        .answer(&run(guild.moderator(), "show", serde_json::json!([])))
+        .await;
+    assert!(again.content().contains("(paused)"), "{}", again.content());
+    assert!(!discord
+        .sent()
+        .iter()
+        .any(|s| s.kind == SentKind::Message && s.channel_id == Some(guild.discussions)));
+    running.stop().await.unwrap();
+    discord.assert_conformant();
+}

@@ -255,6 +255,13 @@ struct Armed {
     remaining: usize,
 }
 
+impl World {
+    /// What the bot sent so far, in order (for waits that look at many answers at once).
+    pub fn sent_so_far(&self) -> &[Sent] {
+        &self.sent
+    }
+}
+
 /// Everything the loopback Discord knows. Reached through [`Discord`]'s methods.
 pub struct World {
     app_id: u64,
