@@ -16,11 +16,12 @@ mod events;
 mod flows;
 mod moderation;
 pub mod rest;
+mod results;
 mod timekeeper;
 mod view;
 
 pub use components::ComponentAction;
-pub use rest::{Rest, RestError};
+pub use rest::{Rest, RestError, Upload};
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, DiscordConfig};
@@ -288,15 +289,18 @@ impl Bot {
             tracing::warn!("prompt problem: {p}");
         }
         let (observed, _) = broadcast::channel(1024);
-        let core = Arc::new(Core::new(
-            engine,
-            catalog,
-            config.prompts.clone(),
-            config.discussion.results,
-            dc.clone(),
-            rest.clone(),
-            scheduler,
-        ));
+        let core = Arc::new(
+            Core::new(
+                engine,
+                catalog,
+                config.prompts.clone(),
+                config.discussion.results,
+                dc.clone(),
+                rest.clone(),
+                scheduler,
+            )
+            .with_export(config.export.clone()),
+        );
         let data = Data {
             rest,
             config: dc.clone(),
