@@ -38,6 +38,9 @@ pub const TEXT_INPUT: usize = 4000;
 pub const TEXT_INPUT_LABEL: usize = 45;
 /// An attachment's description (its alt text).
 pub const ATTACHMENT_DESCRIPTION: usize = 1024;
+/// Bytes a bot may upload in one file when the interaction does not say
+/// (`attachment_size_limit`): 10 MiB, Discord's limit for servers without boosts.
+pub const ATTACHMENT_SIZE: usize = 10 * 1024 * 1024;
 /// Milliseconds an interaction may wait for its first answer before Discord drops it.
 pub const INTERACTION_DEADLINE_MS: u64 = 3000;
 

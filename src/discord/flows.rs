@@ -1,11 +1,11 @@
 //! The bot's side of a discussion on Discord: posting it (message, thread, continuation posts),
-//! refreshing its live counts, and closing it (final tally in the channel and the thread, buttons
-//! disabled, thread locked). Everything here reads and writes through the core engine; blocking
-//! store calls run on tokio's blocking pool.
+//! refreshing its live counts, and closing it (final tally with its chart in the channel and the
+//! thread, buttons disabled, thread locked). Everything here reads and writes through the core
+//! engine; blocking store calls and chart drawing run on tokio's blocking pool.
 
-use super::rest::{Rest, RestError};
-use super::view;
-use crate::config::{DiscordConfig, ResultsMode};
+use super::rest::{Rest, RestError, Upload};
+use super::{results, view};
+use crate::config::{DiscordConfig, ExportConfig, ResultsMode};
 use crate::discussion::{Discussion, DiscussionError, Discussions, Tally};
 use crate::prompt::Catalog;
 use crate::render::{self, cut::cut, DiscussionView, Results};
@@ -31,6 +31,8 @@ pub enum FlowError {
     Rest(#[from] RestError),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
+    #[error("the chart could not be drawn: {0}")]
+    Chart(#[from] crate::chart::ChartError),
     #[error("{0}")]
     Invalid(String),
     #[error("a background task failed: {0}")]
@@ -88,6 +90,8 @@ pub(crate) struct Core {
     pub prompts_dir: PathBuf,
     pub results: ResultsMode,
     pub discord: DiscordConfig,
+    /// How `/discussion export` shows member ids.
+    pub export: ExportConfig,
     pub rest: Rest,
     pub live: Live,
     pub scheduler: Arc<Scheduler>,
@@ -114,12 +118,19 @@ impl Core {
             prompts_dir,
             results,
             discord,
+            export: ExportConfig::default(),
             rest,
             live: Live::new(every),
             scheduler: Arc::new(scheduler),
             wake: Arc::new(Notify::new()),
             cache: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// How exports show member ids (by default they need a key, which is then missing).
+    pub(crate) fn with_export(mut self, export: ExportConfig) -> Core {
+        self.export = export;
+        self
     }
 
     pub(crate) fn catalog(&self) -> Arc<Catalog> {
@@ -300,7 +311,7 @@ impl Core {
     }
 
     /// A closed discussion's ending: buttons disabled and final counts on the post, the final
-    /// tally in the channel and the thread, the thread locked if configured.
+    /// tally with its chart in the channel and the thread, the thread locked if configured.
     pub(crate) async fn finalize(&self, d: &Discussion, tally: &Tally) -> Result<(), FlowError> {
         self.forget(d.id());
         let Some(channel) = id_of(&Some(d.record.channel.clone())).map(ChannelId::new) else {
@@ -317,13 +328,18 @@ impl Core {
                 )
                 .await?;
         }
-        self.rest
-            .create_message(channel, &view::create_message(&result))
+        let chart = match results::chart_upload(d, tally).await {
+            Ok(chart) => Some(chart),
+            Err(e) => {
+                tracing::warn!(discussion = %d.id(), "the final result goes out without its chart: {e}");
+                None
+            }
+        };
+        let result = view::create_message(&result);
+        self.post_result(d, channel, &result, chart.as_ref())
             .await?;
         if let Some(thread) = id_of(&d.record.thread_id).map(ChannelId::new) {
-            self.rest
-                .create_message(thread, &view::create_message(&result))
-                .await?;
+            self.post_result(d, thread, &result, chart.as_ref()).await?;
             if self.discord.lock_thread_on_close {
                 self.rest
                     .edit_thread(thread, &EditThread::new().locked(true))
@@ -331,6 +347,45 @@ impl Core {
             }
         }
         Ok(())
+    }
+
+    /// Posts the final result in `channel` with its chart. Should Discord refuse the file (no
+    /// Attach Files permission, too large), the result goes out without it and the moderators
+    /// are told; a request that may have got through is not sent twice.
+    async fn post_result(
+        &self,
+        d: &Discussion,
+        channel: ChannelId,
+        result: &CreateMessage,
+        chart: Option<&Upload>,
+    ) -> Result<(), FlowError> {
+        let Some(chart) = chart else {
+            self.rest.create_message(channel, result).await?;
+            return Ok(());
+        };
+        match self
+            .rest
+            .create_message_with_file(channel, result, chart)
+            .await
+        {
+            Ok(_) => Ok(()),
+            // Refused for the file: a bad form (400), no Attach Files (403), too large (413).
+            Err(
+                e @ RestError::Status {
+                    status: 400 | 403 | 413,
+                    ..
+                },
+            ) => {
+                self.tell_moderators(&format!(
+                    "The chart of discussion #{} could not be attached in <#{channel}>; the result is posted without it: {e}",
+                    d.id()
+                ))
+                .await;
+                self.rest.create_message(channel, result).await?;
+                Ok(())
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// A line for the moderators' log channel (and the log).

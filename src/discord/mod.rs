@@ -16,11 +16,12 @@ mod events;
 mod flows;
 mod moderation;
 pub mod rest;
+mod results;
 mod timekeeper;
 mod view;
 
 pub use components::ComponentAction;
-pub use rest::{Rest, RestError};
+pub use rest::{Rest, RestError, Upload};
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, DiscordConfig};
@@ -288,15 +289,18 @@ impl Bot {
             tracing::warn!("prompt problem: {p}");
         }
         let (observed, _) = broadcast::channel(1024);
-        let core = Arc::new(Core::new(
-            engine,
-            catalog,
-            config.prompts.clone(),
-            config.discussion.results,
-            dc.clone(),
-            rest.clone(),
-            scheduler,
-        ));
+        let core = Arc::new(
+            Core::new(
+                engine,
+                catalog,
+                config.prompts.clone(),
+                config.discussion.results,
+                dc.clone(),
+                rest.clone(),
+                scheduler,
+            )
+            .with_export(config.export.clone()),
+        );
         let data = Data {
             rest,
             config: dc.clone(),
@@ -350,10 +354,22 @@ impl Bot {
     /// The live-count refresher and the timekeeper run alongside and stop with it; counts not yet
     /// shown are flushed on the way out.
     pub async fn run(mut self) -> Result<(), DiscordError> {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
         let live = tokio::spawn(flows::run_live(self.core.clone()));
-        let time = tokio::spawn(timekeeper::run(self.core.clone(), self.clock.clone()));
+        let mut time = tokio::spawn(timekeeper::run(
+            self.core.clone(),
+            self.clock.clone(),
+            stopped,
+        ));
         let result = self.client.start().await;
-        time.abort();
+        // The timekeeper finishes a tick under way (a post, a close), within reason.
+        let _ = stop.send(true);
+        if tokio::time::timeout(Duration::from_secs(10), &mut time)
+            .await
+            .is_err()
+        {
+            time.abort();
+        }
         live.abort();
         flows::flush_live(&self.core).await;
         result.map_err(|e| match e {

@@ -1,9 +1,12 @@
-//! Moderators' slash commands: `/discussion post|tally|close|list`, `/prompts reload`,
+//! Moderators' slash commands: `/discussion post|tally|close|list|export`, `/prompts reload`,
 //! `/schedule show|pause|resume|skip|next`. Discord hides them from members
 //! (`default_member_permissions`); the bot checks again on every call and refuses members.
+//! `/discussion history` (in `results.rs`) is the exception: closed discussions are no secret, so
+//! it answers anyone the server lets see `/discussion`.
 
 use super::commands::{ephemeral, moderator_standing, REFUSED};
 use super::flows::{blocking, Core, FlowError};
+use super::results::{self, export, history};
 use super::{no_mentions, view, CommandError, Context};
 use crate::limits;
 use crate::prompt::Catalog;
@@ -17,7 +20,7 @@ use serenity::model::id::ChannelId;
 use std::sync::Arc;
 
 /// The interaction behind an application command, and the bot's core.
-fn parts<'a>(
+pub(super) fn parts<'a>(
     ctx: &'a Context<'a>,
 ) -> Option<(
     &'a serenity::model::application::CommandInteraction,
@@ -30,7 +33,7 @@ fn parts<'a>(
 }
 
 /// Answers `text` to the command, for the caller only.
-async fn say(ctx: &Context<'_>, text: impl Into<String>) -> Result<(), CommandError> {
+pub(super) async fn say(ctx: &Context<'_>, text: impl Into<String>) -> Result<(), CommandError> {
     let Some((ix, core)) = parts(ctx) else {
         return Ok(());
     };
@@ -45,7 +48,7 @@ async fn say(ctx: &Context<'_>, text: impl Into<String>) -> Result<(), CommandEr
 }
 
 /// Defers the answer (the work may take longer than Discord's 3 seconds), for the caller only.
-async fn defer(ctx: &Context<'_>) -> Result<(), CommandError> {
+pub(super) async fn defer(ctx: &Context<'_>) -> Result<(), CommandError> {
     let Some((ix, core)) = parts(ctx) else {
         return Ok(());
     };
@@ -56,7 +59,7 @@ async fn defer(ctx: &Context<'_>) -> Result<(), CommandError> {
 }
 
 /// Replaces a deferred answer with `text`.
-async fn finish(ctx: &Context<'_>, text: impl Into<String>) -> Result<(), CommandError> {
+pub(super) async fn finish(ctx: &Context<'_>, text: impl Into<String>) -> Result<(), CommandError> {
     let Some((ix, core)) = parts(ctx) else {
         return Ok(());
     };
@@ -68,7 +71,7 @@ async fn finish(ctx: &Context<'_>, text: impl Into<String>) -> Result<(), Comman
 }
 
 /// The caller's name for the record ("name (id)"), if they may moderate; else they are refused.
-async fn moderator(ctx: &Context<'_>) -> Result<Option<String>, CommandError> {
+pub(super) async fn moderator(ctx: &Context<'_>) -> Result<Option<String>, CommandError> {
     let Some((ix, core)) = parts(ctx) else {
         return Ok(None);
     };
@@ -127,12 +130,12 @@ async fn autocomplete_prompt(ctx: Context<'_>, partial: &str) -> CreateAutocompl
     CreateAutocompleteResponse::new().set_choices(choices)
 }
 
-/// Run discussions: post, tally, close, list.
+/// Run discussions: post, tally, close, list, export; and their history.
 #[poise::command(
     slash_command,
     guild_only,
     default_member_permissions = "MANAGE_MESSAGES",
-    subcommands("post", "tally", "close", "list"),
+    subcommands("post", "tally", "close", "list", "export", "history"),
     subcommand_required
 )]
 pub(super) async fn discussion(_ctx: Context<'_>) -> Result<(), CommandError> {
@@ -212,11 +215,12 @@ async fn post(
     }
 }
 
-/// Show a discussion's current tally (to you only).
+/// Show a discussion's current tally (to you only), optionally with its chart.
 #[poise::command(slash_command, guild_only)]
 async fn tally(
     ctx: Context<'_>,
     #[description = "Discussion number (default: the one open here)"] discussion: Option<i64>,
+    #[description = "Attach the tally as a chart (PNG)"] chart: Option<bool>,
 ) -> Result<(), CommandError> {
     let Some(_by) = moderator(&ctx).await? else {
         return Ok(());
@@ -233,9 +237,31 @@ async fn tally(
         Ok(t) => t,
         Err(e) => return say(&ctx, e.to_string()).await,
     };
-    let post = render::tally_post(d.id(), &d.prompt().question, &d.options(), &tally);
+    let mut post = render::tally_post(d.id(), &d.prompt().question, &d.options(), &tally);
+    let chart = match chart {
+        Some(true) => match results::chart_upload(&d, &tally).await {
+            Ok(upload) => Some(upload),
+            Err(e) => {
+                tracing::warn!(discussion = %d.id(), "no chart for the tally: {e}");
+                post.content = cut(
+                    &format!("{}\n(No chart: {e}.)", post.content),
+                    limits::CONTENT,
+                )
+                .0;
+                None
+            }
+        },
+        _ => None,
+    };
     let answer = CreateInteractionResponse::Message(view::answer(&post, true));
-    core.rest.answer(ix.id, &ix.token, &answer).await?;
+    match chart {
+        Some(file) => {
+            core.rest
+                .answer_with_file(ix.id, &ix.token, &answer, &file)
+                .await?
+        }
+        None => core.rest.answer(ix.id, &ix.token, &answer).await?,
+    }
     Ok(())
 }
 

@@ -9,16 +9,21 @@
 //! Server errors (5xx) and transport failures are retried only where a second attempt cannot
 //! duplicate anything: reads, PUT/PATCH/DELETE, and interaction callbacks (Discord refuses a
 //! second initial answer to one interaction). Anything else is reported with the route's name.
+//!
+//! A message with a file ([`Upload`]) goes as `multipart/form-data`: the JSON body in
+//! `payload_json`, with `attachments: [{id: "0", filename, description}]` added, and the file's
+//! bytes in the `files[0]` part (docs/message.md, Uploading Files). The form is rebuilt from the
+//! request for every attempt, so rate limits and retries work as for JSON bodies.
 
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serenity::builder::{
-    CreateCommand, CreateInteractionResponse, CreateInteractionResponseFollowup, CreateMessage,
-    CreateThread, EditInteractionResponse, EditMessage, EditThread,
+    CreateAttachment, CreateCommand, CreateInteractionResponse, CreateInteractionResponseFollowup,
+    CreateMessage, CreateThread, EditInteractionResponse, EditMessage, EditThread,
 };
-use serenity::http::{Http, LightMethod, Request, Route};
+use serenity::http::{Http, LightMethod, Multipart, MultipartUpload, Request, Route};
 use serenity::model::application::Command;
 use serenity::model::application::CurrentApplicationInfo;
 use serenity::model::channel::{GuildChannel, Message};
@@ -113,6 +118,48 @@ struct ErrorBody {
 #[derive(Debug, Deserialize)]
 struct GatewayInfo {
     url: String,
+}
+
+/// A file to attach to a message: its name, its description (alt text, at most 1024
+/// characters) and its bytes. One file per message: serenity's public multipart form numbers
+/// every file `files[0]`, and roundtable attaches one at a time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upload {
+    pub filename: String,
+    pub description: Option<String>,
+    pub data: Vec<u8>,
+}
+
+impl Upload {
+    pub fn new(filename: impl Into<String>, data: Vec<u8>) -> Upload {
+        Upload {
+            filename: filename.into(),
+            description: None,
+            data,
+        }
+    }
+
+    pub fn description(mut self, description: impl Into<String>) -> Upload {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// The attachment's metadata for `payload_json`: `id` matches the `files[0]` part.
+    fn metadata(&self) -> serde_json::Value {
+        let mut m = serde_json::json!({"id": "0", "filename": self.filename});
+        if let Some(d) = &self.description {
+            m["description"] = serde_json::Value::String(d.clone());
+        }
+        m
+    }
+}
+
+/// Where a body's message lies: the body itself (messages, webhook edits) or its `data` (an
+/// interaction callback).
+#[derive(Debug, Clone, Copy)]
+enum MessageAt {
+    Body,
+    Data,
 }
 
 /// The bot's REST client: serenity's [`Http`] (token, base URL, optional rate limiter) plus the
@@ -278,6 +325,45 @@ impl Rest {
             .await
     }
 
+    /// Sends `body` with `file` attached: `payload_json` (the body, with the attachment's
+    /// metadata) and `files[0]`.
+    async fn send_with_file<B: serde::Serialize + ?Sized>(
+        &self,
+        what: &'static str,
+        route: Route<'_>,
+        method: LightMethod,
+        body: &B,
+        at: MessageAt,
+        file: &Upload,
+    ) -> Result<Vec<u8>, RestError> {
+        let encode = |source| RestError::Encode { what, source };
+        let mut payload = serde_json::to_value(body).map_err(encode)?;
+        let message = match at {
+            MessageAt::Body => Some(&mut payload),
+            MessageAt::Data => payload.get_mut("data"),
+        };
+        let Some(message) = message.and_then(serde_json::Value::as_object_mut) else {
+            return Err(encode(<serde_json::Error as serde::ser::Error>::custom(
+                "a file can only go with a message body",
+            )));
+        };
+        message.insert(
+            "attachments".to_string(),
+            serde_json::Value::Array(vec![file.metadata()]),
+        );
+        let mut attachment = CreateAttachment::bytes(file.data.clone(), file.filename.clone());
+        if let Some(d) = &file.description {
+            attachment = attachment.description(d.clone());
+        }
+        let multipart = Multipart {
+            upload: MultipartUpload::Attachments(vec![attachment]),
+            fields: Vec::new(),
+            payload_json: Some(serde_json::to_string(&payload).map_err(encode)?),
+        };
+        self.send(what, Request::new(route, method).multipart(Some(multipart)))
+            .await
+    }
+
     fn decode<T: DeserializeOwned>(what: &'static str, bytes: &[u8]) -> Result<T, RestError> {
         serde_json::from_slice(bytes).map_err(|source| RestError::Decode { what, source })
     }
@@ -357,10 +443,42 @@ impl Rest {
             interaction_id,
             token,
         };
-        match self
-            .send_json(WHAT, route, LightMethod::Post, response)
-            .await
-        {
+        Self::answered(
+            WHAT,
+            self.send_json(WHAT, route, LightMethod::Post, response)
+                .await,
+        )
+    }
+
+    /// The first answer to an interaction, with `file` attached (`response` must be a message).
+    pub async fn answer_with_file(
+        &self,
+        interaction_id: InteractionId,
+        token: &str,
+        response: &CreateInteractionResponse,
+        file: &Upload,
+    ) -> Result<(), RestError> {
+        const WHAT: &str = "create interaction response";
+        let route = Route::InteractionResponse {
+            interaction_id,
+            token,
+        };
+        Self::answered(
+            WHAT,
+            self.send_with_file(
+                WHAT,
+                route,
+                LightMethod::Post,
+                response,
+                MessageAt::Data,
+                file,
+            )
+            .await,
+        )
+    }
+
+    fn answered(what: &'static str, sent: Result<Vec<u8>, RestError>) -> Result<(), RestError> {
+        match sent {
             Ok(_) => Ok(()),
             // An earlier attempt got through but its answer was lost on the way back.
             Err(RestError::Status {
@@ -368,7 +486,7 @@ impl Rest {
                 attempts,
                 ..
             }) if attempts > 1 => {
-                tracing::info!("{WHAT}: an earlier attempt got through (already acknowledged)");
+                tracing::info!("{what}: an earlier attempt got through (already acknowledged)");
                 Ok(())
             }
             Err(e) => Err(e),
@@ -392,6 +510,25 @@ impl Rest {
         Self::decode(WHAT, &r)
     }
 
+    /// Edits the first answer to an interaction and attaches `file` to it (a deferred answer has
+    /// no attachments to keep).
+    pub async fn edit_answer_with_file(
+        &self,
+        token: &str,
+        edit: &EditInteractionResponse,
+        file: &Upload,
+    ) -> Result<Message, RestError> {
+        const WHAT: &str = "edit original interaction response";
+        let route = Route::WebhookOriginalInteractionResponse {
+            application_id: self.application_id(WHAT)?,
+            token,
+        };
+        let r = self
+            .send_with_file(WHAT, route, LightMethod::Patch, edit, MessageAt::Body, file)
+            .await?;
+        Self::decode(WHAT, &r)
+    }
+
     /// A further message after the first answer.
     pub async fn follow_up(
         &self,
@@ -409,6 +546,31 @@ impl Rest {
         Self::decode(WHAT, &r)
     }
 
+    /// A further message after the first answer, with `file` attached.
+    pub async fn follow_up_with_file(
+        &self,
+        token: &str,
+        followup: &CreateInteractionResponseFollowup,
+        file: &Upload,
+    ) -> Result<Message, RestError> {
+        const WHAT: &str = "create follow-up message";
+        let route = Route::WebhookFollowupMessages {
+            application_id: self.application_id(WHAT)?,
+            token,
+        };
+        let r = self
+            .send_with_file(
+                WHAT,
+                route,
+                LightMethod::Post,
+                followup,
+                MessageAt::Body,
+                file,
+            )
+            .await?;
+        Self::decode(WHAT, &r)
+    }
+
     pub async fn create_message(
         &self,
         channel_id: ChannelId,
@@ -421,6 +583,27 @@ impl Rest {
                 Route::ChannelMessages { channel_id },
                 LightMethod::Post,
                 message,
+            )
+            .await?;
+        Self::decode(WHAT, &r)
+    }
+
+    /// A message in `channel_id` with `file` attached.
+    pub async fn create_message_with_file(
+        &self,
+        channel_id: ChannelId,
+        message: &CreateMessage,
+        file: &Upload,
+    ) -> Result<Message, RestError> {
+        const WHAT: &str = "create message";
+        let r = self
+            .send_with_file(
+                WHAT,
+                Route::ChannelMessages { channel_id },
+                LightMethod::Post,
+                message,
+                MessageAt::Body,
+                file,
             )
             .await?;
         Self::decode(WHAT, &r)

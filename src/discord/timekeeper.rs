@@ -12,8 +12,17 @@ use std::time::Duration;
 /// Longest sleep between two looks, so a clock change or a missed wake-up costs at most this.
 const MAX_SLEEP: Duration = Duration::from_secs(60);
 
-pub(crate) async fn run(core: Arc<Core>, clock: Arc<dyn Clock>) {
+/// Runs until `stop` turns true; a tick under way is finished first (shutdown never cuts a post
+/// or a close in half).
+pub(crate) async fn run(
+    core: Arc<Core>,
+    clock: Arc<dyn Clock>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
     loop {
+        if *stop.borrow() {
+            return;
+        }
         // Armed before the tick, so a wake-up that arrives during the tick is not lost.
         let woken = core.wake.notified();
         tokio::pin!(woken);
@@ -38,6 +47,7 @@ pub(crate) async fn run(core: Arc<Core>, clock: Arc<dyn Clock>) {
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
             _ = &mut woken => {}
+            _ = stop.changed() => return,
         }
     }
 }
@@ -112,13 +122,18 @@ async fn handle(core: &Arc<Core>, event: Event) {
                     }
                 }
                 Err(reason) => {
-                    core.tell_moderators(&format!(
+                    // Recorded first, then reported: the ledger never lags behind what moderators read.
+                    let text = format!(
                         "Scheduled discussion of `{schedule}` for {key} was not posted in channel {}: {reason}",
                         discussion.record.channel
-                    ))
-                    .await;
+                    );
                     let id = discussion.id();
-                    let _ = blocking(move || s.post_failed(&schedule, &key, id, &reason)).await;
+                    if let Ok(Err(e)) =
+                        blocking(move || s.post_failed(&schedule, &key, id, &reason)).await
+                    {
+                        tracing::error!("cannot record the failed scheduled post: {e}");
+                    }
+                    core.tell_moderators(&text).await;
                 }
             }
         }

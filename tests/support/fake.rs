@@ -28,6 +28,8 @@ use tokio_tungstenite::tungstenite::Message as WsMessage;
 pub const TOKEN: &str = "MTAwMDAwMDAwMDAwMDAwMDAw.loopback.bot-token-for-tests";
 /// How long a test waits for one step before it fails with a transcript.
 pub const STEP: Duration = Duration::from_secs(10);
+/// Bytes a bot may upload per request unless a test says otherwise (10 MiB).
+pub const DEFAULT_ATTACHMENT_SIZE_LIMIT: u64 = 10 * 1024 * 1024;
 
 /// A member of a guild, as a test names them.
 #[derive(Debug, Clone)]
@@ -106,8 +108,29 @@ pub struct Sent {
     pub interaction_id: Option<u64>,
     pub channel_id: Option<u64>,
     pub message_id: Option<u64>,
-    /// The request body as the bot sent it.
+    /// The request body as the bot sent it (a multipart body's `payload_json`).
     pub body: Value,
+    /// The files of a multipart body, in the order of their parts.
+    pub files: Vec<SentFile>,
+}
+
+/// A file the bot uploaded (a `files[n]` part of a multipart body).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentFile {
+    /// The form field, `files[n]`.
+    pub field: String,
+    pub filename: String,
+    /// The part's media type, as the bot labelled it.
+    pub content_type: Option<String>,
+    /// The description (alt text) its `attachments` entry gave.
+    pub description: Option<String>,
+    pub data: Vec<u8>,
+}
+
+impl SentFile {
+    pub fn size(&self) -> usize {
+        self.data.len()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,6 +176,10 @@ impl Sent {
             SentKind::Callback(t) => Some(t),
             _ => None,
         }
+    }
+    /// The files attached to this message.
+    pub fn files(&self) -> &[SentFile] {
+        &self.files
     }
     /// Whether `allowed_mentions` is present and allows nobody.
     pub fn mentions_nobody(&self) -> bool {
@@ -278,6 +305,10 @@ pub struct World {
     sent: Vec<Sent>,
     violations: Vec<String>,
     faults: Vec<Armed>,
+    /// The files of the request being handled.
+    incoming: Vec<SentFile>,
+    /// `attachment_size_limit` of interactions from now on, and the most a request may upload.
+    attachment_size_limit: u64,
     heartbeat_interval_ms: u64,
     withhold_acks: bool,
     sessions: HashMap<String, Session>,
@@ -685,6 +716,7 @@ impl World {
             channel_id,
             message_id,
             body: body.clone(),
+            files: self.incoming.clone(),
         });
     }
 
@@ -701,6 +733,7 @@ impl World {
         );
         m["embeds"] = p::embeds_out(&body["embeds"]);
         m["components"] = p::components_out(&body["components"]);
+        m["attachments"] = json!(self.attachments_out(channel_id));
         m["tts"] = json!(body["tts"].as_bool().unwrap_or(false));
         m["flags"] = json!(body["flags"].as_u64().unwrap_or(0));
         m["type"] = json!(kind);
@@ -708,6 +741,37 @@ impl World {
             m["poll"] = body["poll"].clone();
         }
         m
+    }
+
+    /// The request's files as a message's attachment objects (docs/message.md, Attachment
+    /// Object), PNG images with their dimensions.
+    fn attachments_out(&mut self, channel_id: u64) -> Vec<Value> {
+        let files = self.incoming.clone();
+        files
+            .iter()
+            .map(|f| {
+                let id = self.snowflake();
+                let mut a = json!({
+                    "id": id.to_string(),
+                    "filename": f.filename,
+                    "size": f.data.len(),
+                    "url": format!("https://cdn.discordapp.com/attachments/{channel_id}/{id}/{}", f.filename),
+                    "proxy_url": format!("https://media.discordapp.net/attachments/{channel_id}/{id}/{}", f.filename),
+                });
+                if let Some(ct) = &f.content_type {
+                    a["content_type"] = json!(ct);
+                }
+                if let Some(d) = &f.description {
+                    a["description"] = json!(d);
+                }
+                if f.data.len() >= 24 && f.data.starts_with(b"\x89PNG\r\n\x1a\n") {
+                    let be = |i: usize| u32::from_be_bytes([f.data[i], f.data[i + 1], f.data[i + 2], f.data[i + 3]]);
+                    a["width"] = json!(be(16));
+                    a["height"] = json!(be(20));
+                }
+                a
+            })
+            .collect()
     }
 
     fn store_and_announce(&mut self, m: Value) {
@@ -739,6 +803,21 @@ impl World {
         if let Some(f) = body.get("flags").and_then(Value::as_u64) {
             m["flags"] = json!(f);
         }
+        if let Some(wanted) = body.get("attachments").and_then(Value::as_array) {
+            // Attachments listed by id are kept; the request's files are added.
+            let keep: Vec<u64> = wanted.iter().map(|a| id_str(&a["id"])).collect();
+            let mut list: Vec<Value> = m["attachments"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|a| keep.contains(&id_str(&a["id"])))
+                .cloned()
+                .collect();
+            let channel = id_str(&m["channel_id"]);
+            list.extend(self.attachments_out(channel));
+            self.messages[idx]["attachments"] = json!(list);
+        }
+        let m = &mut self.messages[idx];
         m["edited_timestamp"] = json!(p::timestamp());
         let m = m.clone();
         let ephemeral = m["flags"].as_u64().unwrap_or(0) & 64 != 0;
@@ -860,6 +939,11 @@ impl World {
                     "user": user,
                     "authorizing_integration_owners": {},
                 });
+                if let (3, Some(source)) = (ix_kind, source) {
+                    // Message Component Interaction Metadata (docs/message.md).
+                    msg["interaction_metadata"]["interacted_message_id"] =
+                        json!(source.to_string());
+                }
                 self.interactions[idx].original = Some(id_str(&msg["id"]));
                 if let Some(last) = self.sent.last_mut() {
                     last.message_id = Some(id_str(&msg["id"]));
@@ -1139,11 +1223,35 @@ async fn rest_handler(
         .unwrap_or("")
         .to_string();
     let mut problems = Vec::new();
+    let mut files = Vec::new();
     let body: Option<Value> = if bytes.is_empty() {
         None
     } else if content_type.starts_with("multipart/form-data") {
-        match openapi::multipart_payload_json(&content_type, &bytes) {
-            Ok(v) => v,
+        match openapi::multipart_parts(&content_type, &bytes) {
+            Ok(parts) => {
+                let payload = match parts.iter().find(|p| p.name == "payload_json") {
+                    None => None,
+                    Some(p) => match serde_json::from_slice(&p.data) {
+                        Ok(v) => Some(v),
+                        Err(e) => {
+                            problems.push(format!("payload_json is not JSON: {e}"));
+                            None
+                        }
+                    },
+                };
+                files = parts
+                    .into_iter()
+                    .filter(|p| p.name != "payload_json")
+                    .map(|p| SentFile {
+                        field: p.name,
+                        filename: p.filename.unwrap_or_default(),
+                        content_type: p.content_type,
+                        description: None,
+                        data: p.data,
+                    })
+                    .collect();
+                payload
+            }
             Err(e) => {
                 problems.push(e);
                 None
@@ -1191,6 +1299,12 @@ async fn rest_handler(
             shared.bump();
             return discord_error(StatusCode::NOT_FOUND, 0, "404: Not Found");
         };
+        if content_type.starts_with("multipart/form-data")
+            && !spec.accepts(&m.op, "multipart/form-data")
+        {
+            problems.push("takes no multipart/form-data body".to_string());
+        }
+        problems.extend(match_files(&m.op.id, body.as_ref(), &mut files));
         for p in problems {
             w.violations.push(format!("{}: {p}", m.op.id));
         }
@@ -1206,6 +1320,19 @@ async fn rest_handler(
             drop(w);
             shared.bump();
             return discord_error(StatusCode::UNAUTHORIZED, 0, "401: Unauthorized");
+        }
+        let uploaded: u64 = files.iter().map(|f| f.data.len() as u64).sum();
+        if uploaded > w.attachment_size_limit {
+            // Discord refuses the whole request (docs/opcodes-and-status-codes.md, 40005).
+            record.status = 413;
+            w.requests.push(record);
+            drop(w);
+            shared.bump();
+            return discord_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                40005,
+                "Request entity too large",
+            );
         }
         let fault = w
             .faults
@@ -1282,7 +1409,9 @@ async fn rest_handler(
     };
     let response = {
         let mut w = shared.lock();
+        w.incoming = files;
         let r = w.handle_rest(&m, body.as_ref());
+        w.incoming.clear();
         let status = r.status().as_u16();
         if let Some(rec) = w.requests.iter_mut().find(|r| r.n == n) {
             rec.status = status;
@@ -1296,6 +1425,65 @@ async fn rest_handler(
         _ => {}
     }
     response
+}
+
+/// Pairs a multipart body's `files[n]` parts with their `attachments` entries (`id` = `n`),
+/// giving each file its description; what does not pair up is a violation.
+fn match_files(op: &str, body: Option<&Value>, files: &mut [SentFile]) -> Vec<String> {
+    let mut problems = Vec::new();
+    let message = body.map(|b| {
+        if op == "create_interaction_response" {
+            &b["data"]
+        } else {
+            b
+        }
+    });
+    let entries: Vec<&Value> = message
+        .and_then(|m| m["attachments"].as_array())
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
+    let mut paired = Vec::new();
+    for f in files.iter_mut() {
+        let n = f
+            .field
+            .strip_prefix("files[")
+            .and_then(|r| r.strip_suffix(']'))
+            .and_then(|n| n.parse::<u64>().ok());
+        let Some(n) = n else {
+            problems.push(format!(
+                "multipart part {:?} is neither payload_json nor files[n]",
+                f.field
+            ));
+            continue;
+        };
+        if f.filename.is_empty() {
+            problems.push(format!("{} has no filename", f.field));
+        }
+        match entries.iter().find(|a| id_str(&a["id"]) == n) {
+            Some(a) => {
+                f.description = a["description"].as_str().map(str::to_string);
+                if a["filename"].as_str().is_some_and(|name| name != f.filename) {
+                    problems.push(format!(
+                        "{}: the attachments entry names {} but the part is {}",
+                        f.field, a["filename"], f.filename
+                    ));
+                }
+                paired.push(n);
+            }
+            None => problems.push(format!(
+                "{} has no attachments entry with id {n} (docs/message.md: for new attachments the id must match the n in files[n])",
+                f.field
+            )),
+        }
+    }
+    // An id below any snowflake names a new file, which must come as files[id].
+    for a in entries {
+        let id = id_str(&a["id"]);
+        if id < (1 << 22) && !paired.contains(&id) {
+            problems.push(format!("attachments entry {id} has no files[{id}] part"));
+        }
+    }
+    problems
 }
 
 /// The same answer, its body cut off halfway with the connection.
@@ -1427,6 +1615,8 @@ impl Discord {
             sent: Vec::new(),
             violations: Vec::new(),
             faults: Vec::new(),
+            incoming: Vec::new(),
+            attachment_size_limit: DEFAULT_ATTACHMENT_SIZE_LIMIT,
             heartbeat_interval_ms: 41_250,
             withhold_acks: false,
             sessions: HashMap::new(),
@@ -1612,6 +1802,12 @@ impl Discord {
         c.discord.connect_timeout_secs = 2;
         c.discord.request_timeout_secs = 5;
         c
+    }
+
+    /// The `attachment_size_limit` of interactions from now on, and the most one request may
+    /// upload (beyond it Discord answers 413).
+    pub fn set_attachment_size_limit(&self, bytes: u64) {
+        self.world().attachment_size_limit = bytes;
     }
 
     /// The HELLO heartbeat interval for connections from now on.
@@ -1843,7 +2039,7 @@ impl Discord {
             "entitlements": [],
             "authorizing_integration_owners": {"0": guild.id.to_string()},
             "context": 0,
-            "attachment_size_limit": 10_485_760,
+            "attachment_size_limit": w.attachment_size_limit,
         });
         let source_message = message.as_ref().map(|m| id_str(&m["id"]));
         if let Some(m) = message {

@@ -10,7 +10,9 @@ pub mod openapi;
 pub mod payloads;
 
 #[allow(unused_imports)]
-pub use fake::{Discord, Fault, Guild, GwEvent, Interaction, Member, Sent, SentKind, STEP, TOKEN};
+pub use fake::{
+    Discord, Fault, Guild, GwEvent, Interaction, Member, Sent, SentFile, SentKind, STEP, TOKEN,
+};
 
 /// From `Bot::connect` to the first answered interaction: start-up REST calls, gateway handshake,
 /// GUILD_CREATE in the cache, a moderator's `/ping` and its callback.

@@ -193,6 +193,11 @@ impl Spec {
             .find(|s| !s.is_null())
     }
 
+    /// Whether the operation takes a body of media type `media` (`multipart/form-data`, ...).
+    pub fn accepts(&self, op: &Operation, media: &str) -> bool {
+        !self.operation(op)["requestBody"]["content"][media].is_null()
+    }
+
     /// Whether the operation requires a body.
     pub fn body_required(&self, op: &Operation) -> bool {
         self.operation(op)["requestBody"]["required"]
@@ -457,26 +462,91 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The `payload_json` part of a `multipart/form-data` body, parsed.
-pub fn multipart_payload_json(content_type: &str, body: &[u8]) -> Result<Option<Value>, String> {
+/// One part of a `multipart/form-data` body (RFC 7578).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormPart {
+    /// The form field: `payload_json`, `files[0]`, ...
+    pub name: String,
+    /// The file name, for a file.
+    pub filename: Option<String>,
+    pub content_type: Option<String>,
+    pub data: Vec<u8>,
+}
+
+fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    haystack
+        .get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|i| i + from)
+}
+
+/// A `Content-Disposition` parameter (`name="files[0]"`), unquoted.
+fn disposition_param(line: &str, key: &str) -> Option<String> {
+    line.split(';').skip(1).find_map(|p| {
+        let (k, v) = p.trim().split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case(key)
+            .then(|| v.trim().trim_matches('"').to_string())
+    })
+}
+
+/// Every part of a `multipart/form-data` body, byte for byte (file contents are binary).
+pub fn multipart_parts(content_type: &str, body: &[u8]) -> Result<Vec<FormPart>, String> {
     let boundary = content_type
         .split(';')
         .filter_map(|p| p.trim().strip_prefix("boundary="))
         .next()
         .map(|b| b.trim_matches('"').to_string())
         .ok_or("multipart body without a boundary")?;
-    let delimiter = format!("--{boundary}");
-    let text = String::from_utf8_lossy(body);
-    for part in text.split(delimiter.as_str()) {
-        let Some((head, content)) = part.split_once("\r\n\r\n") else {
-            continue;
-        };
-        if head.contains("name=\"payload_json\"") {
-            let content = content.strip_suffix("\r\n").unwrap_or(content);
-            return serde_json::from_str(content)
-                .map(Some)
-                .map_err(|e| format!("payload_json is not JSON: {e}"));
+    let delimiter = format!("--{boundary}").into_bytes();
+    let next_delimiter = [b"\r\n".as_slice(), &delimiter].concat();
+    let mut at =
+        find(body, &delimiter, 0).ok_or("multipart body without its boundary")? + delimiter.len();
+    let mut parts = Vec::new();
+    loop {
+        match body.get(at..at + 2) {
+            Some(b"--") => return Ok(parts),
+            Some(b"\r\n") => at += 2,
+            _ => return Err("multipart boundary not followed by CRLF or --".into()),
         }
+        let head_end = find(body, b"\r\n\r\n", at).ok_or("multipart part without headers' end")?;
+        let head = String::from_utf8_lossy(&body[at..head_end]).into_owned();
+        let data_start = head_end + 4;
+        let data_end = find(body, &next_delimiter, data_start)
+            .ok_or("multipart part without a closing boundary")?;
+        let mut part = FormPart {
+            name: String::new(),
+            filename: None,
+            content_type: None,
+            data: body[data_start..data_end].to_vec(),
+        };
+        for line in head.split("\r\n") {
+            let Some((key, value)) = line.split_once(':') else {
+                continue;
+            };
+            if key.trim().eq_ignore_ascii_case("content-disposition") {
+                part.name = disposition_param(value, "name").unwrap_or_default();
+                part.filename = disposition_param(value, "filename");
+            } else if key.trim().eq_ignore_ascii_case("content-type") {
+                part.content_type = Some(value.trim().to_string());
+            }
+        }
+        if part.name.is_empty() {
+            return Err("multipart part without a name".into());
+        }
+        parts.push(part);
+        at = data_end + next_delimiter.len();
     }
-    Ok(None)
+}
+
+/// The `payload_json` part of a `multipart/form-data` body, parsed.
+pub fn multipart_payload_json(content_type: &str, body: &[u8]) -> Result<Option<Value>, String> {
+    let parts = multipart_parts(content_type, body)?;
+    match parts.iter().find(|p| p.name == "payload_json") {
+        None => Ok(None),
+        Some(p) => serde_json::from_slice(&p.data)
+            .map(Some)
+            .map_err(|e| format!("payload_json is not JSON: {e}")),
+    }
 }
