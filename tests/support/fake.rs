@@ -1179,12 +1179,24 @@ pub struct Discord {
     shared: Arc<Shared>,
     rest_addr: std::net::SocketAddr,
     tasks: Vec<JoinHandle<()>>,
+    /// Databases made for this test's bots by [`Discord::config`]; removed when the test ends.
+    databases: Mutex<Vec<std::path::PathBuf>>,
 }
 
 impl Drop for Discord {
     fn drop(&mut self) {
         for t in &self.tasks {
             t.abort();
+        }
+        for db in self
+            .databases
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .drain(..)
+        {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+            }
         }
         if !std::thread::panicking() {
             let v = self.take_violations();
@@ -1654,6 +1666,7 @@ impl Discord {
             shared,
             rest_addr,
             tasks: vec![rest_task, gw_task],
+            databases: Mutex::new(Vec::new()),
         }
     }
 
@@ -1796,6 +1809,10 @@ impl Discord {
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", c.database.display()));
         }
+        self.databases
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(c.database.clone());
         c.prompts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts");
         c.discord.api_base = Some(self.api_base());
         c.discord.guild_id = guild.map(|g| g.id);
