@@ -8,7 +8,7 @@ use roundtable::draft::{draft_text, to_toml, DraftOptions};
 use std::hint::black_box;
 use std::path::Path;
 
-const SEED: &str = include_str!("../../shared/seed/article.txt");
+const SEED: &str = include_str!("../tests/fixtures/seed/article.txt");
 const MORE: [&str; 2] = [
     include_str!("../tests/fixtures/articles/streatham-attack-2020.txt"),
     include_str!("../tests/fixtures/articles/covid-name-2020.txt"),

@@ -1,6 +1,6 @@
 use super::*;
 
-const SEED: &str = include_str!("../../../shared/seed/article.txt");
+const SEED: &str = include_str!("../../tests/fixtures/seed/article.txt");
 
 fn options() -> DraftOptions {
     DraftOptions::new("syria-strike-2017", &DraftConfig::default())

@@ -2,7 +2,7 @@ use super::*;
 use std::path::Path;
 
 const SEED: &str = include_str!("../../prompts/syria-strike-2017.toml");
-const ARTICLE: &str = include_str!("../../../shared/seed/article.txt");
+const ARTICLE: &str = include_str!("../../tests/fixtures/seed/article.txt");
 
 fn seed() -> Prompt {
     Prompt::from_str_at(Path::new("prompts/syria-strike-2017.toml"), SEED).expect("seed loads")

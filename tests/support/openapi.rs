@@ -1,4 +1,4 @@
-//! Conformance against Discord's own API description (`../shared/discord-api/openapi.json`).
+//! Conformance against Discord's own API description (`tests/fixtures/discord-api/openapi.json`).
 //!
 //! Routes come from the document's `paths`: a request is matched to an operation by method and
 //! templated path (a literal segment beats a parameter, so `/messages/@original` is not taken for
@@ -75,7 +75,7 @@ pub fn spec() -> &'static Spec {
     static SPEC: OnceLock<Spec> = OnceLock::new();
     SPEC.get_or_init(|| {
         let path =
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/discord-api/openapi.json");
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/discord-api/openapi.json");
         let text = std::fs::read_to_string(&path)
             .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
         let doc: Value = serde_json::from_str(&text)

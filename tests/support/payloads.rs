@@ -1,5 +1,5 @@
 //! Discord objects as the loopback Discord sends them, shaped after the pages under
-//! `../shared/discord-api/docs/` (not only the minimum serenity accepts; see OFFLINE-NOTES.md).
+//! Discord's developer documentation (not only the minimum serenity accepts; see OFFLINE-NOTES.md).
 
 use serde_json::{json, Value};
 
