@@ -43,6 +43,60 @@ impl fmt::Display for Problem {
     }
 }
 
+/// A value out of bounds, named by its field relative to the section that checked it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, message: impl Into<String>) -> Self {
+        Self {
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+/// One step of a path into a TOML document: a key, or an index into an array (of tables).
+#[derive(Debug, Clone, Copy)]
+pub enum Key<'a> {
+    Name(&'a str),
+    Index(usize),
+}
+
+/// Byte offset of the value at `keys` in a TOML `text`, from the parser's spans. When the last key
+/// is absent (a default), the deepest value that is present is pointed at; 0 when the text does not
+/// parse or nothing on the path is present.
+pub fn value_offset(text: &str, keys: &[Key]) -> usize {
+    use toml::de::{DeTable, DeValue};
+    let Ok(root) = DeTable::parse(text) else {
+        return 0;
+    };
+    let mut offset = 0;
+    let mut table = Some(root.get_ref());
+    let mut array: Option<&toml::de::DeArray> = None;
+    for key in keys {
+        let found = match (key, table, array) {
+            (Key::Name(name), Some(t), _) => t.get(*name),
+            (Key::Index(i), _, Some(a)) => a.get(*i),
+            _ => None,
+        };
+        let Some(value) = found else { break };
+        offset = value.span().start;
+        table = None;
+        array = None;
+        match value.get_ref() {
+            DeValue::Table(t) => table = Some(t),
+            DeValue::Array(a) => array = Some(a),
+            _ => {}
+        }
+    }
+    offset
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(text.len());
@@ -80,6 +134,35 @@ mod tests {
         assert_eq!(line_col(text, 0), (1, 1));
         assert_eq!(line_col(text, 6), (2, 1));
         assert_eq!(line_col(text, 10), (2, 4));
+    }
+
+    #[test]
+    fn value_offset_follows_the_parsed_span_not_a_text_search() {
+        let text = "# max_reply_chars is set below\n[discussion]\nduration_hours = 3\nmax_reply_chars = 0\n";
+        let at = value_offset(
+            text,
+            &[Key::Name("discussion"), Key::Name("max_reply_chars")],
+        );
+        assert_eq!(line_col(text, at), (4, 19));
+    }
+
+    #[test]
+    fn value_offset_reaches_dotted_keys_and_arrays_of_tables() {
+        let text = "discussion.duration_hours = 0\n[[schedule]]\nname = \"a\"\n[[schedule]]\nname = \"b\"\ngrace_hours = 999\n";
+        let at = value_offset(
+            text,
+            &[Key::Name("discussion"), Key::Name("duration_hours")],
+        );
+        assert_eq!(line_col(text, at), (1, 29));
+        let at = value_offset(
+            text,
+            &[
+                Key::Name("schedule"),
+                Key::Index(1),
+                Key::Name("grace_hours"),
+            ],
+        );
+        assert_eq!(line_col(text, at), (6, 15));
     }
 
     #[test]

@@ -6,7 +6,7 @@ mod support;
 
 use jiff::SignedDuration;
 use roundtable::clock::ManualClock;
-use roundtable::config::{QueuePolicy, ScheduleConfig};
+use roundtable::schedule::{QueuePolicy, ScheduleConfig};
 use std::sync::Arc;
 use support::{bot, Discord, SentKind};
 

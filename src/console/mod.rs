@@ -2,9 +2,11 @@
 //! You act as members (`as ana`) and moderators (`as mod:rosa`); lines come typed or piped.
 
 use crate::clock::{Clock, SystemClock};
-use crate::config::{Config, ExportConfig, ResultsMode};
+use crate::config::Config;
+use crate::discussion::ResultsMode;
 use crate::discussion::{Discussion, DiscussionError, Discussions, Rules};
 use crate::export;
+use crate::export::ExportConfig;
 use crate::prompt::Catalog;
 use crate::render::{self, text, DiscussionView, Results};
 use crate::schedule::{Event, Schedule, Scheduler};

@@ -1,6 +1,6 @@
 use super::*;
 use crate::clock::ManualClock;
-use crate::config::StoreConfig;
+use crate::store::StoreConfig;
 use jiff::SignedDuration;
 use std::path::Path;
 
@@ -167,7 +167,7 @@ fn bad_lines_get_clear_answers() {
 
 #[test]
 fn a_console_schedule_posts_on_time_and_moderators_steer_it() {
-    use crate::config::{QueuePolicy, ScheduleConfig};
+    use crate::schedule::{QueuePolicy, ScheduleConfig};
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("s.db"), &StoreConfig::default()).unwrap();
     let clock = clock(); // Monday 2026-11-30 18:00 UTC

@@ -5,7 +5,7 @@
 //! with an ephemeral answer.
 
 use super::{no_mentions, CommandError, Context, Data};
-use crate::config::DiscordConfig;
+use crate::discord::DiscordConfig;
 use serenity::builder::{
     CreateActionRow, CreateAutocompleteResponse, CreateButton, CreateInteractionResponse,
     CreateInteractionResponseMessage,

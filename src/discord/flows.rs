@@ -5,8 +5,10 @@
 
 use super::rest::{Rest, RestError, Upload};
 use super::{results, view};
-use crate::config::{DiscordConfig, ExportConfig, ResultsMode};
+use crate::discord::DiscordConfig;
+use crate::discussion::ResultsMode;
 use crate::discussion::{Discussion, DiscussionError, Discussions, Tally};
+use crate::export::ExportConfig;
 use crate::prompt::Catalog;
 use crate::render::{self, cut::cut, DiscussionView, Results};
 use crate::schedule::Scheduler;

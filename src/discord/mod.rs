@@ -12,6 +12,7 @@
 
 mod commands;
 mod components;
+pub mod config;
 mod events;
 mod flows;
 mod moderation;
@@ -24,11 +25,12 @@ pub use components::ComponentAction;
 pub use rest::{Rest, RestError, Upload};
 
 use crate::clock::{Clock, SystemClock};
-use crate::config::{Config, DiscordConfig};
+use crate::config::Config;
 use crate::discussion::{Discussions, Rules};
 use crate::prompt::Catalog;
 use crate::schedule::{Schedule, Scheduler};
 use crate::store::{Store, StoreError};
+pub use config::DiscordConfig;
 use flows::{Core, FlowError};
 use serenity::builder::CreateAllowedMentions;
 use serenity::gateway::{GatewayError, ShardManager};

@@ -52,10 +52,10 @@ impl Discussions {
 mod tests {
     use super::*;
     use crate::clock::ManualClock;
-    use crate::config::StoreConfig;
     use crate::discussion::Rules;
     use crate::prompt::Prompt;
     use crate::store::Store;
+    use crate::store::StoreConfig;
     use jiff::SignedDuration;
     use std::path::Path;
     use std::sync::Arc;

@@ -1,6 +1,7 @@
 //! The discussion engine: opening a discussion from a prompt, votes (one per member, changeable,
 //! withdrawable), written replies, closing, and the tally. Pure rules over the store; no transport.
 
+pub mod config;
 mod history;
 mod tally;
 
@@ -8,13 +9,13 @@ pub use history::PastDiscussion;
 pub use tally::{shares, Tally, TallyRow};
 
 use crate::clock::Clock;
-use crate::config::DiscussionConfig;
 use crate::limits::chars;
 use crate::prompt::{AnswerOption, Prompt};
 use crate::store::{
     CloseWrite, ClosedState, DiscussionId, DiscussionRecord, NewDiscussion, ReplySource,
     ReplyWrite, Store, StoreError, VoteWrite,
 };
+pub use config::{DiscussionConfig, ResultsMode};
 use jiff::{SignedDuration, Timestamp};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;

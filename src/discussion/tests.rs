@@ -1,6 +1,6 @@
 use super::*;
 use crate::clock::ManualClock;
-use crate::config::StoreConfig;
+use crate::store::StoreConfig;
 use crate::store::{ReplySource, Store};
 use std::path::Path;
 

@@ -18,17 +18,18 @@
 //! author; a short first line without closing punctuation is taken as the headline.
 
 pub mod actors;
+pub mod config;
 mod lexicon;
 mod render;
 pub mod rouge;
 mod summary;
 pub mod text;
 
-use crate::config::DraftConfig;
 use crate::limits::{self, ours};
 use crate::prompt::lint::{self, Finding, Kind};
 use crate::prompt::{Actor, AnswerOption, Prompt, Source, PLACEHOLDER};
 use actors::{ActorKind, Cast};
+pub use config::DraftConfig;
 use lexicon::{Lexicon, LEXICON};
 use std::path::{Path, PathBuf};
 use text::{collapse, Text};

@@ -14,12 +14,14 @@
 //! an apostrophe. JSON is one object: `discussion` (id, prompt, question, options, times),
 //! `member_ids`, `votes` and `replies`, with text exactly as written.
 
+pub mod config;
 pub mod pseudonym;
 
 pub use pseudonym::{MemberIds, Pseudonymizer};
 
 use crate::discussion::{Discussion, DiscussionError, Discussions};
 use crate::store::{DiscussionId, ReplyRow, StoreError, VoteRecord};
+pub use config::ExportConfig;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::HashMap;

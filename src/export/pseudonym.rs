@@ -7,7 +7,7 @@
 //! else from `export.pseudonym_key_file`, which is created with a random key when it is missing.
 
 use super::ExportError;
-use crate::config::ExportConfig;
+use crate::export::ExportConfig;
 use hmac::{Hmac, Mac};
 use rand::TryRngCore;
 use sha2::Sha256;

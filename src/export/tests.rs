@@ -1,8 +1,9 @@
 use super::*;
 use crate::clock::ManualClock;
-use crate::config::{ExportConfig, StoreConfig};
 use crate::discussion::Rules;
+use crate::export::ExportConfig;
 use crate::prompt::Prompt;
+use crate::store::StoreConfig;
 use crate::store::{ReplySource, Store};
 use jiff::SignedDuration;
 use std::path::Path;

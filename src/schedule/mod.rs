@@ -18,10 +18,12 @@
 
 pub mod rhythm;
 
-use crate::config::{QueuePolicy, ScheduleConfig};
+pub mod config;
+
 use crate::discussion::{Discussion, DiscussionError, Discussions, Tally};
 use crate::prompt::Catalog;
 use crate::store::{Claim, NewDiscussion, SlotClaim, SlotState, StoreError};
+pub use config::{QueuePolicy, ScheduleConfig};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use rand::seq::SliceRandom;
@@ -79,6 +81,19 @@ impl Schedule {
         })?;
         if c.channel.trim().is_empty() {
             return Err(("channel", "must name a channel".into()));
+        }
+        if let Some(h) = c.duration_hours {
+            crate::discussion::config::validate_duration_hours("duration_hours", h)
+                .map_err(|e| ("duration_hours", e.message))?;
+        }
+        if c.grace_hours > config::MAX_GRACE_HOURS {
+            return Err((
+                "grace_hours",
+                format!(
+                    "must be between 0 and {} hours (a week)",
+                    config::MAX_GRACE_HOURS
+                ),
+            ));
         }
         Ok(Schedule {
             name: c.name.clone(),

@@ -1,9 +1,10 @@
 use super::*;
 use crate::clock::ManualClock;
-use crate::config::{ScheduleConfig, StoreConfig};
 use crate::discussion::Rules;
 use crate::prompt::Prompt;
+use crate::schedule::ScheduleConfig;
 use crate::store::Store;
+use crate::store::StoreConfig;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 

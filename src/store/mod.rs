@@ -2,13 +2,14 @@
 //! commits many writes in one transaction (group commit). A write's caller hears back only after
 //! its transaction has committed.
 
+pub mod config;
 mod migrations;
 mod rows;
 mod schedule;
 mod writer;
 
-use crate::config::{StoreConfig, Synchronous};
 use crate::prompt::Prompt;
+pub use config::{StoreConfig, Synchronous};
 use jiff::Timestamp;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use std::path::{Path, PathBuf};

@@ -176,9 +176,9 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::StoreConfig;
     use crate::prompt::Prompt;
     use crate::store::NewDiscussion;
+    use crate::store::StoreConfig;
     use std::path::Path;
 
     fn t(s: &str) -> Timestamp {

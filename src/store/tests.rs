@@ -1,5 +1,5 @@
 use super::*;
-use crate::config::StoreConfig;
+use crate::store::StoreConfig;
 
 const SEED: &str = include_str!("../../prompts/syria-strike-2017.toml");
 

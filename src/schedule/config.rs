@@ -1,0 +1,48 @@
+//! The `[[schedule]]` tables: weekly (or cron) schedules named in the config file.
+
+use serde::Deserialize;
+
+/// Longest grace for a missed slot: a week.
+pub const MAX_GRACE_HOURS: u32 = 7 * 24;
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleConfig {
+    /// The schedule's name, used by `/schedule` commands and kept in the ledger.
+    pub name: String,
+    /// Where discussions are posted: a Discord channel id, or `console`.
+    pub channel: String,
+    /// Weekday and local time, e.g. "Mon 18:00".
+    pub at: Option<String>,
+    /// Or a five-field cron expression in local time, e.g. "0 18 * * 1".
+    pub cron: Option<String>,
+    /// IANA time zone of `at` / `cron`, e.g. "America/New_York".
+    pub timezone: String,
+    /// Hours each scheduled discussion stays open (default: discussion.duration_hours).
+    pub duration_hours: Option<u32>,
+    #[serde(default)]
+    pub queue: QueuePolicy,
+    /// Explicit prompt order (ids); empty: every prompt, in file-name order.
+    #[serde(default)]
+    pub prompts: Vec<String>,
+    /// Start over when every prompt has been used.
+    #[serde(default)]
+    pub repeat: bool,
+    /// A slot missed while the bot was offline is still posted this many hours late, not later.
+    #[serde(default = "default_grace_hours")]
+    pub grace_hours: u32,
+}
+
+fn default_grace_hours() -> u32 {
+    6
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QueuePolicy {
+    /// The explicit list, or file-name order.
+    #[default]
+    Sequential,
+    /// Shuffled once (then kept); every prompt once before any repeats.
+    Shuffled,
+}
