@@ -6,8 +6,10 @@
 //! it does not know) gets a polite ephemeral answer, never silence. State comes from the store, so
 //! buttons keep working after a restart.
 
-use super::commands::{self, ephemeral, moderator_standing, ping_buttons, ping_text};
+use super::access::{moderator_standing, REFUSED};
+use super::commands::{ping_buttons, ping_text};
 use super::flows::{blocking, FlowError};
+use super::reply::ephemeral;
 use super::{no_mentions, CommandError, Data};
 use crate::discussion::{DiscussionError, VoteOutcome};
 use crate::render::{self, ids::Action};
@@ -211,7 +213,7 @@ pub(super) async fn on_component(
                             .allowed_mentions(no_mentions()),
                     )
                 }
-                None => ephemeral(commands::REFUSED),
+                None => ephemeral(REFUSED),
             }
         }
         Some(ComponentAction::Discussion(action)) => {

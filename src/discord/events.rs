@@ -1,9 +1,9 @@
 //! Gateway events beyond slash commands (which poise dispatches itself): components, modals, and
 //! what the adapter observes (guilds, threads, members' messages).
 
-use super::commands::ephemeral;
 use super::components::{on_component, on_modal};
 use super::flows::blocking;
+use super::reply::ephemeral;
 use super::{CommandError, Data, Observed};
 use crate::store::ReplySource;
 use serenity::client::{Context, FullEvent};

@@ -4,7 +4,8 @@
 //! engine; blocking store calls and chart drawing run on tokio's blocking pool.
 
 use super::rest::{Rest, RestError, Upload};
-use super::{results, view};
+use super::view;
+use crate::chart::{self, ChartOptions};
 use crate::discord::DiscordConfig;
 use crate::discussion::ResultsMode;
 use crate::discussion::{Discussion, DiscussionError, Discussions, Tally};
@@ -330,7 +331,7 @@ impl Core {
                 )
                 .await?;
         }
-        let chart = match results::chart_upload(d, tally).await {
+        let chart = match chart_upload(d, tally).await {
             Ok(chart) => Some(chart),
             Err(e) => {
                 tracing::warn!(discussion = %d.id(), "the final result goes out without its chart: {e}");
@@ -420,4 +421,14 @@ pub(crate) async fn flush_live(core: &Core) {
             tracing::warn!(discussion = %id, "cannot refresh the post's counts: {e}");
         }
     }
+}
+
+/// The chart of `tally` as a PNG attachment with its alt text, drawn on the blocking pool.
+pub(crate) async fn chart_upload(d: &Discussion, tally: &Tally) -> Result<Upload, FlowError> {
+    let (question, tally, id) = (d.prompt().question.clone(), tally.clone(), d.id());
+    blocking(move || {
+        let png = chart::tally_chart(&question, &tally, &ChartOptions::default())?;
+        Ok(Upload::new(chart::file_name(id), png).description(chart::alt_text(&question, &tally)))
+    })
+    .await?
 }

@@ -10,12 +10,13 @@
 //! through [`Rest`], which honours rate limits even when serenity's own limiter is off (it must be
 //! off when `api_base` points at a REST proxy or at the tests' loopback Discord).
 
+mod access;
 mod commands;
 mod components;
 pub mod config;
 mod events;
 mod flows;
-mod moderation;
+mod reply;
 pub mod rest;
 mod results;
 mod timekeeper;
@@ -32,7 +33,7 @@ use crate::schedule::{Schedule, Scheduler};
 use crate::store::{Store, StoreError};
 pub use config::DiscordConfig;
 use flows::{Core, FlowError};
-use serenity::builder::CreateAllowedMentions;
+pub(crate) use reply::no_mentions;
 use serenity::gateway::{GatewayError, ShardManager};
 use serenity::http::HttpBuilder;
 use serenity::model::gateway::GatewayIntents;
@@ -192,11 +193,6 @@ impl Waker {
     pub fn wake(&self) {
         self.0.notify_one();
     }
-}
-
-/// Empty allowed mentions: nothing the bot posts pings anyone.
-pub(crate) fn no_mentions() -> CreateAllowedMentions {
-    CreateAllowedMentions::new()
 }
 
 fn intents(config: &DiscordConfig) -> GatewayIntents {

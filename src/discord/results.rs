@@ -8,12 +8,12 @@
 //! use it allows `/discussion` for them in Server Settings → Integrations, and every other
 //! subcommand still refuses them.
 
+use super::access::moderator;
 use super::flows::{blocking, FlowError};
-use super::moderation::{defer, finish, moderator, parts, say};
+use super::reply::{defer, finish, parts, say};
 use super::rest::{RestError, Upload};
 use super::{no_mentions, view, CommandError, Context};
-use crate::chart::{self, ChartOptions};
-use crate::discussion::{Discussion, Discussions, Tally};
+use crate::discussion::{Discussion, Discussions};
 use crate::export::ExportConfig;
 use crate::export::{self, ExportError, ExportSummary, Format, MemberIds};
 use crate::limits;
@@ -27,16 +27,6 @@ use std::sync::Arc;
 
 /// Past discussions read for `/discussion history`; the post shows as many as fit its embed.
 const HISTORY_LIMIT: usize = 25;
-
-/// The chart of `tally` as a PNG attachment with its alt text, drawn on the blocking pool.
-pub(super) async fn chart_upload(d: &Discussion, tally: &Tally) -> Result<Upload, FlowError> {
-    let (question, tally, id) = (d.prompt().question.clone(), tally.clone(), d.id());
-    blocking(move || {
-        let png = chart::tally_chart(&question, &tally, &ChartOptions::default())?;
-        Ok(Upload::new(chart::file_name(id), png).description(chart::alt_text(&question, &tally)))
-    })
-    .await?
-}
 
 /// The export's file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, poise::ChoiceParameter)]
