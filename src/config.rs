@@ -11,6 +11,8 @@ pub use crate::discord::DiscordConfig;
 pub use crate::discussion::{DiscussionConfig, ResultsMode};
 pub use crate::draft::DraftConfig;
 pub use crate::export::ExportConfig;
+pub use crate::logging::LogFormat;
+pub use crate::metrics::MetricsConfig;
 pub use crate::schedule::{QueuePolicy, ScheduleConfig};
 pub use crate::store::{StoreConfig, Synchronous};
 
@@ -21,11 +23,14 @@ pub struct Config {
     pub database: PathBuf,
     /// Directory of prompt files.
     pub prompts: PathBuf,
+    /// The log's shape on stderr: `text` or `json`.
+    pub log_format: LogFormat,
     pub discussion: DiscussionConfig,
     pub store: StoreConfig,
     pub discord: DiscordConfig,
     pub draft: DraftConfig,
     pub export: ExportConfig,
+    pub metrics: MetricsConfig,
     /// Weekly (or cron) schedules: `[[schedule]]` tables.
     #[serde(rename = "schedule")]
     pub schedules: Vec<ScheduleConfig>,
@@ -36,10 +41,12 @@ impl Default for Config {
         Self {
             database: PathBuf::from("roundtable.db"),
             prompts: PathBuf::from("prompts"),
+            log_format: LogFormat::default(),
             discussion: DiscussionConfig::default(),
             store: StoreConfig::default(),
             discord: DiscordConfig::default(),
             export: ExportConfig::default(),
+            metrics: MetricsConfig::default(),
             schedules: Vec::new(),
             draft: DraftConfig::default(),
         }
@@ -58,7 +65,20 @@ pub enum ConfigError {
     },
 }
 
+/// The file read when no `--config` is given, if it exists in the current folder.
+pub const DEFAULT_FILE: &str = "roundtable.toml";
+
 impl Config {
+    /// The configuration a command runs with: `path` if given, else [`DEFAULT_FILE`] in the
+    /// current folder if present, else the defaults.
+    pub fn find(path: Option<&Path>) -> Result<Config, ConfigError> {
+        match path {
+            Some(p) => Self::load(p),
+            None if Path::new(DEFAULT_FILE).exists() => Self::load(Path::new(DEFAULT_FILE)),
+            None => Ok(Config::default()),
+        }
+    }
+
     /// Reads `path`; relative paths inside it are taken relative to the config file's folder.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {

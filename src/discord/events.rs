@@ -17,11 +17,17 @@ pub(super) async fn handle(
     let ctx: &Context = framework.serenity_context;
     let data = framework.user_data;
     match event {
-        FullEvent::Ready { data_about_bot } => data.observe(Observed::Ready {
-            session_id: data_about_bot.session_id.clone(),
-            guilds: data_about_bot.guilds.len(),
-        }),
-        FullEvent::Resume { .. } => data.observe(Observed::Resumed),
+        FullEvent::Ready { data_about_bot } => {
+            super::connected(ctx, data_about_bot);
+            data.observe(Observed::Ready {
+                session_id: data_about_bot.session_id.clone(),
+                guilds: data_about_bot.guilds.len(),
+            })
+        }
+        FullEvent::Resume { .. } => {
+            crate::metrics::gateway_resumed();
+            data.observe(Observed::Resumed)
+        }
         FullEvent::GuildCreate { guild, .. } => data.observe(Observed::GuildAvailable {
             guild_id: guild.id.get(),
             channels: guild.channels.len(),
@@ -101,10 +107,13 @@ pub(super) async fn handle(
             })
         }
         FullEvent::InteractionCreate { interaction } => match interaction {
-            Interaction::Component(c) => {
-                on_component(ctx, framework.shard_manager, data, c).await?
+            Interaction::Component(c) => crate::metrics::interaction(
+                "component",
+                on_component(ctx, framework.shard_manager, data, c).await,
+            )?,
+            Interaction::Modal(m) => {
+                crate::metrics::interaction("modal", on_modal(ctx, data, m).await)?
             }
-            Interaction::Modal(m) => on_modal(ctx, data, m).await?,
             _ => {}
         },
         _ => {}
@@ -151,6 +160,7 @@ async fn thread_reply(data: &Data, message: &serenity::model::channel::Message) 
 pub(super) async fn on_error(error: poise::FrameworkError<'_, Data, CommandError>) {
     match error {
         poise::FrameworkError::Command { error, ctx, .. } => {
+            crate::metrics::global().interaction("command", false);
             tracing::error!("/{}: {error}", ctx.command().qualified_name);
             if let poise::Context::Application(actx) = ctx {
                 let sorry = ephemeral("Something went wrong; the error is in the bot's log.");

@@ -318,7 +318,7 @@ impl Discussions {
             .store
             .add_reply(id, member, source, text, message_id, self.clock.now())?
         {
-            ReplyWrite::Added { id } => Ok(id),
+            ReplyWrite::Added { id } => Ok(crate::metrics::reply_committed(source.as_str(), id)),
             ReplyWrite::NotOpen(c) => Err(closed(id, c)),
             ReplyWrite::NotFound => Err(DiscussionError::NotFound(id)),
         }
@@ -404,6 +404,7 @@ fn vote_outcome(
     write: VoteWrite,
 ) -> Result<VoteOutcome, DiscussionError> {
     let until = d.record.closes_at;
+    crate::metrics::vote_committed(write.change());
     match write {
         VoteWrite::Recorded { previous } => Ok(VoteOutcome::Recorded {
             option,
@@ -423,6 +424,7 @@ fn vote_outcome(
 }
 
 fn withdraw_outcome(d: &Discussion, write: VoteWrite) -> Result<WithdrawOutcome, DiscussionError> {
+    crate::metrics::vote_committed(write.change());
     match write {
         VoteWrite::Withdrawn { previous } => Ok(WithdrawOutcome::Withdrawn {
             previous: d

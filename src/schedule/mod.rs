@@ -306,7 +306,7 @@ impl Scheduler {
             store.set_next_prompt(&s.name, None)?;
         }
         let discussion = self.engine.get(id)?;
-        tracing::info!(schedule = %s.name, slot = %key, discussion = %id, prompt = %prompt_id, "slot claimed");
+        tracing::debug!(schedule = %s.name, slot = %key, discussion = %id, prompt = %prompt_id, "slot claimed");
         events.push(Event::Post {
             schedule: s.name.clone(),
             slot,

@@ -17,6 +17,8 @@ pub struct RunningBot {
     task: Option<JoinHandle<Result<(), DiscordError>>>,
     observed: broadcast::Receiver<Observed>,
     waker: roundtable::discord::Waker,
+    /// Where `/healthz` and `/metrics` are served, with `[metrics] listen` set.
+    pub metrics: Option<std::net::SocketAddr>,
 }
 
 /// Starts the bot with `config` and the loopback token; panics if start-up fails.
@@ -37,6 +39,7 @@ pub async fn start_with_clock(
     let waker = bot.waker();
     let observed = bot.observe();
     let stopper = bot.stopper();
+    let metrics = bot.metrics_addr();
     let task = tokio::spawn(bot.run());
     RunningBot {
         started,
@@ -44,6 +47,7 @@ pub async fn start_with_clock(
         task: Some(task),
         observed,
         waker,
+        metrics,
     }
 }
 
