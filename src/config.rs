@@ -182,6 +182,34 @@ mod tests {
     }
 
     #[test]
+    fn the_debian_config_is_the_example_with_the_packages_paths() {
+        let debian = include_str!("../debian/roundtable.toml");
+        let expected = EXAMPLE
+            .replace(
+                "\ndatabase = \"roundtable.db\"\n",
+                "\ndatabase = \"/var/lib/roundtable/roundtable.db\"\n",
+            )
+            .replace(
+                "\n# token_file = \"/run/secrets/roundtable-token\"\n",
+                "\ntoken_file = \"/etc/roundtable/token\"\n",
+            );
+        assert_ne!(expected, EXAMPLE);
+        assert_eq!(
+            debian, expected,
+            "debian/roundtable.toml must follow config.example.toml (regenerate it with the two paths)"
+        );
+        let c = Config::parse(Path::new("/etc/roundtable/roundtable.toml"), debian).unwrap();
+        assert_eq!(
+            c.database,
+            PathBuf::from("/var/lib/roundtable/roundtable.db")
+        );
+        assert_eq!(
+            c.discord.token_file,
+            Some(PathBuf::from("/etc/roundtable/token"))
+        );
+    }
+
+    #[test]
     fn empty_config_means_defaults() {
         assert_eq!(
             Config::parse(Path::new("c.toml"), "").unwrap(),
