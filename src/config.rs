@@ -191,7 +191,7 @@ mod tests {
             )
             .replace(
                 "\n# token_file = \"/run/secrets/roundtable-token\"\n",
-                "\ntoken_file = \"/etc/roundtable/token\"\n",
+                "\ntoken_file = \"/run/credentials/roundtable.service/token\"\n",
             );
         assert_ne!(expected, EXAMPLE);
         assert_eq!(
@@ -205,7 +205,7 @@ mod tests {
         );
         assert_eq!(
             c.discord.token_file,
-            Some(PathBuf::from("/etc/roundtable/token"))
+            Some(PathBuf::from("/run/credentials/roundtable.service/token"))
         );
     }
 
