@@ -83,6 +83,12 @@ enum Command {
     },
     /// Run the bot on Discord (token from DISCORD_TOKEN or the config's token_file).
     Run,
+    /// Copy the database to FILE, consistently, through SQLite's online backup API: safe while
+    /// the bot or a console runs. Restore by stopping roundtable and putting the copy in place.
+    Backup {
+        /// Where the copy goes (replaced if it exists; never the database itself).
+        file: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -249,6 +255,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     }
                 }
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Backup { file } => {
+            let s = roundtable::store::backup(&config.database, &file)?;
+            eprintln!(
+                "Backed up {} to {} ({} pages, {} bytes).",
+                config.database.display(),
+                file.display(),
+                s.pages,
+                s.bytes
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::History { limit } => {
