@@ -51,19 +51,21 @@ impl Default for Config {
 pub enum ConfigError {
     #[error("{0}")]
     Invalid(Problem),
-    #[error("cannot read config {path}: {source}")]
+    #[error("cannot read config {path}: {cause}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        cause: crate::files::FileError,
     },
 }
 
 impl Config {
     /// Reads `path`; relative paths inside it are taken relative to the config file's folder.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-            path: path.to_path_buf(),
-            source,
+        let text = crate::files::read_text(path, crate::files::MAX_TEXT_FILE).map_err(|cause| {
+            ConfigError::Read {
+                path: path.to_path_buf(),
+                cause,
+            }
         })?;
         let mut config = Self::parse(path, &text)?;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {

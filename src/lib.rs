@@ -12,6 +12,7 @@ pub mod discord;
 pub mod discussion;
 pub mod draft;
 pub mod export;
+pub mod files;
 pub mod limits;
 pub mod location;
 pub mod prompt;

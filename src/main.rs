@@ -33,10 +33,11 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
-    /// Show the next slots of every schedule and the prompt each would post.
+    /// Show the next slots of every schedule and the prompt each would post (the bot posts them:
+    /// `roundtable run`).
     Schedule {
-        /// Post nothing; only print (the only mode offline).
-        #[arg(long)]
+        /// Post nothing, only print: required, as this command never posts.
+        #[arg(long, required = true)]
         dry_run: bool,
         /// How many weeks ahead.
         #[arg(long, default_value_t = 8)]
@@ -279,7 +280,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Check { prompts, strict } => {
             let dir = prompts.unwrap_or(config.prompts.clone());
-            let report = roundtable::check::check(&dir, strict);
+            let file = cli
+                .config
+                .clone()
+                .or_else(|| Some(PathBuf::from("roundtable.toml")).filter(|p| p.exists()));
+            let report = roundtable::check::check_with(&config, file.as_deref(), &dir, strict);
             print!("{}", report.text);
             Ok(if report.ok {
                 ExitCode::SUCCESS

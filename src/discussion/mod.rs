@@ -112,7 +112,8 @@ impl Discussion {
             .or_else(|| options.iter().find(|o| o.key == given.trim()))
             .cloned()
             .ok_or_else(|| DiscussionError::UnknownOption {
-                given: given.trim().to_string(),
+                // Echoed back to whoever sent it: bounded, and no raw control characters.
+                given: crate::limits::shown(given.trim(), 40),
                 valid: options
                     .iter()
                     .enumerate()
