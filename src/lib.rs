@@ -19,3 +19,6 @@ pub mod prompt;
 pub mod render;
 pub mod schedule;
 pub mod store;
+
+#[cfg(test)]
+mod error_chains;
