@@ -12,9 +12,13 @@ pub mod discord;
 pub mod discussion;
 pub mod draft;
 pub mod export;
+pub mod files;
 pub mod limits;
 pub mod location;
 pub mod prompt;
 pub mod render;
 pub mod schedule;
 pub mod store;
+
+#[cfg(test)]
+mod error_chains;

@@ -39,10 +39,10 @@ pub use render::to_toml;
 /// Why an article could not be drafted, or a draft not written.
 #[derive(Debug, thiserror::Error)]
 pub enum DraftError {
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}: {cause}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        cause: crate::files::FileError,
     },
     #[error("{path} is not UTF-8 text (invalid byte at offset {offset}); save the article as UTF-8 plain text")]
     NotUtf8 { path: PathBuf, offset: usize },
@@ -50,10 +50,10 @@ pub enum DraftError {
     Empty { path: PathBuf },
     #[error("{path} already exists; choose another --out or add --force to overwrite it")]
     Exists { path: PathBuf },
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}: {cause}")]
     Write {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
 }
 
@@ -147,9 +147,11 @@ pub struct Draft {
 
 /// Drafts from an article file: reads it (UTF-8), refusing an empty one, naming the file.
 pub fn draft_file(path: &Path, options: &DraftOptions) -> Result<Draft, DraftError> {
-    let bytes = std::fs::read(path).map_err(|source| DraftError::Read {
-        path: path.to_path_buf(),
-        source,
+    let bytes = crate::files::read_bytes(path, crate::files::MAX_ARTICLE).map_err(|cause| {
+        DraftError::Read {
+            path: path.to_path_buf(),
+            cause,
+        }
     })?;
     let text = String::from_utf8(bytes).map_err(|e| DraftError::NotUtf8 {
         path: path.to_path_buf(),
@@ -279,14 +281,14 @@ pub fn write_new(path: &Path, contents: &str, force: bool) -> Result<(), DraftEr
         } else {
             DraftError::Write {
                 path: path.to_path_buf(),
-                source,
+                cause: source,
             }
         }
     })?;
     file.write_all(contents.as_bytes())
-        .map_err(|source| DraftError::Write {
+        .map_err(|cause| DraftError::Write {
             path: path.to_path_buf(),
-            source,
+            cause,
         })
 }
 
