@@ -3,7 +3,10 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-const SEED_ARTICLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seed/article.txt");
+const SEED_ARTICLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/seed/article.txt"
+);
 const SEED_PROMPTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/prompts");
 
 fn roundtable(dir: &Path, args: &[&str]) -> Output {

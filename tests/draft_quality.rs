@@ -253,13 +253,20 @@ fn evaluate() -> Vec<(Row, Analysis)> {
             labels.question.is_some(),
             drafted_q.is_some(),
             match (&labels.question, &drafted_q) {
-                (Some(l), Some(q)) => q.contains(l.trim()) || l.contains(q.trim()),
+                (Some(l), Some(q)) => {
+                    let norm =
+                        |s: &str| s.trim().replace(['’', '‘'], "'").replace(['“', '”'], "\"");
+                    norm(q).contains(&norm(l)) || norm(l).contains(&norm(q))
+                }
                 (None, None) => true,
                 _ => false,
             },
         );
         if verbose && !question.2 {
-            log.push(format!("  QUESTION labelled {:?}, drafted {:?}", labels.question, drafted_q));
+            log.push(format!(
+                "  QUESTION labelled {:?}, drafted {:?}",
+                labels.question, drafted_q
+            ));
         }
         if verbose {
             println!("== {name}");
