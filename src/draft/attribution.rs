@@ -270,15 +270,6 @@ pub(super) fn attributions(
 ) -> Vec<(usize, Subj)> {
     let mut out: Vec<(usize, Subj)> = Vec::new();
     let mut pending: Vec<usize> = Vec::new();
-    // the roles of the people named so far, in the order they were first named
-    let mut titled: Vec<(String, usize)> = reg
-        .actors
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| a.kind == ActorKind::Person)
-        .filter_map(|(i, a)| a.role.clone().map(|r| (r, i)))
-        .collect();
-    titled.sort_by_key(|(_, i)| reg.actors[*i].first_sentence);
     let n = s.toks.len();
     let mut i = 0;
     while i < n {
@@ -326,7 +317,7 @@ pub(super) fn attributions(
             }
             continue;
         }
-        match subject_before(s, lex, v, &titled) {
+        match subject_before(s, lex, v, reg) {
             Before::Subject(subj) => out.push((v, subj)),
             Before::Passive => {
                 // "described as ... by the police"
@@ -350,11 +341,38 @@ pub(super) fn attributions(
                     || s.is_quote(v - 1)
                     || (s.is_punct(v - 1, ',') && v >= 2 && s.is_quote(v - 2));
                 if after_quote {
-                    let k = if s.lower(v + len) == "the" {
+                    let mut k = if s.lower(v + len) == "the" {
                         v + len + 1
                     } else {
                         v + len
                     };
+                    // "“…,” wrote Nigerian blogger Jane Doe on Twitter": past the role words
+                    let mut j = k;
+                    while j < n
+                        && j < k + 6
+                        && s.toks[j].kind == Tk::Word
+                        && s.mention_starting(j).is_none()
+                        && s.groups.iter().all(|g| g.toks.start != j)
+                    {
+                        j += 1;
+                    }
+                    if s.mention_starting(j).is_some() {
+                        k = j;
+                    }
+                    // "Nigerian blogger Jane Doe": a lone word before a role noun is an adjective
+                    if let Some(m) = s.mention_starting(k) {
+                        let e = m.toks.end;
+                        let lone = m.toks.len() == 1
+                            && s.toks.get(e).is_some_and(|t| t.kind == Tk::Word)
+                            && !is_cap(s.word(e));
+                        if lone {
+                            if let Some(later) =
+                                (e + 1..(e + 4).min(n)).find(|&x| s.mention_starting(x).is_some())
+                            {
+                                k = later;
+                            }
+                        }
+                    }
                     if let Some(m) = s.mention_starting(k) {
                         out.push((v, Subj::Actor(m.actor)));
                         continue;
@@ -462,12 +480,7 @@ pub(super) enum Before {
     },
 }
 
-pub(super) fn subject_before(
-    s: &Sent,
-    lex: &Lexicon,
-    v: usize,
-    titled: &[(String, usize)],
-) -> Before {
+pub(super) fn subject_before(s: &Sent, lex: &Lexicon, v: usize, reg: &Registry) -> Before {
     let mut j = v;
     let mut hops = 0;
     loop {
@@ -538,9 +551,16 @@ pub(super) fn subject_before(
         let w = s.lower(k);
         // "the archbishop said": the person last named with that title
         if lex.title(w) == Some(TitleKind::Title) && k > 0 && s.lower(k - 1) == "the" {
-            let same = |t: &String| t.split_whitespace().any(|x| x.eq_ignore_ascii_case(w));
-            if let Some(a) = titled.iter().rev().find(|(t, _)| same(t)) {
-                return Before::Subject(Subj::Actor(a.1));
+            let same = |t: &str| t.split_whitespace().any(|x| x.eq_ignore_ascii_case(w));
+            let last_named = reg
+                .actors
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| a.kind == ActorKind::Person)
+                .filter(|(_, a)| a.role.as_deref().is_some_and(same))
+                .max_by_key(|(i, a)| (a.first_sentence, *i));
+            if let Some((a, _)) = last_named {
+                return Before::Subject(Subj::Actor(a));
             }
         }
         // "... ministers' meeting in Italy"
@@ -896,5 +916,66 @@ mod tests {
     fn according_to_names_the_speaker() {
         let (_, c) = cast("Trump is planning another bombing, according to none other than Vladimir Putin himself.");
         assert_eq!(speakers(&c), vec!["Vladimir Putin"]);
+    }
+
+    #[test]
+    fn an_attribution_after_the_quote_goes_past_the_speakers_role() {
+        let (t, c) = cast("“We will not stop,” wrote Nigerian blogger Jane Doe on Twitter.");
+        assert_eq!(quotes_of(&t, &c, "Jane Doe"), vec!["We will not stop,"]);
+    }
+
+    #[test]
+    fn transcript_captions_attribute_each_turn_and_leave_the_interviewer_out() {
+        let (t, c) = cast(
+            "Transcript of an interview\n\nQUESTION:  Is he a traitor?\n\nSECRETARY KERRY:  I believe he betrayed his country.\n\nAnd so he put lives at risk.\n",
+        );
+        assert_eq!(speakers(&c), vec!["Kerry"]);
+        assert_eq!(
+            quotes_of(&t, &c, "Kerry"),
+            vec![
+                "I believe he betrayed his country.",
+                "And so he put lives at risk."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_block_quote_after_writes_colon_is_the_writers() {
+        let (t, c) = cast(
+            "The blogger Hoder is worried.\n\nHoder writes:\n\nI never took them seriously before.\n\nGo to his post.\n",
+        );
+        assert_eq!(
+            quotes_of(&t, &c, "Hoder"),
+            vec!["I never took them seriously before."]
+        );
+    }
+
+    #[test]
+    fn a_colon_quotation_belongs_to_the_subject_of_its_sentence() {
+        let (t, c) = cast("Mary Smith opposed John Brown's statement: “It is wrong.”");
+        assert_eq!(quotes_of(&t, &c, "Mary Smith"), vec!["It is wrong."]);
+    }
+
+    #[test]
+    fn a_press_statements_issuer_speaks_its_sentences() {
+        let (_, c) = cast(
+            "Press Releases: On the vote\n\nPress Statement\n\nHeather Nauert\n\nDepartment Spokesperson\n\nThe United States condemns the vote. We call on all sides to talk.\n",
+        );
+        assert_eq!(speakers(&c), vec!["Heather Nauert"]);
+        let a = c
+            .actors
+            .iter()
+            .find(|a| a.name == "Heather Nauert")
+            .unwrap();
+        assert_eq!(a.role.as_deref(), Some("Department Spokesperson"));
+        assert_eq!(a.statements, vec![0, 1]);
+    }
+
+    #[test]
+    fn middle_initials_stay_in_the_name_and_an_aka_is_the_same_person() {
+        let (_, c) = cast("Secretary Antony J. Blinken said it was time. Hossein Derakhshan, aka Hoder, said so too. Hoder left.");
+        let names: Vec<&str> = c.actors.iter().map(|a| a.name.as_str()).collect();
+        assert!(names.contains(&"Antony J. Blinken"), "{names:?}");
+        assert!(!names.contains(&"Hoder"), "{names:?}");
     }
 }

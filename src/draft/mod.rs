@@ -162,7 +162,8 @@ pub struct Draft {
     pub findings: Vec<Finding>,
 }
 
-/// Drafts from an article file: reads it (UTF-8), refusing an empty one, naming the file.
+/// Drafts from an article file: reads it (UTF-8), refusing an empty one, naming the file; an HTML
+/// page goes through [`draft_html`], anything else through [`draft_text`].
 pub fn draft_file(path: &Path, options: &DraftOptions) -> Result<Draft, DraftError> {
     let bytes = std::fs::read(path).map_err(|source| DraftError::Read {
         path: path.to_path_buf(),
@@ -172,7 +173,29 @@ pub fn draft_file(path: &Path, options: &DraftOptions) -> Result<Draft, DraftErr
         path: path.to_path_buf(),
         offset: e.utf8_error().valid_up_to(),
     })?;
-    draft_text(path, &text, options)
+    if is_html(path, &text) {
+        draft_html(path, &text, options)
+    } else {
+        draft_text(path, &text, options)
+    }
+}
+
+/// An HTML page: named `.html`/`.htm`, or starting with a doctype or an `<html>` tag.
+pub fn is_html(path: &Path, text: &str) -> bool {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let start: String = text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .chars()
+        .take(15)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    matches!(ext.as_deref(), Some("html" | "htm" | "xhtml"))
+        || start.starts_with("<!doctype html")
+        || start.starts_with("<html")
 }
 
 /// Drafts from an article's text (plain text, or text pasted from a web page); `name` names it in

@@ -14,6 +14,9 @@ use std::ops::Range;
 pub(super) struct Registry {
     pub(super) actors: Vec<Actor>,
     pub(super) keys: HashMap<String, usize>,
+    /// The last group each proper word-suffix of a group's key belongs to ("ministers" → "G7
+    /// foreign ministers").
+    group_suffixes: HashMap<String, usize>,
 }
 
 impl Registry {
@@ -97,20 +100,33 @@ impl Registry {
         if let Some(id) = self.find(k) {
             return id;
         }
-        let suffix = format!(" {k}");
-        let earlier = self
-            .actors
-            .iter()
-            .enumerate()
-            .rev()
-            .find(|(_, a)| a.kind == ActorKind::Group && key(&a.name).ends_with(&suffix))
-            .map(|(i, _)| i);
-        if let Some(id) = earlier {
+        if let Some(&id) = self.group_suffixes.get(k) {
             return id;
         }
-        self.create(display, ActorKind::Group, sentence, &[k.to_string()])
+        let id = self.create(display, ActorKind::Group, sentence, &[k.to_string()]);
+        let full = key(display);
+        for (i, _) in full.match_indices(' ') {
+            self.group_suffixes.insert(full[i + 1..].to_string(), id);
+        }
+        id
     }
 }
+
+/// Where people post: "on Twitter" ends a name.
+const PLATFORMS: [&str; 12] = [
+    "Twitter",
+    "X",
+    "Facebook",
+    "Instagram",
+    "YouTube",
+    "TikTok",
+    "Weibo",
+    "Telegram",
+    "WhatsApp",
+    "LinkedIn",
+    "Reddit",
+    "Threads",
+];
 
 /// A group phrase right before a person's name is that person's role, not a group: "Greek prime
 /// minister Kyriakos Mitsotakis", "The Italian foreign minister, Luigi Di Maio,".
@@ -242,7 +258,9 @@ pub(super) fn read_names(
             }
             let c = s.lower(j);
             let after_title = lex.title(s.word(j - 1)) == Some(TitleKind::Title);
-            let joins = CONNECTORS.contains(&c)
+            // "Jane Doe on Twitter": a platform is where someone speaks, not part of a name
+            let platform = c == "on" && PLATFORMS.contains(&s.word(j + 1));
+            let joins = !platform && CONNECTORS.contains(&c)
                 || c == "the" && matches!(s.lower(j - 1), "of" | "for" | "on")
                 || c == "from" && after_title;
             if joins

@@ -20,8 +20,13 @@ pub fn split(body: &str, range: Range<usize>, quotes: &[Span], lex: &Lexicon) ->
         .collect();
     let n = chars.len();
     let pos = |k: usize| chars.get(k).map_or(range.end, |&(p, _)| p);
-    let inside = |p: usize| quotes.iter().any(|q| q.outer.start < p && p < q.outer.end);
-    let closes_at = |p: usize, len: usize| quotes.iter().any(|q| q.outer.end == p + len);
+    // the quotations are in text order and do not overlap: found by binary search
+    let around = |p: usize| {
+        let k = quotes.partition_point(|q| q.outer.start < p);
+        k.checked_sub(1).map(|k| &quotes[k])
+    };
+    let inside = |p: usize| around(p).is_some_and(|q| p < q.outer.end);
+    let closes_at = |p: usize, len: usize| around(p).is_some_and(|q| q.outer.end == p + len);
     let mut sentences: Vec<Range<usize>> = Vec::new();
     let mut start = range.start;
     let mut i = 0;
@@ -68,6 +73,7 @@ pub fn split(body: &str, range: Range<usize>, quotes: &[Span], lex: &Lexicon) ->
     }
     sentences
         .into_iter()
+        .flat_map(|s| cap_length(body, s, quotes))
         .filter_map(|s| {
             let raw = &body[s.clone()];
             let lead = raw.len() - raw.trim_start().len();
@@ -75,6 +81,39 @@ pub fn split(body: &str, range: Range<usize>, quotes: &[Span], lex: &Lexicon) ->
             (!s.is_empty()).then_some(s)
         })
         .collect()
+}
+
+/// A "sentence" longer than this many bytes (a text without punctuation, a list) is cut at spaces
+/// outside quotations, so that no later stage works on one unbounded sentence.
+pub const MAX_SENTENCE: usize = 3000;
+
+fn cap_length(body: &str, s: Range<usize>, quotes: &[Span]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = s.start;
+    while s.end - start > MAX_SENTENCE {
+        let mut cut = start + MAX_SENTENCE;
+        while !body.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let k = quotes.partition_point(|q| q.outer.start < cut);
+        let inside = k
+            .checked_sub(1)
+            .map(|k| &quotes[k])
+            .filter(|q| cut < q.outer.end);
+        cut = match inside {
+            // before the quotation, or after it if it is not itself unbounded
+            Some(q) if q.outer.start > start => q.outer.start,
+            Some(q) if q.outer.end - start <= 20 * MAX_SENTENCE => q.outer.end,
+            _ => body[start..cut].rfind(' ').map_or(cut, |i| start + i + 1),
+        };
+        if cut <= start || cut >= s.end {
+            break;
+        }
+        out.push(start..cut);
+        start = cut;
+    }
+    out.push(start..s.end);
+    out
 }
 
 /// Whether the full stop at `chars[i]` ends a sentence, given that the next sentence would start at

@@ -112,10 +112,15 @@ impl Text {
                 }
             }
             let first_quote = text.quotes.len();
+            let mut next_span = 0;
             for s in sentences::split(&text.body, area, &spans, lex) {
                 let index = text.sentences.len();
                 let first = text.quotes.len();
-                for q in spans.iter().filter(|q| s.contains(&q.outer.start)) {
+                while next_span < spans.len() && spans[next_span].outer.start < s.start {
+                    next_span += 1;
+                }
+                let end = next_span + spans[next_span..].partition_point(|q| q.outer.start < s.end);
+                for q in &spans[next_span..end] {
                     text.quotes.push(Quote {
                         outer: q.outer.clone(),
                         inner: q.inner.clone(),
