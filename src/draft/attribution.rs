@@ -1,16 +1,17 @@
-//! Attribution: who says what. The stage that makes speakers of the names found in each sentence.
+//! The attribution stage: who says what.
 //!
-//! Each sentence is read outside its quotations (a quotation is one token). Names are runs of
-//! capitalised words ("Foreign Secretary Boris Johnson"), split into a role and a name with the title
-//! list; bodies are names with an organisation word ("Ministry", "Corps") or common-noun groups
-//! ("the G7 foreign ministers", "one resident"). A reporting verb (the list is data) makes its subject
-//! a speaker: the name before it ("Putin also said"), past an appositive ("Alexis Boon, the head of
-//! ..., said"), after it next to a quotation ("..., said Khan"), after "according to", a possessive
-//! with a noun of saying ("Tillerson's announcement"), the clause's subject for a participle ("...,
-//! calling it ...") or a second verb ("... and urged"), and a pronoun resolved to the nearest fitting
-//! actor: the subject of the sentence, else of the sentences before ("he" a person, "they" a body).
-//! Each quotation goes to the nearest attribution in its sentence; a sentence that is only a
-//! quotation continues the last speaker's words.
+//! Each sentence is read outside its quotations (a quotation is one token); the names in it are
+//! found by `names`. A reporting verb (the list is data) makes its subject a speaker: the name before
+//! it ("Putin also said"), past an appositive ("Alexis Boon, the head of ..., said") or a relative
+//! pronoun ("Chris Christie, who denounced"), after it next to a quotation ("..., said Khan", past a
+//! role: "wrote Nigerian blogger Jane Doe"), after "according to" or "attributable to", a possessive
+//! with a noun of saying ("Tillerson's announcement"), the clause's subject for a participle or a
+//! second verb ("... and urged"), and a pronoun (or "the minister") resolved to the nearest fitting
+//! actor. Each quotation goes to its transcript caption's speaker; else to an attribution right after
+//! it ("“…,” he said"); else, after a colon, to the clause's subject ("X opposed Y's statement: “…”")
+//! or the sentence before's; else to the nearest attribution; else to the subject of the sentence that
+//! introduced its paragraph ("Hoder writes:"); a sentence that is only a quotation continues the last
+//! speaker's words. A statement in its issuer's voice (a press statement) is the issuer's.
 
 use super::actors::{Actor, ActorKind, Cast};
 use super::lexicon::{Lexicon, NounKind, TitleKind};
@@ -120,8 +121,15 @@ pub fn find(text: &Text, lex: &Lexicon) -> Cast {
                 layout => {
                     // "X opposed Y's statement: "…"": the clause's subject
                     let colon = ti > 0 && s.is_punct(ti - 1, ':');
+                    // "Mr. Behi has running coverage. Highlights: “…”": a colon with no subject
+                    // before it in the sentence goes back to the sentence before, in the paragraph
                     let by_colon = if colon {
-                        topic_actor(&mut reg, ti)
+                        topic_actor(&mut reg, ti).or_else(|| {
+                            let prev = si.checked_sub(1)?;
+                            (text.sentences[prev].para == sentence.para && resolved.is_empty())
+                                .then(|| history.get(prev).and_then(|h| h.first().copied()))
+                                .flatten()
+                        })
                     } else {
                         None
                     };
@@ -307,6 +315,9 @@ pub(super) fn attributions(
         if prev == "to" && len == 1 {
             continue; // "to argue"
         }
+        if s.toks[v].start > 0 && s.body[..s.toks[v].start].ends_with('-') {
+            continue; // "a U.N.-demanded cease-fire"
+        }
         let word = s.lower(v);
         if word.ends_with("ing") && len == 1 {
             // a participle takes its clause's subject; at the start of the sentence, the subject of
@@ -384,6 +395,21 @@ pub(super) fn attributions(
                     if let Some(p) = s.pronoun(v + len) {
                         out.push((v, Subj::Pronoun(v + len, p)));
                         continue;
+                    }
+                }
+                // "..., reports the Arabist Network.": a verb after a comma, the name ending the sentence
+                if v > 0 && s.is_punct(v - 1, ',') {
+                    let k = if s.lower(v + len) == "the" {
+                        v + len + 1
+                    } else {
+                        v + len
+                    };
+                    if let Some(m) = s.mention_starting(k) {
+                        let e = m.toks.end;
+                        if e >= n || s.is_punct(e, '.') || s.is_punct(e, ',') {
+                            out.push((v, Subj::Actor(m.actor)));
+                            continue;
+                        }
                     }
                 }
                 // "... and urged Russia", "... and called Trump's order": not "... and claimed 3000 lives"
@@ -495,6 +521,21 @@ pub(super) fn subject_before(s: &Sent, lex: &Lexicon, v: usize, reg: &Registry) 
             if BE.contains(&w) {
                 return Before::Passive;
             }
+            // "Chris Christie, who denounced": the name before the relative pronoun
+            if w == "who" && j >= 2 {
+                let k = j - 1;
+                let before = if s.is_punct(k - 1, ',') && k > 1 {
+                    k - 2
+                } else {
+                    k - 1
+                };
+                if let Some(m) = s.mention_ending(before) {
+                    return Before::Subject(Subj::Actor(m.actor));
+                }
+                if let Some(g) = s.group_ending(before) {
+                    return Before::Subject(Subj::Group(g));
+                }
+            }
             let adverb = w.len() > 4 && w.ends_with("ly") && !is_cap(s.word(j - 1));
             if SKIP.contains(&w) || adverb {
                 j -= 1;
@@ -549,6 +590,20 @@ pub(super) fn subject_before(s: &Sent, lex: &Lexicon, v: usize, reg: &Registry) 
             }
         }
         let w = s.lower(k);
+        // "Chris Christie, who denounced": the name before the relative pronoun
+        if w == "who" && k > 0 {
+            let before = if s.is_punct(k - 1, ',') && k > 1 {
+                k - 2
+            } else {
+                k - 1
+            };
+            if let Some(m) = s.mention_ending(before) {
+                return Before::Subject(Subj::Actor(m.actor));
+            }
+            if let Some(g) = s.group_ending(before) {
+                return Before::Subject(Subj::Group(g));
+            }
+        }
         // "the archbishop said": the person last named with that title
         if lex.title(w) == Some(TitleKind::Title) && k > 0 && s.lower(k - 1) == "the" {
             let same = |t: &str| t.split_whitespace().any(|x| x.eq_ignore_ascii_case(w));

@@ -1,21 +1,24 @@
-//! `roundtable draft`: an article's plain text → a draft [`Prompt`] for a moderator to review.
-//! Offline and fast: word lists (data files), a sentence splitter, a graph ranking and attribution
-//! rules; no model.
+//! `roundtable draft`: an article (plain text, text pasted from a web page, or an HTML page) → a
+//! draft [`Prompt`] for a moderator to review. Offline and linear in its input: word lists (data
+//! files), a Readability port for HTML, a sentence splitter, attribution rules and a graph ranking; no
+//! model.
 //!
-//! - Sentences and quotations: [`text`].
-//! - Summary: LexRank with a position prior, redundancy control and a word budget, in article order
-//!   ([`summary`]). Sentences that judge in the author's voice (any neutrality-lint finding that
-//!   cannot be neutralised) are left out; doubt-casting verbs become "said".
-//! - Actors: speakers found from attribution, and people and bodies mentioned without a statement
-//!   ([`actors`]); each speaker gets their quotes (verbatim) and a digest of their indirect statements.
-//! - Question: the article's last question to its readers, verbatim, else the configured default.
-//! - Options: placeholders ([`PLACEHOLDER`]) that `check` refuses until a moderator writes them.
+//! The stages, one a module, in the order [`draft_page`] runs them:
+//! - [`page`]: HTML or text → the article's text and its source (title, outlet, author, date, link);
+//!   page chrome and front matter dropped.
+//! - [`text`]: paragraphs, with [`sentences`] and [`quotations`] (quotation marks, transcript
+//!   captions, block quotes introduced by a colon).
+//! - [`attribution`]: who says what (with `names` and `tokens`).
+//! - [`actors`]: the cast; the speakers and mentioned actors the prompt lists.
+//! - [`digests`]: each actor's verbatim quotes and a neutral digest.
+//! - [`summary`]: LexRank with a position prior under a word budget, in article order, from the
+//!   sentences in the author's voice with nothing to neutralise that cannot be, no judging word and no
+//!   boilerplate.
+//! - [`question`]: the article's closing question to its readers, else the configured default.
+//! - [`lint`]: neutral wording in the bot's voice, and the neutrality findings on the prompt.
 //!
-//! ## Input
-//! UTF-8 plain text. Optional header lines at the top name the source: `# Title: ...`,
-//! `# Outlet: ...`, `# Author: ...`, `# Date: ...`, `# Link: https://...` (other `#` lines, such as a
-//! licence note, are ignored). A byline such as `By: Right Wing News' Cassy Fiano` gives the outlet and
-//! author; a short first line without closing punctuation is taken as the headline.
+//! Options are placeholders ([`PLACEHOLDER`]) that `check` refuses until a moderator writes them.
+//! Inputs above [`MAX_INPUT`] bytes are refused.
 
 // The stages, in the order they run.
 pub mod actors;

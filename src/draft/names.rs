@@ -301,6 +301,19 @@ pub(super) fn read_names(
         {
             continue;
         }
+        // "Highlights: “…”", "Update: ...": a label, not a name
+        if span.start == 0 && words.len() == 1 && s.is_punct(span.end, ':') {
+            continue;
+        }
+        // "Another Singaporean blogger": a word like a demonym before a role noun is an adjective
+        if words.len() == 1 && {
+            let w = words[0];
+            let demonym = ["an", "ese", "ish", "i"].iter().any(|e| w.ends_with(e));
+            let next = s.lower(span.end);
+            demonym && (lex.noun(next) == Some(NounKind::Group) || lex.title(next).is_some())
+        } {
+            continue;
+        }
         // A title inside the name: "Foreign Secretary Boris Johnson", "President of Ukraine Volodymyr Zelenskyy".
         let title_at = span
             .clone()
@@ -358,6 +371,19 @@ pub(super) fn read_names(
             _ => name_toks,
         };
         let name_words: Vec<&str> = name_toks.clone().map(|k| s.word(k)).collect();
+        // "United States General Services Administration": an organisation's name, not a general's
+        let org_end = name_words
+            .last()
+            .is_some_and(|w| lex.name_word(w) == Some(NounKind::Org));
+        let (name_toks, name_words, inner_role) = if org_end && inner_role.is_some() {
+            (
+                span.clone(),
+                span.clone().map(|k| s.word(k)).collect(),
+                None,
+            )
+        } else {
+            (name_toks, name_words, inner_role)
+        };
         let name = s.text(name_toks.clone()).to_string();
         let kind = classify(&name_words, lex, inner_role.is_some());
         // what follows: "Costa Sur power plant" is a thing; "(USGS)" is an alias
@@ -404,7 +430,18 @@ pub(super) fn read_names(
                 continue
             }
             ActorKind::Person => reg.person(&name_words, si),
-            kind => reg.named(&name, kind, si),
+            kind => {
+                let id = reg.named(&name, kind, si);
+                // "the Russian Defense Ministry" is "the Defense Ministry" later
+                if kind == ActorKind::Org
+                    && name_words.len() >= 3
+                    && lex.place(name_words[0]).is_some()
+                {
+                    let rest = name_words[1..].join(" ");
+                    reg.keys.entry(key(&rest)).or_insert(id);
+                }
+                id
+            }
         };
         if after_thing && inner_role.is_none() && reg.actors[id].role.is_none() {
             reg.actors[id].kind = ActorKind::Thing;
