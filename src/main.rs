@@ -67,10 +67,12 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         prompts: Option<PathBuf>,
     },
-    /// Draft a prompt from an article's plain text: summary, actors, quotes and question, with
-    /// placeholder options for a moderator to write. Prints the TOML, and neutrality findings on stderr.
+    /// Draft a prompt from an article (plain text, text pasted from a web page, or a saved HTML page):
+    /// summary, actors, quotes and question, with placeholder options for a moderator to write.
+    /// Prints the TOML, and neutrality findings on stderr.
     Draft {
-        /// The article: UTF-8 plain text, optionally with `# Title:`, `# Outlet:`, `# Link:` header lines.
+        /// The article: a UTF-8 text file (optionally with `# Title:`, `# Outlet:`, `# Link:` header
+        /// lines) or an HTML page (`.html`, or a file starting with `<!DOCTYPE html>`), at most 4 MiB.
         article: PathBuf,
         /// Write the draft to this file instead of printing it (e.g. prompts/ID.toml).
         #[arg(long, value_name = "FILE")]
