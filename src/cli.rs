@@ -25,18 +25,10 @@ pub enum CliError {
     },
     #[error("no database at {}: no discussion has been held there yet (see `database` in the configuration)", .0.display())]
     NoDatabase(PathBuf),
-    #[error("opening {}: {source}", .path.display())]
-    Store {
-        path: PathBuf,
-        #[source]
-        source: StoreError,
-    },
-    #[error("exporting to {}: {source}", .path.display())]
-    ExportTo {
-        path: PathBuf,
-        #[source]
-        source: ExportError,
-    },
+    #[error("opening {}: {cause}", .path.display())]
+    Store { path: PathBuf, cause: StoreError },
+    #[error("exporting to {}: {cause}", .path.display())]
+    ExportTo { path: PathBuf, cause: ExportError },
     #[error(transparent)]
     Export(#[from] ExportError),
     #[error(transparent)]
@@ -46,13 +38,15 @@ pub enum CliError {
     #[error(transparent)]
     Draft(#[from] DraftError),
     #[error(transparent)]
+    Backup(#[from] StoreError),
+    #[error(transparent)]
     Io(#[from] std::io::Error),
 }
 
 fn open_store(config: &Config) -> Result<Store, CliError> {
-    Store::open(&config.database, &config.store).map_err(|source| CliError::Store {
+    Store::open(&config.database, &config.store).map_err(|cause| CliError::Store {
         path: config.database.clone(),
-        source,
+        cause,
     })
 }
 
@@ -159,10 +153,10 @@ pub fn export(
             export::export(&engine, id, format, &ids, stdout)?;
         }
         Some(path) => {
-            let s = export_to_file(&engine, id, format, &ids, path).map_err(|source| {
+            let s = export_to_file(&engine, id, format, &ids, path).map_err(|cause| {
                 CliError::ExportTo {
                     path: path.to_path_buf(),
-                    source,
+                    cause,
                 }
             })?;
             writeln!(
@@ -184,6 +178,35 @@ pub fn history(config: &Config, limit: usize, mut out: impl Write) -> Result<(),
         out,
         "{}",
         crate::render::history::history_text(&past, config.discord.guild_id)
+    )?;
+    Ok(())
+}
+
+/// `roundtable check`: the prompts in `prompts`, and the schedules of `config` against them
+/// (located in `config_file`); the report to `out`. False when there are problems.
+pub fn check(
+    config: &Config,
+    config_file: Option<&Path>,
+    prompts: &Path,
+    strict: bool,
+    mut out: impl Write,
+) -> Result<bool, CliError> {
+    let report = crate::check::check_with(config, config_file, prompts, strict);
+    write!(out, "{}", report.text)?;
+    Ok(report.ok)
+}
+
+/// `roundtable backup FILE`: a consistent copy of the configured database (SQLite's online
+/// backup API, safe while the bot runs); a summary line to `note`.
+pub fn backup(config: &Config, file: &Path, mut note: impl Write) -> Result<(), CliError> {
+    let s = crate::store::backup(&config.database, file)?;
+    writeln!(
+        note,
+        "Backed up {} to {} ({} pages, {} bytes).",
+        config.database.display(),
+        file.display(),
+        s.pages,
+        s.bytes
     )?;
     Ok(())
 }

@@ -39,8 +39,14 @@ pub fn code_of(error: &(dyn std::error::Error + 'static)) -> Option<u8> {
         Some(InviteError::Discord(e)) => return Some(e.exit_code()),
         None => {}
     }
-    if let Some(crate::cli::CliError::Export(e)) = error.downcast_ref::<crate::cli::CliError>() {
-        return code_of(e);
+    match error.downcast_ref::<crate::cli::CliError>() {
+        Some(crate::cli::CliError::Export(e) | crate::cli::CliError::ExportTo { cause: e, .. }) => {
+            return code_of(e)
+        }
+        Some(crate::cli::CliError::Store { cause: e, .. } | crate::cli::CliError::Backup(e)) => {
+            return code_of(e)
+        }
+        _ => {}
     }
     if let Some(ExportError::ShortKey { .. }) = error.downcast_ref::<ExportError>() {
         return Some(CONFIG);
@@ -87,7 +93,7 @@ mod tests {
     fn a_cause_already_in_the_message_is_not_repeated() {
         let e = crate::cli::CliError::Store {
             path: "r.db".into(),
-            source: StoreError::WriterGone,
+            cause: StoreError::WriterGone,
         };
         assert_eq!(describe(&e), "opening r.db: the store's writer has stopped");
         let e =
@@ -98,7 +104,10 @@ mod tests {
     #[test]
     fn a_refused_token_and_a_configuration_error_have_codes_of_their_own() {
         assert_eq!(code_of_chain(&DiscordError::TokenRejected), NOPERM);
-        assert_eq!(code_of_chain(&DiscordError::MissingToken), CONFIG);
+        assert_eq!(
+            code_of_chain(&DiscordError::Token(crate::config::TokenError::Missing)),
+            CONFIG
+        );
         assert_eq!(code_of_chain(&DiscordError::IntentsRefused), CONFIG);
         let bad = crate::config::Config::parse(
             std::path::Path::new("c.toml"),
@@ -110,12 +119,25 @@ mod tests {
         assert_eq!(code_of_chain(&io), FAILURE);
         let newer = DiscordError::Store {
             path: "x.db".into(),
-            source: StoreError::NewerSchema {
+            cause: StoreError::NewerSchema {
                 path: "x.db".into(),
                 found: 9,
                 supported: 1,
             },
         };
         assert_eq!(code_of_chain(&newer), CONFIG);
+        let offline = crate::cli::CliError::Store {
+            path: "x.db".into(),
+            cause: StoreError::NewerSchema {
+                path: "x.db".into(),
+                found: 9,
+                supported: 1,
+            },
+        };
+        assert_eq!(
+            code_of_chain(&offline),
+            CONFIG,
+            "`roundtable history` on it too"
+        );
     }
 }

@@ -14,6 +14,7 @@ pub mod discussion;
 pub mod draft;
 pub mod exit;
 pub mod export;
+pub mod files;
 pub mod limits;
 pub mod location;
 pub mod logging;
@@ -22,3 +23,6 @@ pub mod prompt;
 pub mod render;
 pub mod schedule;
 pub mod store;
+
+#[cfg(test)]
+mod error_chains;

@@ -6,7 +6,7 @@ use clap::{Parser, Subcommand};
 use roundtable::config::Config;
 use roundtable::exit;
 use roundtable::store::DiscussionId;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -38,10 +38,11 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
-    /// Show the next slots of every schedule and the prompt each would post.
+    /// Show the next slots of every schedule and the prompt each would post (the bot posts them:
+    /// `roundtable run`).
     Schedule {
-        /// Post nothing; only print (the only mode offline).
-        #[arg(long)]
+        /// Post nothing, only print: required, as this command never posts.
+        #[arg(long, required = true)]
         dry_run: bool,
         /// How many weeks ahead.
         #[arg(long, default_value_t = 8)]
@@ -72,10 +73,12 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         prompts: Option<PathBuf>,
     },
-    /// Draft a prompt from an article's plain text: summary, actors, quotes and question, with
-    /// placeholder options for a moderator to write. Prints the TOML, and neutrality findings on stderr.
+    /// Draft a prompt from an article (plain text, text pasted from a web page, or a saved HTML page):
+    /// summary, actors, quotes and question, with placeholder options for a moderator to write.
+    /// Prints the TOML, and neutrality findings on stderr.
     Draft {
-        /// The article: UTF-8 plain text, optionally with `# Title:`, `# Outlet:`, `# Link:` header lines.
+        /// The article: a UTF-8 text file (optionally with `# Title:`, `# Outlet:`, `# Link:` header
+        /// lines) or an HTML page (`.html`, or a file starting with `<!DOCTYPE html>`), at most 4 MiB.
         article: PathBuf,
         /// Write the draft to this file instead of printing it (e.g. prompts/ID.toml).
         #[arg(long, value_name = "FILE")]
@@ -97,6 +100,12 @@ enum Command {
     },
     /// Run the bot on Discord (token from DISCORD_TOKEN or the config's token_file).
     Run,
+    /// Copy the database to FILE, consistently, through SQLite's online backup API: safe while
+    /// the bot or a console runs. Restore by stopping roundtable and putting the copy in place.
+    Backup {
+        /// Where the copy goes (replaced if it exists; never the database itself).
+        file: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -138,7 +147,7 @@ fn main() -> ExitCode {
         }
     };
     roundtable::logging::init(config.log_format);
-    match dispatch(cli.command, &config) {
+    match dispatch(cli.command, &config, cli.config.as_deref()) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             let root: &(dyn std::error::Error + 'static) = e.as_ref();
@@ -148,17 +157,16 @@ fn main() -> ExitCode {
     }
 }
 
-fn dispatch(command: Command, config: &Config) -> anyhow::Result<u8> {
+fn dispatch(command: Command, config: &Config, config_file: Option<&Path>) -> anyhow::Result<u8> {
     let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
     match command {
         Command::Console => {
             roundtable::console::run(config, std::io::stdin().lock(), stdout.lock())?;
         }
         Command::Check { prompts, strict } => {
-            let report =
-                roundtable::check::check(prompts.as_ref().unwrap_or(&config.prompts), strict);
-            print!("{}", report.text);
-            if !report.ok {
+            let dir = prompts.as_ref().unwrap_or(&config.prompts);
+            let file = Config::file_in_use(config_file);
+            if !roundtable::cli::check(config, file.as_deref(), dir, strict, stdout.lock())? {
                 return Ok(exit::FAILURE);
             }
         }
@@ -205,6 +213,7 @@ fn dispatch(command: Command, config: &Config) -> anyhow::Result<u8> {
             ))?;
             print!("{}", roundtable::discord::invite::text(id, config));
         }
+        Command::Backup { file } => roundtable::cli::backup(config, &file, stderr.lock())?,
         Command::Run => runtime()?.block_on(roundtable::discord::run(config))?,
     }
     Ok(exit::OK)

@@ -143,7 +143,7 @@ async fn a_missing_token_file_exits_78_naming_the_file() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(
         stderr.contains(&format!(
-            "the token file {} is missing",
+            "cannot read the Discord token file {} (discord.token_file): No such file",
             dir.path().join("token").display()
         )),
         "{stderr}"
@@ -302,7 +302,7 @@ async fn invite_without_a_client_id_asks_discord_for_the_tokens_application() {
     );
     assert!(
         stdout.contains(&format!(
-            "https://discord.com/oauth2/authorize?client_id={}&scope=bot+applications.commands&permissions=326417566720",
+            "https://discord.com/oauth2/authorize?client_id={}&scope=bot+applications.commands&permissions=326417632256",
             discord.app_id()
         )),
         "{stdout}"

@@ -54,6 +54,10 @@ pub(super) const UNKNOWN_DISCUSSION: &str =
     "This discussion is unknown or already closed, so nothing was recorded.";
 pub(super) const STALE: &str =
     "This button is out of date: roundtable no longer knows what it belongs to.";
+/// A discussion's button or form used outside a server (in a DM): there is no server to scope
+/// the discussion to, nor a member to count.
+pub(super) const NOT_IN_A_SERVER: &str =
+    "Discussions take place in a server's channels: take part there. Nothing was recorded.";
 const REPLY_FIELD: &str = "text";
 
 /// Whether `member` may vote and reply: everyone, or holders of one of the configured roles (by
@@ -216,6 +220,9 @@ pub(super) async fn on_component(
                 None => ephemeral(REFUSED),
             }
         }
+        Some(ComponentAction::Discussion(_)) if interaction.guild_id.is_none() => {
+            ephemeral(NOT_IN_A_SERVER)
+        }
         Some(ComponentAction::Discussion(action)) => {
             if !may_take_part(ctx, data, interaction.member.as_ref(), interaction.guild_id)
                 && !matches!(action, Action::Withdraw { .. })
@@ -250,6 +257,9 @@ pub(super) async fn on_modal(
     interaction: &ModalInteraction,
 ) -> Result<(), CommandError> {
     let response = match Action::parse(&interaction.data.custom_id) {
+        Some(Action::SubmitReply { .. }) if interaction.guild_id.is_none() => {
+            ephemeral(NOT_IN_A_SERVER)
+        }
         Some(Action::SubmitReply { discussion }) => {
             if !may_take_part(ctx, data, interaction.member.as_ref(), interaction.guild_id) {
                 ephemeral(not_allowed(data))
@@ -266,14 +276,22 @@ pub(super) async fn on_modal(
                         _ => None,
                     })
                     .unwrap_or_default();
-                let (engine, member) = (
+                let (engine, member, origin) = (
                     data.core.engine.clone(),
                     interaction.user.id.get().to_string(),
+                    interaction.id.get().to_string(),
                 );
                 let chars = text.trim().chars().count();
                 let result = match data.core.discussion(discussion).await {
+                    // Keyed by the interaction: a submission delivered twice is stored once.
                     Ok(_) => blocking(move || {
-                        engine.reply(discussion, &member, ReplySource::Form, Some(&text), None)
+                        engine.reply(
+                            discussion,
+                            &member,
+                            ReplySource::Form,
+                            Some(&text),
+                            Some(&origin),
+                        )
                     })
                     .await
                     .and_then(|r| r.map_err(FlowError::from)),

@@ -4,7 +4,8 @@
 //! The permissions are the bot's own needs in the channels it posts in, one per kind of request
 //! it sends ([`NEEDED`]). Interaction answers (command replies, receipts, exports) are webhooks
 //! of the interaction and need none; editing its own messages needs none either. Read Message
-//! History is not asked for: the bot never fetches messages nor replies to one.
+//! History is asked for because, after a crash, the bot reads the channel's and the thread's
+//! latest messages to find a post it made already instead of posting it twice.
 
 use super::{intents, rest::Rest, DiscordError};
 use crate::config::Config;
@@ -32,6 +33,10 @@ pub const NEEDED: &[(Permissions, &str)] = &[
     (
         Permissions::ATTACH_FILES,
         "the final result's chart, a PNG attached to the message",
+    ),
+    (
+        Permissions::READ_MESSAGE_HISTORY,
+        "find a post or thread message it made before a crash, not post it twice (list messages)",
     ),
     (
         Permissions::CREATE_PUBLIC_THREADS,
@@ -96,8 +101,9 @@ pub async fn application_id(config: &Config, token: &str) -> Result<u64, Discord
 pub async fn resolve_client_id(config: &Config, given: Option<u64>) -> Result<u64, InviteError> {
     match (given, config.token()) {
         (Some(id), _) => Ok(id),
-        (None, Some(token)) => Ok(application_id(config, &token).await?),
-        (None, None) => Err(InviteError::NoApplication),
+        (None, Ok(token)) => Ok(application_id(config, &token).await?),
+        (None, Err(crate::config::TokenError::Missing)) => Err(InviteError::NoApplication),
+        (None, Err(e)) => Err(DiscordError::Token(e).into()),
     }
 }
 
@@ -175,6 +181,7 @@ mod tests {
             (1 << 11, "send messages"),
             (1 << 14, "embed links"),
             (1 << 15, "attach files"),
+            (1 << 16, "read message history (recovery after a crash)"),
             (1 << 35, "create public threads"),
             (1 << 38, "send messages in threads"),
             (1 << 34, "manage threads (locking)"),
@@ -185,9 +192,8 @@ mod tests {
             "{bits:?}"
         );
         assert_eq!(permissions().bits(), sum_of(expected));
-        assert_eq!(permissions().bits(), 326_417_566_720);
+        assert_eq!(permissions().bits(), 326_417_632_256);
         assert!(!permissions().contains(Permissions::ADMINISTRATOR));
-        assert!(!permissions().contains(Permissions::READ_MESSAGE_HISTORY));
         assert!(!permissions().contains(Permissions::MANAGE_MESSAGES));
     }
 
@@ -199,7 +205,7 @@ mod tests {
     fn the_link_carries_the_client_id_both_scopes_and_the_integer() {
         assert_eq!(
             url(123456789012345678),
-            "https://discord.com/oauth2/authorize?client_id=123456789012345678&scope=bot+applications.commands&permissions=326417566720"
+            "https://discord.com/oauth2/authorize?client_id=123456789012345678&scope=bot+applications.commands&permissions=326417632256"
         );
     }
 

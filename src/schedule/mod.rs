@@ -13,8 +13,9 @@
 //! Crash between claim and post (the recovery rule): a claim not marked posted belongs to its
 //! process for a lease (default 10 minutes). After that, the next `tick` of any process (normally
 //! the restarted bot) takes it over, within the grace window, and reports it as a `Post` with
-//! `recovered: true` for the discussion already opened; the adapter posts it unless the discussion
-//! already has a recorded message. Outside the grace window it is recorded as skipped.
+//! `recovered: true` for the discussion already opened; the adapter finishes it without posting
+//! twice: a post or thread the stopped run made is found on the platform and adopted (see the
+//! Discord adapter's `post_or_finish`). Outside the grace window it is recorded as skipped.
 
 pub mod rhythm;
 
@@ -142,6 +143,9 @@ pub struct Upcoming {
     pub schedule: String,
     pub slot: Occurrence,
     pub tz: String,
+    /// The local time the post goes out: the slot's wall time, or later on the day the clocks
+    /// skip it (02:30 on the spring-forward day in New York posts at 03:30).
+    pub local: jiff::civil::DateTime,
     /// The prompt that would be posted, if the queue has one.
     pub prompt: Option<String>,
     pub skipped: bool,
@@ -179,7 +183,7 @@ impl Scheduler {
         self.schedules
             .iter()
             .find(|s| s.name == name)
-            .ok_or_else(|| ScheduleError::Unknown(name.to_string()))
+            .ok_or_else(|| ScheduleError::Unknown(crate::limits::shown(name, 60)))
     }
 
     /// Closes discussions whose time is up, then handles every schedule's latest slot.
@@ -425,6 +429,7 @@ impl Scheduler {
                 out.push(Upcoming {
                     schedule: s.name.clone(),
                     tz: s.tz.iana_name().unwrap_or("UTC").to_string(),
+                    local: slot.at.to_zoned(s.tz.clone()).datetime(),
                     slot,
                     prompt,
                     skipped,
@@ -473,7 +478,9 @@ impl Scheduler {
     ) -> Result<(), ScheduleError> {
         self.schedule(schedule)?;
         if catalog.get(prompt).is_none() {
-            return Err(ScheduleError::UnknownPrompt(prompt.to_string()));
+            return Err(ScheduleError::UnknownPrompt(crate::limits::shown(
+                prompt, 60,
+            )));
         }
         Ok(self
             .engine
@@ -491,10 +498,18 @@ impl Upcoming {
             (Some(p), _, _) => p.clone(),
             (None, _, _) => "(no prompt left in the queue)".to_string(),
         };
+        let shifted = if self.local != self.slot.local {
+            format!(
+                " (the clocks skip {} that day)",
+                self.slot.local.strftime("%H:%M")
+            )
+        } else {
+            String::new()
+        };
         format!(
-            "{}  {} {}  ({} UTC)  {}",
+            "{}  {} {}{shifted}  ({} UTC)  {}",
             self.schedule,
-            self.slot.local.strftime("%a %Y-%m-%d %H:%M"),
+            self.local.strftime("%a %Y-%m-%d %H:%M"),
             self.tz,
             self.slot.at.strftime("%Y-%m-%d %H:%M"),
             what
