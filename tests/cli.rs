@@ -536,7 +536,7 @@ fn check_on_a_missing_folder_names_it_without_a_line() {
 fn a_missing_config_file_is_named_once_with_its_cause_once() {
     let dir = tempfile::tempdir().unwrap();
     let o = roundtable(&["--config", "nope.toml", "history"], dir.path());
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(78), "a configuration error");
     assert_eq!(
         String::from_utf8_lossy(&o.stderr),
         "roundtable: cannot read config nope.toml: No such file or directory (os error 2)\n"
