@@ -17,4 +17,5 @@ pub mod location;
 pub mod prompt;
 pub mod render;
 pub mod schedule;
+pub mod settings;
 pub mod store;

@@ -152,7 +152,7 @@ fn schedule_dry_run_prints_the_next_eight_slots_with_their_prompts() {
     std::fs::write(
         dir.path().join("roundtable.toml"),
         format!(
-            "prompts = \"{}\"\n[[schedule]]\nname = \"weekly\"\nchannel = \"123\"\nat = \"Mon 18:00\"\ntimezone = \"America/New_York\"\nrepeat = true\n",
+            "prompts = \"{}\"\n[[schedule]]\nname = \"weekly\"\nguild = 42\nchannel = \"123\"\nat = \"Mon 18:00\"\ntimezone = \"America/New_York\"\nrepeat = true\n",
             repo().join("prompts").display()
         ),
     )

@@ -16,9 +16,11 @@ mod components;
 pub mod config;
 mod events;
 mod flows;
+mod live;
 mod reply;
 pub mod rest;
 mod results;
+mod servers;
 mod timekeeper;
 mod view;
 
@@ -29,9 +31,10 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::discussion::{Discussions, Rules};
 use crate::prompt::Catalog;
-use crate::schedule::{Schedule, Scheduler};
-use crate::store::{Store, StoreError};
-pub use config::DiscordConfig;
+use crate::schedule::{Schedule, Scheduler, Scope};
+use crate::settings::{Defaults, RoleRef, Settings};
+use crate::store::{ServerId, Store, StoreError};
+pub use config::{DiscordConfig, Shards};
 use flows::{Core, FlowError};
 pub(crate) use reply::no_mentions;
 use serenity::gateway::{GatewayError, ShardManager};
@@ -126,6 +129,11 @@ pub enum Observed {
         roles: usize,
         members: usize,
     },
+    /// GUILD_DELETE: `removed` when the server removed the bot, else it is only unavailable.
+    GuildGone {
+        guild_id: u64,
+        removed: bool,
+    },
     ThreadCreated {
         thread_id: u64,
         parent_id: Option<u64>,
@@ -183,6 +191,8 @@ pub struct Bot {
     observed: broadcast::Sender<Observed>,
     core: Arc<Core>,
     clock: Arc<dyn Clock>,
+    /// Gateway shards this process runs (all of them).
+    shards: u32,
 }
 
 /// Wakes the bot's timekeeper now (tests move an injected clock, then wake it).
@@ -222,19 +232,33 @@ impl Bot {
                 path: config.database.clone(),
                 source,
             })?;
-        let engine = Discussions::new(store, clock.clone(), Rules::from(&config.discussion));
-        let schedules: Vec<Schedule> = config
+        let settings = Settings::new(store.clone(), defaults(config));
+        let engine = Discussions::new(
+            store.clone(),
+            clock.clone(),
+            Rules::from(&config.discussion),
+        )
+        .with_server_rules(Arc::new(settings.clone()));
+        let mut schedules: Vec<Schedule> = Vec::new();
+        for s in config
             .schedules
             .iter()
             .filter(|s| s.channel != crate::console::CHANNEL)
-            .filter_map(|s| Schedule::from_config(s).ok())
-            .collect();
+        {
+            match Schedule::from_config(s, dc.guild_id) {
+                Ok(s) => schedules.push(s),
+                Err((field, e)) => {
+                    tracing::warn!(schedule = %s.name, "schedule left out: {field}: {e}")
+                }
+            }
+        }
         let owner = format!(
             "bot-{}-{}",
             std::process::id(),
             clock.now().as_millisecond()
         );
-        let scheduler = Scheduler::new(engine.clone(), schedules, owner);
+        let scheduler = Scheduler::new(engine.clone(), Scope::Guilds, schedules, owner);
+        let unassigned = assign_older_rows(&store, &scheduler, dc.guild_id);
         let guild = match dc.guild_id {
             None => None,
             Some(id) => Some(GuildId::from(
@@ -267,7 +291,13 @@ impl Bot {
         let startup = DiscordError::at_startup(base);
         let app = rest.application_info().await.map_err(&startup)?;
         http.set_application_id(app.id);
-        let gateway_url = rest.gateway_url().await.map_err(&startup)?;
+        let (gateway_url, shards) = match dc.shards {
+            Shards::Fixed(n) => (rest.gateway_url().await.map_err(&startup)?, n),
+            Shards::Auto => {
+                let g = rest.bot_gateway().await.map_err(&startup)?;
+                (g.url, g.shards.max(1))
+            }
+        };
         let commands = commands::all();
         let registered = rest
             .set_commands(
@@ -290,15 +320,17 @@ impl Bot {
         let core = Arc::new(
             Core::new(
                 engine,
+                settings,
                 catalog,
                 config.prompts.clone(),
-                config.discussion.results,
                 dc.clone(),
                 rest.clone(),
                 scheduler,
             )
             .with_export(config.export.clone()),
         );
+        core.unassigned
+            .store(unassigned, std::sync::atomic::Ordering::Relaxed);
         let data = Data {
             rest,
             config: dc.clone(),
@@ -327,11 +359,14 @@ impl Bot {
         // serenity asked for the gateway too and, had that failed, would fall back to Discord's
         // public gateway; the URL we fetched ourselves is the one to use.
         *client.ws_url.lock().await = gateway_url;
+        let _ = core.guilds.set(client.cache.clone());
+        tracing::info!("{shards} gateway shard(s)");
         Ok(Bot {
             client,
             observed,
             core,
             clock,
+            shards,
         })
     }
 
@@ -353,13 +388,13 @@ impl Bot {
     /// shown are flushed on the way out.
     pub async fn run(mut self) -> Result<(), DiscordError> {
         let (stop, stopped) = tokio::sync::watch::channel(false);
-        let live = tokio::spawn(flows::run_live(self.core.clone()));
+        let live = tokio::spawn(live::run(self.core.clone()));
         let mut time = tokio::spawn(timekeeper::run(
             self.core.clone(),
             self.clock.clone(),
             stopped,
         ));
-        let result = self.client.start().await;
+        let result = self.client.start_shards(self.shards).await;
         // The timekeeper finishes a tick under way (a post, a close), within reason.
         let _ = stop.send(true);
         if tokio::time::timeout(Duration::from_secs(10), &mut time)
@@ -369,7 +404,8 @@ impl Bot {
             time.abort();
         }
         live.abort();
-        flows::flush_live(&self.core).await;
+        // Counts not yet shown go out, within the channels' limits and within reason.
+        let _ = tokio::time::timeout(Duration::from_secs(15), live::flush(&self.core)).await;
         result.map_err(|e| match e {
             serenity::Error::Gateway(GatewayError::InvalidAuthentication) => {
                 DiscordError::TokenRejected
@@ -380,6 +416,61 @@ impl Bot {
             other => DiscordError::Gateway(other),
         })
     }
+}
+
+/// The file's values, for servers that set nothing with `/settings`.
+fn defaults(config: &Config) -> Defaults {
+    let dc = &config.discord;
+    Defaults {
+        discussion: config.discussion.clone(),
+        moderator_roles: dc
+            .moderator_role
+            .as_deref()
+            .and_then(RoleRef::from_file)
+            .into_iter()
+            .collect(),
+        voter_roles: dc
+            .voter_roles
+            .iter()
+            .filter_map(|r| RoleRef::from_file(r))
+            .collect(),
+        log_channel: dc.log_channel,
+        lock_thread_on_close: dc.lock_thread_on_close,
+        timezone: "UTC".to_string(),
+    }
+}
+
+/// Rows from before servers: all to `discord.guild_id` when it is set (one server, as before);
+/// else those the file's schedules name, and the rest once their channel's guild is known.
+/// Returns whether discussions still wait for their server.
+fn assign_older_rows(store: &Store, scheduler: &Scheduler, guild: Option<u64>) -> bool {
+    let waiting = match store.unassigned() {
+        Ok(u) => u,
+        Err(e) => {
+            tracing::error!("cannot count the rows without a server: {e}");
+            return false;
+        }
+    };
+    if waiting.discussions + waiting.slots == 0 {
+        return false;
+    }
+    let result = match guild {
+        Some(g) => store
+            .assign_unassigned(ServerId::Guild(g))
+            .map_err(|e| e.to_string()),
+        None => scheduler.assign_ledger().map_err(|e| e.to_string()),
+    };
+    match result {
+        Ok(a) => tracing::info!(
+            "store: gave {} discussion(s), {} ledger slot(s) and {} schedule state(s) from before servers to {}",
+            a.discussions,
+            a.slots,
+            a.states,
+            guild.map_or("the servers their schedules name".to_string(), |g| format!("guild {g} (discord.guild_id)"))
+        ),
+        Err(e) => tracing::error!("cannot assign rows from before servers: {e}"),
+    }
+    guild.is_none() && waiting.discussions > 0
 }
 
 /// `roundtable run`: the bot on Discord until SIGTERM or Ctrl-C.

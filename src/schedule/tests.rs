@@ -22,6 +22,7 @@ fn catalog(n: usize) -> Catalog {
 fn config(at: &str, tz: &str) -> ScheduleConfig {
     ScheduleConfig {
         name: "weekly".into(),
+        guild: None,
         channel: "console".into(),
         at: Some(at.into()),
         cron: None,
@@ -49,7 +50,8 @@ fn bot(db: &Path, clock: Arc<ManualClock>, c: &ScheduleConfig, owner: &str) -> B
     let engine = Discussions::new(store, clock, rules);
     let scheduler = Scheduler::new(
         engine.clone(),
-        vec![Schedule::from_config(c).unwrap()],
+        Scope::Console,
+        vec![Schedule::from_config(c, None).unwrap()],
         owner,
     );
     Bot { scheduler, engine }
@@ -64,7 +66,9 @@ fn tick(b: &Bot, cat: &Catalog) -> Vec<Event> {
     let events = b.scheduler.tick(cat).unwrap();
     for e in &events {
         if let Event::Post { schedule, slot, .. } = e {
-            b.scheduler.posted(schedule, &slot.key()).unwrap();
+            b.scheduler
+                .posted(ServerId::Console, schedule, &slot.key())
+                .unwrap();
         }
     }
     events
@@ -230,7 +234,7 @@ fn a_crash_between_claim_and_post_is_finished_by_the_next_start() {
     }
     assert!(posts(&tick(&b, &cat)).is_empty());
     assert_eq!(
-        b.engine.list(false, 10).unwrap().len(),
+        b.engine.list(ServerId::Console, false, 10).unwrap().len(),
         1,
         "no second discussion was opened"
     );
@@ -289,7 +293,7 @@ fn a_missed_slot_posts_within_the_grace_window_and_is_skipped_after_it() {
     let row = b
         .engine
         .store()
-        .slot("weekly", "2026-11-30T18:00")
+        .slot(ServerId::Console, "weekly", "2026-11-30T18:00")
         .unwrap()
         .unwrap();
     assert!(row
@@ -309,19 +313,29 @@ fn pause_resume_and_skip_are_honoured() {
     let cat = catalog(3);
     let clock = Arc::new(ManualClock::new(ts("2026-11-30T12:00:00Z")));
     let b = bot(&d.path, clock.clone(), &c, "a");
-    b.scheduler.pause("weekly", true).unwrap();
+    b.scheduler
+        .pause(ServerId::Console, "weekly", true)
+        .unwrap();
     clock.set(ts("2026-11-30T18:00:00Z"));
     assert!(
         matches!(tick(&b, &cat).as_slice(), [Event::Skipped { reason, .. }] if reason == "the schedule is paused")
     );
-    b.scheduler.pause("weekly", false).unwrap();
+    b.scheduler
+        .pause(ServerId::Console, "weekly", false)
+        .unwrap();
     assert!(
         tick(&b, &cat).is_empty(),
         "resuming does not post the slot that passed while paused"
     );
-    let skipped = b.scheduler.skip_next("weekly", "mod:rosa").unwrap();
+    let skipped = b
+        .scheduler
+        .skip_next(ServerId::Console, "weekly", "mod:rosa")
+        .unwrap();
     assert_eq!(skipped.key(), "2026-12-07T18:00");
-    let upcoming = b.scheduler.upcoming(&cat, 2).unwrap();
+    let upcoming = b
+        .scheduler
+        .upcoming(Some(ServerId::Console), &cat, 2)
+        .unwrap();
     assert!(upcoming[0].skipped && upcoming[0].prompt.is_none());
     assert_eq!(upcoming[1].prompt.as_deref(), Some("week-0"));
     clock.set(ts("2026-12-07T18:00:00Z"));
@@ -329,16 +343,19 @@ fn pause_resume_and_skip_are_honoured() {
     assert_eq!(
         b.engine
             .store()
-            .slot("weekly", "2026-12-07T18:00")
+            .slot(ServerId::Console, "weekly", "2026-12-07T18:00")
             .unwrap()
             .unwrap()
             .reason
             .as_deref(),
         Some("skipped by mod:rosa")
     );
-    b.scheduler.put_next("weekly", "week-2", &cat).unwrap();
+    b.scheduler
+        .put_next(ServerId::Console, "weekly", "week-2", &cat)
+        .unwrap();
     assert!(matches!(
-        b.scheduler.put_next("weekly", "nope", &cat),
+        b.scheduler
+            .put_next(ServerId::Console, "weekly", "nope", &cat),
         Err(ScheduleError::UnknownPrompt(_))
     ));
     clock.set(ts("2026-12-14T18:00:00Z"));
@@ -361,7 +378,7 @@ fn a_shuffled_queue_uses_every_prompt_once_and_survives_restarts() {
     let first = bot(&d.path, clock.clone(), &c, "a");
     let planned: Vec<String> = first
         .scheduler
-        .upcoming(&cat, 6)
+        .upcoming(Some(ServerId::Console), &cat, 6)
         .unwrap()
         .into_iter()
         .map(|u| u.prompt.unwrap())

@@ -5,6 +5,7 @@ mod discussion;
 mod ping;
 mod prompts;
 mod schedule;
+mod settings;
 
 pub(crate) use ping::{ping_buttons, ping_text};
 
@@ -17,6 +18,7 @@ pub(crate) fn all() -> Vec<poise::Command<Data, CommandError>> {
         discussion::discussion(),
         prompts::prompts(),
         schedule::schedule(),
+        settings::settings(),
     ]
 }
 
