@@ -214,7 +214,9 @@ async fn on_discussion_button(
     {
         return Ok(ephemeral(not_allowed(&config)));
     }
-    let d = core.discussion(server, discussion_of(&action)).await?;
+    let d = core
+        .posted_discussion(server, discussion_of(&action))
+        .await?;
     let bot = Some(ctx.cache.current_user().id.get());
     if !is_from_post(&d, &interaction.message, bot) {
         tracing::info!(
@@ -295,7 +297,7 @@ async fn on_reply(
     if !may_take_part(&ctx.cache, interaction.guild_id, roles, &config) {
         return Ok(ephemeral(not_allowed(&config)));
     }
-    let d = core.discussion(server, discussion).await?;
+    let d = core.posted_discussion(server, discussion).await?;
     // Opened from a button: Discord names its message; it must be the discussion's post.
     if let Some(message) = &interaction.message {
         let bot = Some(ctx.cache.current_user().id.get());

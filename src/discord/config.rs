@@ -134,3 +134,39 @@ impl DiscordConfig {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<DiscordConfig, String> {
+        let c: DiscordConfig = toml::from_str(text).map_err(|e| e.to_string())?;
+        c.validate().map_err(|e| e.to_string())?;
+        Ok(c)
+    }
+
+    #[test]
+    fn shards_are_auto_or_a_bounded_count() {
+        assert_eq!(parse("").unwrap().shards, Shards::Auto);
+        assert_eq!(parse("shards = \"auto\"").unwrap().shards, Shards::Auto);
+        assert_eq!(parse("shards = 4").unwrap().shards, Shards::Fixed(4));
+        for bad in ["shards = 0", "shards = -1", "shards = 5000"] {
+            assert!(
+                parse(bad).unwrap_err().starts_with("shards: must be"),
+                "{bad}"
+            );
+        }
+        assert!(parse("shards = \"many\"")
+            .unwrap_err()
+            .contains("not a shard count"));
+    }
+
+    #[test]
+    fn retention_is_thirty_days_unless_set_within_ten_years() {
+        assert_eq!(parse("").unwrap().retention_days, 30);
+        assert_eq!(parse("retention_days = 0").unwrap().retention_days, 0);
+        assert!(parse("retention_days = 4000")
+            .unwrap_err()
+            .starts_with("retention_days: must be between 0 and 3650"));
+    }
+}

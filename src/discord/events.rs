@@ -42,6 +42,11 @@ pub(super) async fn handle(
                 removed: !incomplete.unavailable,
             })
         }
+        FullEvent::GuildRoleUpdate { new, .. } => data.observe(Observed::RoleUpdated {
+            guild_id: new.guild_id.get(),
+            role_id: new.id.get(),
+            name: new.name.clone(),
+        }),
         FullEvent::ThreadCreate { thread } => data.observe(Observed::ThreadCreated {
             thread_id: thread.id.get(),
             parent_id: thread.parent_id.map(|p| p.get()),

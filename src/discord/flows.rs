@@ -80,6 +80,8 @@ pub(crate) struct Core {
     pub guilds: OnceLock<Arc<Cache>>,
     /// Discussions from before servers still wait for theirs (see `servers.rs`).
     pub unassigned: AtomicBool,
+    /// Told each time a post's message id is recorded (a click may come before).
+    posted: Notify,
 }
 
 impl Core {
@@ -107,6 +109,7 @@ impl Core {
             cache: Mutex::new(HashMap::new()),
             guilds: OnceLock::new(),
             unassigned: AtomicBool::new(false),
+            posted: Notify::new(),
         }
     }
 
@@ -153,7 +156,8 @@ impl Core {
         }
         let engine = self.engine.clone();
         let d = Arc::new(blocking(move || engine.get(server, id)).await??);
-        if d.is_open(self.engine.now()) {
+        // Cached once its post is known: buttons are checked against the post's id.
+        if d.is_open(self.engine.now()) && d.record.message_id.is_some() {
             self.cache
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
@@ -189,6 +193,33 @@ impl Core {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .remove(&id);
+    }
+
+    /// Discussion `id` of `server` with its post's message id: a member may click a button of a
+    /// post that Discord shows already while the bot has not recorded its id yet (it does as soon
+    /// as Discord answers); then this waits for it, within a second.
+    pub(crate) async fn posted_discussion(
+        &self,
+        server: ServerId,
+        id: DiscussionId,
+    ) -> Result<Arc<Discussion>, FlowError> {
+        let d = self.discussion(server, id).await?;
+        if d.record.message_id.is_some() {
+            return Ok(d);
+        }
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
+        loop {
+            let recorded = self.posted.notified();
+            tokio::pin!(recorded);
+            recorded.as_mut().enable();
+            let d = self.discussion(server, id).await?;
+            if d.record.message_id.is_some() {
+                return Ok(d);
+            }
+            if tokio::time::timeout_at(deadline, recorded).await.is_err() {
+                return Ok(d);
+            }
+        }
     }
 
     /// The discussion of `server` whose thread is `channel`, if any.
@@ -315,6 +346,7 @@ impl Core {
         let engine = self.engine.clone();
         let (id, m) = (d.id(), message.id.get().to_string());
         blocking(move || engine.set_post(id, Some(&m), None)).await??;
+        self.posted.notify_waiters();
         let name = cut(&d.prompt().title, THREAD_NAME).0;
         let thread = CreateThread::new(name).kind(ChannelType::PublicThread);
         match self

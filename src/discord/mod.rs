@@ -134,6 +134,12 @@ pub enum Observed {
         guild_id: u64,
         removed: bool,
     },
+    /// GUILD_ROLE_UPDATE (a role renamed, say): access goes by role id, so nothing changes.
+    RoleUpdated {
+        guild_id: u64,
+        role_id: u64,
+        name: String,
+    },
     ThreadCreated {
         thread_id: u64,
         parent_id: Option<u64>,

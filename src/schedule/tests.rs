@@ -437,3 +437,200 @@ fn next_wake_is_the_next_slot_or_close_time() {
         "the discussion's close comes first"
     );
 }
+
+fn guild_scheduler(
+    db: &Path,
+    clock: Arc<ManualClock>,
+    file: Vec<Schedule>,
+) -> (Scheduler, Discussions) {
+    let store = Store::open(db, &StoreConfig::default()).unwrap();
+    let rules = Rules {
+        duration: SignedDuration::from_hours(144),
+        max_reply_chars: 1500,
+        keep_file_order: true,
+    };
+    let engine = Discussions::new(store, clock, rules);
+    (
+        Scheduler::new(engine.clone(), Scope::Guilds, file, "bot"),
+        engine,
+    )
+}
+
+fn in_guild(guild: u64, channel: &str) -> ScheduleConfig {
+    let mut c = config("Mon 18:00", "UTC");
+    c.guild = Some(guild);
+    c.channel = channel.into();
+    c
+}
+
+#[test]
+fn schedules_added_from_discord_run_per_server_and_one_name_is_two_schedules() {
+    let d = db();
+    let cat = catalog(2);
+    let clock = Arc::new(ManualClock::new(ts("2026-11-30T12:00:00Z")));
+    let file = Schedule::from_config(&in_guild(1, "10"), None).unwrap();
+    let (s, engine) = guild_scheduler(&d.path, clock.clone(), vec![file]);
+    let (a, b) = (ServerId::Guild(1), ServerId::Guild(2));
+    // The file's schedule of server 1 is named `weekly`: so can server 2's be, not another of 1's.
+    assert!(matches!(
+        s.add(a, in_guild(1, "11"), "mod"),
+        Err(ScheduleError::Exists(_))
+    ));
+    s.add(b, in_guild(99, "20"), "mod").unwrap();
+    assert!(matches!(
+        s.add(b, in_guild(2, "21"), "mod"),
+        Err(ScheduleError::Exists(_))
+    ));
+    let of_b = s.schedules_of(b).unwrap();
+    assert_eq!(of_b.len(), 1);
+    assert_eq!(
+        (of_b[0].server, of_b[0].channel.as_str()),
+        (b, "20"),
+        "the server is the one it was added in"
+    );
+    assert!(matches!(
+        s.pause(b, "nope", true),
+        Err(ScheduleError::Unknown(_))
+    ));
+    s.pause(a, "weekly", true).unwrap();
+    assert!(
+        !s.is_paused(b, "weekly").unwrap(),
+        "pausing 1's does not pause 2's"
+    );
+    s.pause(a, "weekly", false).unwrap();
+
+    clock.set(ts("2026-11-30T18:00:00Z"));
+    let events = s.tick(&cat).unwrap();
+    let mut posted: Vec<(ServerId, String, String)> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Post {
+                server, discussion, ..
+            } => Some((
+                *server,
+                discussion.record.channel.clone(),
+                discussion.prompt().id.clone(),
+            )),
+            _ => None,
+        })
+        .collect();
+    posted.sort();
+    // Each server's queue starts at its own first prompt: uses are counted per server.
+    assert_eq!(
+        posted,
+        [
+            (a, "10".to_string(), "week-0".to_string()),
+            (b, "20".to_string(), "week-0".to_string())
+        ]
+    );
+    for e in &events {
+        if let Event::Post {
+            server,
+            schedule,
+            slot,
+            ..
+        } = e
+        {
+            s.posted(*server, schedule, &slot.key()).unwrap();
+        }
+    }
+    assert!(posts(&s.tick(&cat).unwrap()).is_empty(), "once each");
+    assert_eq!(engine.list(b, false, 10).unwrap().len(), 1);
+
+    // The file's schedule stays in the file; a removed one never posts its slot again.
+    assert!(matches!(
+        s.remove(a, "weekly"),
+        Err(ScheduleError::InFile(_))
+    ));
+    s.remove(b, "weekly").unwrap();
+    assert!(matches!(
+        s.remove(b, "weekly"),
+        Err(ScheduleError::Unknown(_))
+    ));
+    s.add(b, in_guild(2, "20"), "mod").unwrap();
+    assert!(posts(&s.tick(&cat).unwrap()).is_empty());
+}
+
+#[test]
+fn a_schedule_added_after_this_weeks_slot_starts_with_next_weeks() {
+    let d = db();
+    let cat = catalog(2);
+    let clock = Arc::new(ManualClock::new(ts("2026-11-30T18:30:00Z")));
+    let (s, _) = guild_scheduler(&d.path, clock.clone(), Vec::new());
+    let b = ServerId::Guild(2);
+    s.add(b, in_guild(2, "20"), "mod").unwrap();
+    assert!(
+        posts(&s.tick(&cat).unwrap()).is_empty(),
+        "today's 18:00 is not posted late"
+    );
+    clock.set(ts("2026-12-07T18:00:00Z"));
+    assert_eq!(posts(&s.tick(&cat).unwrap()).len(), 1);
+}
+
+#[test]
+fn a_server_that_removed_the_bot_has_no_running_schedule() {
+    let d = db();
+    let cat = catalog(2);
+    let clock = Arc::new(ManualClock::new(ts("2026-11-30T18:00:00Z")));
+    let file = Schedule::from_config(&in_guild(1, "10"), None).unwrap();
+    let (s, engine) = guild_scheduler(&d.path, clock.clone(), vec![file]);
+    engine
+        .store()
+        .mark_left(ServerId::Guild(1), ts("2026-11-29T00:00:00Z"))
+        .unwrap();
+    assert!(s.schedules().unwrap().is_empty());
+    assert!(s.tick(&cat).unwrap().is_empty());
+    engine.store().mark_present(ServerId::Guild(1)).unwrap();
+    assert_eq!(posts(&s.tick(&cat).unwrap()).len(), 1);
+}
+
+#[test]
+fn the_console_runs_only_its_own_schedules_and_closes_only_its_own_discussions() {
+    let d = db();
+    let cat = catalog(2);
+    let clock = Arc::new(ManualClock::new(ts("2026-11-30T12:00:00Z")));
+    let (guilds, engine) = guild_scheduler(&d.path, clock.clone(), Vec::new());
+    let guild_discussion = engine
+        .open(
+            ServerId::Guild(1),
+            cat.get("week-0").unwrap(),
+            "10",
+            Some(SignedDuration::from_hours(1)),
+        )
+        .unwrap();
+    guilds
+        .add(ServerId::Guild(1), in_guild(1, "10"), "mod")
+        .unwrap();
+    let console = Scheduler::new(
+        engine.clone(),
+        Scope::Console,
+        vec![
+            Schedule::from_config(&config("Mon 18:00", "UTC"), None).unwrap(),
+            Schedule::from_config(&in_guild(1, "10"), None).unwrap(),
+        ],
+        "console",
+    );
+    assert_eq!(
+        console.schedules().unwrap().len(),
+        1,
+        "the guild's schedule is left out"
+    );
+    clock.set(ts("2026-11-30T18:00:00Z"));
+    let events = console.tick(&cat).unwrap();
+    assert!(
+        events.iter().all(|e| !matches!(e, Event::Closed { .. })),
+        "{events:?}"
+    );
+    assert!(matches!(
+        events.as_slice(),
+        [Event::Post {
+            server: ServerId::Console,
+            ..
+        }]
+    ));
+    assert!(console
+        .add(ServerId::Console, config("Tue 18:00", "UTC"), "host")
+        .is_err());
+    let closed = guilds.tick(&cat).unwrap();
+    assert!(closed.iter().any(|e| matches!(e, Event::Closed { discussion, .. } if discussion.id() == guild_discussion.id())));
+}
