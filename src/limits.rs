@@ -47,6 +47,9 @@ pub const INTERACTION_DEADLINE_MS: u64 = 3000;
 /// the live counts of every discussion in a channel share them.
 pub const CHANNEL_EDITS: usize = 5;
 pub const CHANNEL_EDIT_WINDOW_MS: u64 = 5000;
+/// Characters of one slash command's names, descriptions and choice values together (its
+/// options, subcommands and groups included).
+pub const COMMAND_CHARS: usize = 8000;
 /// Guilds one gateway shard may carry; beyond it Discord requires more shards.
 pub const GUILDS_PER_SHARD: usize = 2500;
 

@@ -741,6 +741,34 @@ async fn a_server_that_removes_the_bot_finds_everything_again_within_the_retenti
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_removed_the_bot_while_it_was_offline_is_kept_for_the_retention_too() {
+    let discord = Discord::start().await;
+    let a = discord.create_guild("Leaves", 1);
+    let b = discord.create_guild("Stays", 1);
+    let config = discord.config(None);
+    let mut running = bot::start(&config).await;
+    running.ready_guilds(2).await;
+    post_seed(&discord, &a, a.moderator()).await;
+    post_seed(&discord, &b, b.moderator()).await;
+    running.stop().await.unwrap();
+    discord.remove_bot(&a); // no bot connected: no GUILD_DELETE reaches it
+    let mut running = bot::start(&config).await;
+    running.ready().await;
+    let s = store(&config);
+    eventually("A is recorded as gone", || {
+        s.left_at(server(&a)).unwrap().is_some()
+    })
+    .await;
+    assert_eq!(s.left_at(server(&b)).unwrap(), None);
+    assert!(
+        s.discussion(server(&a), DiscussionId(1)).unwrap().is_some(),
+        "kept"
+    );
+    running.stop().await.unwrap();
+    discord.assert_conformant();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn discussions_from_before_servers_find_their_guild_at_the_first_start() {
     let discord = Discord::start().await;
     let g = discord.create_guild("Newsroom", 1);

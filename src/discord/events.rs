@@ -21,10 +21,13 @@ pub(super) async fn handle(
     let ctx: &Context = framework.serenity_context;
     let data = framework.user_data;
     match event {
-        FullEvent::Ready { data_about_bot } => data.observe(Observed::Ready {
-            session_id: data_about_bot.session_id.clone(),
-            guilds: data_about_bot.guilds.len(),
-        }),
+        FullEvent::Ready { data_about_bot } => {
+            servers::ready(data, data_about_bot).await;
+            data.observe(Observed::Ready {
+                session_id: data_about_bot.session_id.clone(),
+                guilds: data_about_bot.guilds.len(),
+            })
+        }
         FullEvent::Resume { .. } => data.observe(Observed::Resumed),
         FullEvent::GuildCreate { guild, .. } => {
             servers::available(data, guild).await;

@@ -63,6 +63,19 @@ impl Pacer {
         Err(sent.front().map_or(now, |first| *first + window))
     }
 
+    /// The edit taken at `taken` in `channel` went out at `at`: the window counts from then
+    /// (Discord counts an edit when it receives it, which is after it was taken).
+    pub(crate) fn done(&mut self, channel: u64, taken: Instant, at: Instant) {
+        let Some(sent) = self.sent.get_mut(&channel) else {
+            return;
+        };
+        if let Some(i) = sent.iter().position(|t| *t == taken) {
+            sent.remove(i);
+            let j = sent.iter().position(|t| *t > at).unwrap_or(sent.len());
+            sent.insert(j, at.max(taken));
+        }
+    }
+
     /// Forgets channels with no edit in the window (memory stays bounded by active channels).
     fn tidy(&mut self, now: Instant) {
         let window = self.window;
@@ -107,8 +120,13 @@ impl Live {
         self.notify.notify_one();
     }
 
-    /// The marked posts whose channel has room now (their edits are counted), and when the next
-    /// of the others will have room.
+    /// An edit taken at `taken` is done (see [`Pacer::done`]).
+    fn done(&self, channel: u64, taken: Instant) {
+        self.lock().pacer.done(channel, taken, Instant::now());
+    }
+
+    /// The marked posts whose channel has room now (their edits are counted from `now`), and when
+    /// the next of the others will have room.
     fn take_ready(&self, now: Instant) -> (Vec<(DiscussionId, Target)>, Option<Instant>) {
         let mut state = self.lock();
         let State { dirty, pacer } = &mut *state;
@@ -147,11 +165,13 @@ pub(crate) async fn run(core: std::sync::Arc<Core>) {
 /// where the caller bounds the wait).
 pub(crate) async fn flush(core: &Core) {
     loop {
-        let (ready, next) = core.live.take_ready(Instant::now());
+        let taken = Instant::now();
+        let (ready, next) = core.live.take_ready(taken);
         for (id, target) in ready {
             if let Err(e) = core.refresh(target.server, id).await {
                 tracing::warn!(discussion = %id, "cannot refresh the post's counts: {e}");
             }
+            core.live.done(target.channel, taken);
         }
         match next {
             Some(at) => tokio::time::sleep_until(tokio::time::Instant::from_std(at)).await,
@@ -178,6 +198,27 @@ mod tests {
         assert_eq!(p.take(2, ms(100)), Ok(()));
         assert_eq!(p.take(1, ms(5000)), Ok(()));
         assert_eq!(p.take(1, ms(5001)), Err(ms(5010)));
+    }
+
+    #[test]
+    fn the_window_counts_from_when_an_edit_went_out() {
+        let mut p = Pacer::discords();
+        let t0 = Instant::now();
+        let ms = |n: u64| t0 + Duration::from_millis(n);
+        for _ in 0..5 {
+            p.take(1, t0).unwrap();
+        }
+        // They went out one after the other, the last 300 ms later: the sixth waits 5 s from
+        // the first going out, the tenth 5 s from the last.
+        for i in 1..=5 {
+            p.done(1, t0, ms(i * 60));
+        }
+        assert_eq!(p.take(1, ms(5000)), Err(ms(5060)));
+        assert_eq!(p.take(1, ms(5060)), Ok(()));
+        for _ in 0..4 {
+            p.take(1, ms(5300)).unwrap();
+        }
+        assert_eq!(p.take(1, ms(5300)), Err(ms(10_060)));
     }
 
     #[test]

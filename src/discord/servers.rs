@@ -11,7 +11,9 @@ use super::flows::{blocking, Core};
 use super::Data;
 use crate::store::ServerId;
 use jiff::{SignedDuration, Timestamp};
+use serenity::model::gateway::Ready;
 use serenity::model::guild::{Guild, UnavailableGuild};
+use std::collections::HashSet;
 use std::sync::atomic::Ordering;
 
 /// A guild is available (at start, after an outage, or the bot was added again).
@@ -51,6 +53,44 @@ pub(super) async fn available(data: &Data, guild: &Guild) {
             Ok(Err(e)) => tracing::error!(%server, "cannot assign older discussions: {e}"),
             Err(e) => tracing::error!(%server, "cannot assign older discussions: {e}"),
         }
+    }
+}
+
+/// A shard is ready: its READY lists every guild of the shard. A server the store knows on this
+/// shard that is not listed removed the bot while it was offline (Discord sends no GUILD_DELETE
+/// then): it is marked as gone, for the retention.
+pub(super) async fn ready(data: &Data, ready: &Ready) {
+    let core = &data.core;
+    let (shard, total) = ready
+        .shard
+        .map_or((0, 1), |s| (u64::from(s.id.0), u64::from(s.total.max(1))));
+    let listed: HashSet<u64> = ready.guilds.iter().map(|g| g.id.get()).collect();
+    let (store, now) = (core.engine.store().clone(), core.engine.now());
+    let marked = blocking(move || -> Result<Vec<ServerId>, crate::store::StoreError> {
+        let left = store.servers_left()?;
+        let mut marked = Vec::new();
+        for server in store.servers()? {
+            let Some(g) = server.guild() else { continue };
+            if (g >> 22) % total == shard && !listed.contains(&g) && !left.contains(&server) {
+                store.mark_left(server, now)?;
+                marked.push(server);
+            }
+        }
+        Ok(marked)
+    })
+    .await;
+    match marked {
+        Ok(Ok(marked)) => {
+            for server in marked {
+                tracing::info!(
+                    %server,
+                    "the server removed roundtable while it was offline: its data is kept for {} day(s), then deleted",
+                    core.discord.retention_days
+                );
+            }
+        }
+        Ok(Err(e)) => tracing::error!("cannot check which servers removed the bot: {e}"),
+        Err(e) => tracing::error!("cannot check which servers removed the bot: {e}"),
     }
 }
 
