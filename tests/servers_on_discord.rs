@@ -408,7 +408,7 @@ async fn a_server_sets_its_roles_time_zone_and_schedule_from_discord_without_a_r
     assert_eq!(
         yes.content(),
         format!(
-            "Moderator roles is now <@&{stewards}>: set by {} ({}).",
+            "Moderator roles set to <@&{stewards}> by {} ({}).",
             owner.name, owner.id
         )
     );
@@ -422,7 +422,7 @@ async fn a_server_sets_its_roles_time_zone_and_schedule_from_discord_without_a_r
     assert!(
         voters
             .content()
-            .starts_with(&format!("Voter roles is now <@&{verified}>")),
+            .starts_with(&format!("Voter roles set to <@&{verified}> by")),
         "{}",
         voters.content()
     );
@@ -463,6 +463,55 @@ async fn a_server_sets_its_roles_time_zone_and_schedule_from_discord_without_a_r
         too_long.content(),
         "Nothing changed: Default duration: must be between 1 and 2160 hours (90 days)."
     );
+    let reset = discord
+        .answer(&discord.run_command(
+            &owner,
+            &g,
+            g.general,
+            "settings",
+            json!([{"name": "reset", "type": 1, "options": [choice(&discord, Some(g.id), &["settings", "reset"], "setting", "duration").await]}]),
+        ))
+        .await;
+    assert!(
+        reset
+            .content()
+            .starts_with("Default duration set to 144 hours (the configuration file's default) by"),
+        "{}",
+        reset.content()
+    );
+    let length = settings(
+        &owner,
+        "reply-length",
+        json!([{"name": "characters", "type": 4, "value": 800}]),
+    )
+    .await;
+    assert!(
+        length
+            .content()
+            .starts_with("Reply length set to 800 characters"),
+        "{}",
+        length.content()
+    );
+    let order = settings(
+        &owner,
+        "option-order",
+        json!([choice(
+            &discord,
+            Some(g.id),
+            &["settings", "set", "option-order"],
+            "order",
+            "file"
+        )
+        .await]),
+    )
+    .await;
+    assert!(
+        order
+            .content()
+            .starts_with("Option order set to the prompt file's order by"),
+        "{}",
+        order.content()
+    );
     let tz = settings(
         &owner,
         "timezone",
@@ -470,7 +519,7 @@ async fn a_server_sets_its_roles_time_zone_and_schedule_from_discord_without_a_r
     )
     .await;
     assert!(
-        tz.content().starts_with("Time zone is now Europe/Paris"),
+        tz.content().starts_with("Time zone set to Europe/Paris by"),
         "{}",
         tz.content()
     );
@@ -564,6 +613,25 @@ async fn a_server_sets_its_roles_time_zone_and_schedule_from_discord_without_a_r
                 && s.content().starts_with("**Discussion #1**")
         })
         .await;
+    // The stances in the prompt file's order, and the form takes replies up to 800 characters.
+    let seed = roundtable::prompt::Catalog::load_dir(&config.prompts);
+    let file_order: Vec<String> = seed
+        .get("syria-strike-2017")
+        .unwrap()
+        .options
+        .iter()
+        .map(|o| format!("rt:v:1:{}", o.key))
+        .collect();
+    let ids = post.custom_ids();
+    assert_eq!(ids[..ids.len() - 1], file_order[..]);
+    let form = discord
+        .answer(&discord.click(&steward, &g, post.message_id.unwrap(), ids.last().unwrap()))
+        .await;
+    assert_eq!(form.callback_type(), Some(9));
+    assert_eq!(
+        form.body["data"]["components"][0]["components"][0]["max_length"],
+        800
+    );
     // Voter roles: the verified steward votes, the others are refused.
     let stance = post.custom_ids()[0].clone();
     let counted = discord
@@ -585,8 +653,8 @@ async fn a_server_sets_its_roles_time_zone_and_schedule_from_discord_without_a_r
     let log = s.setting_changes(server(&g), 10).unwrap();
     assert_eq!(
         log.len(),
-        3,
-        "three changes, the refused ones not among them: {log:?}"
+        6,
+        "roles, voters, reset, length, order, zone; the refused ones not among them: {log:?}"
     );
     assert!(log
         .iter()
@@ -641,7 +709,7 @@ async fn a_server_that_removes_the_bot_finds_everything_again_within_the_retenti
         ))
         .await;
     assert!(
-        set.content().starts_with("Results is now hidden"),
+        set.content().starts_with("Results set to hidden by"),
         "{}",
         set.content()
     );

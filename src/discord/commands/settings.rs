@@ -74,7 +74,7 @@ fn value_text(config: &ServerConfig, setting: Setting, log_channel: Option<u64>)
         }
         .into(),
         Setting::OptionOrder => if d.keep_file_order {
-            "as in the prompt file"
+            "the prompt file's order"
         } else {
             "shuffled once per discussion"
         }
@@ -139,7 +139,7 @@ async fn apply(ctx: Context<'_>, change: Change) -> Result<(), CommandError> {
     } else {
         ""
     };
-    let line = format!("{} is now {now_is}{default}: set by {by}.", setting.label());
+    let line = format!("{} set to {now_is}{default} by {by}.", setting.label());
     // Logged in the moderators' channel too (the bot's log and the store have it already).
     core.tell_moderators(Some(server), &format!("Settings: {line}"))
         .await;
