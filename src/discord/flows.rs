@@ -526,6 +526,12 @@ impl Core {
             Some(s) => tracing::warn!(server = %s, "{text}"),
             None => tracing::warn!("{text}"),
         }
+        self.note_for_moderators(server, text).await;
+    }
+
+    /// A line for the moderators' log channel of `server` only (what the bot's log has already,
+    /// e.g. a settings change, logged where it was made).
+    pub(crate) async fn note_for_moderators(&self, server: Option<ServerId>, text: &str) {
         if let Some(channel) = self.log_channel(server).await.filter(|c| *c != 0) {
             let m = CreateMessage::new()
                 .content(cut(text, crate::limits::CONTENT).0)

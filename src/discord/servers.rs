@@ -24,7 +24,7 @@ pub(super) async fn available(data: &Data, guild: &Guild) {
     match blocking(move || store.mark_present(server)).await {
         Ok(Ok(true)) => {
             tracing::info!(%server, "the server added roundtable again: its discussions, schedules and settings are as they were");
-            core.tell_moderators(
+            core.note_for_moderators(
                 Some(server),
                 "roundtable is back in this server: its discussions, schedules and settings are as they were.",
             )

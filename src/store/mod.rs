@@ -1,6 +1,12 @@
 //! The SQLite store: the only place with SQL. WAL, versioned migrations, and one writer thread that
 //! commits many writes in one transaction (group commit). A write's caller hears back only after
 //! its transaction has committed.
+//!
+//! Servers: every discussion, ledger slot, schedule and setting belongs to one ([`ServerId`]).
+//! Whatever finds a discussion (by number, by thread, the open ones, the history), a slot or a
+//! schedule takes the server, and so do votes, replies and closes, which check it in their own
+//! transaction: a discussion of another server is not found. Reads of the rows of a discussion
+//! found that way (counts, votes, replies, exports) go by its id.
 
 pub mod config;
 mod migrations;

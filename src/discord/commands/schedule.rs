@@ -200,7 +200,7 @@ async fn add(
                 s.tz.iana_name().unwrap_or("UTC"),
                 s.channel
             );
-            core.tell_moderators(Some(server), &line).await;
+            core.note_for_moderators(Some(server), &line).await;
             line
         }
         Err(ScheduleError::Invalid { field, message }) => {
@@ -239,7 +239,7 @@ async fn remove(
         Ok(()) => {
             core.wake.notify_one();
             let line = format!("Schedule `{}` removed by {by}.", name.trim());
-            core.tell_moderators(Some(server), &line).await;
+            core.note_for_moderators(Some(server), &line).await;
             line
         }
         Err(e) => format!("Nothing was removed: {e}."),

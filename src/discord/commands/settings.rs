@@ -141,7 +141,7 @@ async fn apply(ctx: Context<'_>, change: Change) -> Result<(), CommandError> {
     };
     let line = format!("{} set to {now_is}{default} by {by}.", setting.label());
     // Logged in the moderators' channel too (the bot's log and the store have it already).
-    core.tell_moderators(Some(server), &format!("Settings: {line}"))
+    core.note_for_moderators(Some(server), &format!("Settings: {line}"))
         .await;
     core.wake.notify_one();
     say(&ctx, line).await
