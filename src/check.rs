@@ -1,5 +1,9 @@
-//! `roundtable check`: every problem in every prompt, file:line first, and neutrality findings.
+//! `roundtable check`: every problem in every prompt, file:line first, and neutrality findings;
+//! then what the configuration's schedules need from the prompts (a schedule naming a prompt
+//! that does not exist would run dry silently, so it is an error here, at its line).
 
+use crate::config::Config;
+use crate::location::{self, Key, Problem};
 use crate::prompt::{lint, Catalog};
 use std::fmt::Write;
 use std::path::Path;
@@ -13,9 +17,34 @@ pub struct Report {
 
 /// Checks the prompts in `dir`. Neutrality findings are warnings, or errors when `strict`.
 pub fn check(dir: &Path, strict: bool) -> Report {
+    check_with(&Config::default(), None, dir, strict)
+}
+
+/// [`check`], and the schedules of `config` against the prompts found: every prompt id a
+/// schedule names must exist. `config_file` (the file `config` was read from, if any) locates
+/// the problems.
+pub fn check_with(config: &Config, config_file: Option<&Path>, dir: &Path, strict: bool) -> Report {
     let catalog = Catalog::load_dir(dir);
     let mut text = String::new();
+    let mut errors = 0;
     for p in &catalog.problems {
+        errors += 1;
+        let _ = writeln!(text, "error: {p}");
+    }
+    let readable = catalog
+        .problems
+        .iter()
+        .all(|p| !(p.file == dir && p.line == 0));
+    if readable && catalog.prompts.is_empty() && catalog.problems.is_empty() {
+        errors += 1;
+        let _ = writeln!(
+            text,
+            "error: {}: no prompt files (*.toml): there is nothing to post; add one (see prompts/syria-strike-2017.toml in roundtable's repository)",
+            dir.display()
+        );
+    }
+    for p in schedule_problems(config, config_file, &catalog, dir) {
+        errors += 1;
         let _ = writeln!(text, "error: {p}");
     }
     let mut findings = 0;
@@ -27,7 +56,9 @@ pub fn check(dir: &Path, strict: bool) -> Report {
             let _ = writeln!(text, "{level}: {}: {f}", file.display());
         }
     }
-    let errors = catalog.problems.len() + if strict { findings } else { 0 };
+    if strict {
+        errors += findings;
+    }
     let _ = writeln!(
         text,
         "{} prompt(s) loaded from {}; {} error(s), {} neutrality finding(s)",
@@ -39,5 +70,120 @@ pub fn check(dir: &Path, strict: bool) -> Report {
     Report {
         ok: errors == 0,
         text,
+    }
+}
+
+/// Prompt ids named by a schedule that no file in `dir` holds (a file with problems counts as
+/// holding its id: its problems are listed already).
+fn schedule_problems(
+    config: &Config,
+    config_file: Option<&Path>,
+    catalog: &Catalog,
+    dir: &Path,
+) -> Vec<Problem> {
+    let file = config_file.unwrap_or(Path::new("roundtable.toml"));
+    let text = config_file
+        .and_then(|f| crate::files::read_text(f, crate::files::MAX_TEXT_FILE).ok())
+        .unwrap_or_default();
+    let broken = |id: &str| {
+        catalog
+            .problems
+            .iter()
+            .any(|p| p.file == dir.join(format!("{id}.toml")))
+    };
+    let mut out = Vec::new();
+    for (i, s) in config.schedules.iter().enumerate() {
+        for (j, id) in s.prompts.iter().enumerate() {
+            if catalog.get(id).is_some() || broken(id) {
+                continue;
+            }
+            let keys = [
+                Key::Name("schedule"),
+                Key::Index(i),
+                Key::Name("prompts"),
+                Key::Index(j),
+            ];
+            let offset = location::value_offset(&text, &keys);
+            let mut p = Problem::at(
+                file,
+                &text,
+                offset,
+                "schedule.prompts",
+                format!(
+                    "schedule `{}` names the prompt `{}`, which is not in {} (no file {}.toml): it would never be posted",
+                    s.name,
+                    crate::limits::shown(id, 60),
+                    dir.display(),
+                    crate::limits::shown(id, 60),
+                ),
+            );
+            if text.is_empty() {
+                p.line = 0;
+            }
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SEED: &str = include_str!("../prompts/syria-strike-2017.toml");
+
+    #[test]
+    fn a_schedule_naming_a_missing_prompt_fails_at_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let prompts = dir.path().join("prompts");
+        std::fs::create_dir(&prompts).unwrap();
+        std::fs::write(prompts.join("seed.toml"), SEED).unwrap();
+        let file = dir.path().join("roundtable.toml");
+        let text = "[[schedule]]\nname = \"weekly\"\nchannel = \"console\"\nat = \"Mon 18:00\"\ntimezone = \"UTC\"\nprompts = [\"seed\", \"gone\"]\n";
+        std::fs::write(&file, text).unwrap();
+        let config = Config::load(&file).unwrap();
+        let report = check_with(&config, Some(&file), &prompts, false);
+        assert!(!report.ok, "{}", report.text);
+        assert!(
+            report.text.contains(&format!(
+                "error: {}:6:20: schedule.prompts: schedule `weekly` names the prompt `gone`, which is not in {}",
+                file.display(),
+                prompts.display()
+            )),
+            "{}",
+            report.text
+        );
+        assert!(report.text.contains("1 error(s)"), "{}", report.text);
+    }
+
+    #[test]
+    fn an_empty_prompts_folder_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let report = check(dir.path(), false);
+        assert!(!report.ok);
+        assert!(
+            report.text.starts_with(&format!(
+                "error: {}: no prompt files (*.toml): there is nothing to post",
+                dir.path().display()
+            )),
+            "{}",
+            report.text
+        );
+    }
+
+    #[test]
+    fn a_missing_prompts_folder_is_named_without_a_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let report = check(&dir.path().join("nope"), false);
+        assert!(!report.ok);
+        assert!(
+            report.text.starts_with(&format!(
+                "error: {}: cannot read the prompts directory: ",
+                dir.path().join("nope").display()
+            )),
+            "{}",
+            report.text
+        );
+        assert!(!report.text.contains(":0:0"), "{}", report.text);
     }
 }

@@ -46,24 +46,40 @@ impl Default for Config {
     }
 }
 
+/// Why there is no bot token to use.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    #[error("no Discord token: set DISCORD_TOKEN, or name a file holding it with token_file in the config's [discord] section")]
+    Missing,
+    #[error("cannot read the Discord token file {path} (discord.token_file): {cause}")]
+    File {
+        path: PathBuf,
+        cause: crate::files::FileError,
+    },
+    #[error("the Discord token file {path} (discord.token_file) is empty: put the bot token in it, or set DISCORD_TOKEN")]
+    Empty { path: PathBuf },
+}
+
 /// Why a configuration could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{0}")]
     Invalid(Problem),
-    #[error("cannot read config {path}: {source}")]
+    #[error("cannot read config {path}: {cause}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        cause: crate::files::FileError,
     },
 }
 
 impl Config {
     /// Reads `path`; relative paths inside it are taken relative to the config file's folder.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-            path: path.to_path_buf(),
-            source,
+        let text = crate::files::read_text(path, crate::files::MAX_TEXT_FILE).map_err(|cause| {
+            ConfigError::Read {
+                path: path.to_path_buf(),
+                cause,
+            }
         })?;
         let mut config = Self::parse(path, &text)?;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -141,16 +157,27 @@ impl Config {
         Ok(config)
     }
 
-    /// The bot token: `DISCORD_TOKEN`, else the token file. Never logged.
-    pub fn token(&self) -> Option<String> {
-        if let Ok(t) = std::env::var("DISCORD_TOKEN") {
-            if !t.trim().is_empty() {
-                return Some(t.trim().to_string());
-            }
+    /// The bot token: `DISCORD_TOKEN`, else the token file (a file that cannot be read is named
+    /// in the error). Never logged.
+    pub fn token(&self) -> Result<String, TokenError> {
+        self.token_from(std::env::var("DISCORD_TOKEN").ok().as_deref())
+    }
+
+    /// [`Config::token`] with the value of `DISCORD_TOKEN` given.
+    pub fn token_from(&self, env: Option<&str>) -> Result<String, TokenError> {
+        if let Some(t) = env.map(str::trim).filter(|t| !t.is_empty()) {
+            return Ok(t.to_string());
         }
-        let file = self.discord.token_file.as_ref()?;
-        let t = std::fs::read_to_string(file).ok()?;
-        Some(t.trim().to_string()).filter(|t| !t.is_empty())
+        let Some(path) = self.discord.token_file.as_ref() else {
+            return Err(TokenError::Missing);
+        };
+        let t = crate::files::read_text(path, 4096).map_err(|cause| TokenError::File {
+            path: path.clone(),
+            cause,
+        })?;
+        Some(t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| TokenError::Empty { path: path.clone() })
     }
 }
 
@@ -283,6 +310,31 @@ mod tests {
         assert!(error_of(&twice).contains("duplicate schedule name `w` in its server"));
         let console = "[[schedule]]\nname = \"w\"\nguild = 1\nchannel = \"console\"\nat = \"Mon 18:00\"\ntimezone = \"UTC\"\n";
         assert!(error_of(console).contains("schedule.guild: a schedule posting in the console"));
+    }
+
+    #[test]
+    fn a_token_file_that_cannot_be_read_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut c = Config::default();
+        assert!(matches!(c.token_from(None), Err(TokenError::Missing)));
+        c.discord.token_file = Some(dir.path().join("token.txt"));
+        let err = c.token_from(None).unwrap_err().to_string();
+        assert!(
+            err.starts_with(&format!(
+                "cannot read the Discord token file {} (discord.token_file): No such file",
+                dir.path().join("token.txt").display()
+            )),
+            "{err}"
+        );
+        std::fs::write(dir.path().join("token.txt"), " \n").unwrap();
+        assert!(c
+            .token_from(None)
+            .unwrap_err()
+            .to_string()
+            .contains("is empty"));
+        std::fs::write(dir.path().join("token.txt"), "abc\n").unwrap();
+        assert_eq!(c.token_from(None).unwrap(), "abc");
+        assert_eq!(c.token_from(Some(" env ")).unwrap(), "env");
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod discord;
 pub mod discussion;
 pub mod draft;
 pub mod export;
+pub mod files;
 pub mod limits;
 pub mod location;
 pub mod prompt;
@@ -19,3 +20,6 @@ pub mod render;
 pub mod schedule;
 pub mod settings;
 pub mod store;
+
+#[cfg(test)]
+mod error_chains;

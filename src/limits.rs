@@ -74,3 +74,34 @@ pub mod ours {
 pub fn chars(s: &str) -> usize {
     s.chars().count()
 }
+
+/// Text that came from outside (a typed line, a file name, an option someone sent), fit to be
+/// echoed back: control characters (a terminal's escape sequences among them) written as
+/// `\u{1b}`, and at most `max` characters, then an ellipsis.
+pub fn shown(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (n, c) in text.chars().enumerate() {
+        if n == max {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod shown_tests {
+    use super::*;
+
+    #[test]
+    fn echoed_text_has_no_raw_escapes_and_a_bounded_length() {
+        assert_eq!(shown("\u{1b}[2Jhi", 40), "\\u{1b}[2Jhi");
+        assert_eq!(shown(&"x".repeat(100), 5), "xxxxx…");
+        assert_eq!(shown("stay-out", 40), "stay-out");
+    }
+}

@@ -35,7 +35,12 @@ impl Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: ", self.file.display(), self.line, self.column)?;
+        // Line 0: the problem is the file itself (missing, unreadable), not a place in it.
+        if self.line == 0 {
+            write!(f, "{}: ", self.file.display())?;
+        } else {
+            write!(f, "{}:{}:{}: ", self.file.display(), self.line, self.column)?;
+        }
         if !self.field.is_empty() {
             write!(f, "{}: ", self.field)?;
         }
@@ -169,5 +174,17 @@ mod tests {
     fn problem_prints_file_line_field_and_message() {
         let p = Problem::at(Path::new("p.toml"), "x\ny", 2, "title", "is empty");
         assert_eq!(p.to_string(), "p.toml:2:1: title: is empty");
+    }
+
+    #[test]
+    fn a_problem_with_the_file_itself_names_no_line() {
+        let p = Problem {
+            file: PathBuf::from("nope"),
+            line: 0,
+            column: 0,
+            field: String::new(),
+            message: "cannot read the prompts directory".into(),
+        };
+        assert_eq!(p.to_string(), "nope: cannot read the prompts directory");
     }
 }

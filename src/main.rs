@@ -33,10 +33,11 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
-    /// Show the next slots of every schedule and the prompt each would post.
+    /// Show the next slots of every schedule and the prompt each would post (the bot posts them:
+    /// `roundtable run`).
     Schedule {
-        /// Post nothing; only print (the only mode offline).
-        #[arg(long)]
+        /// Post nothing, only print: required, as this command never posts.
+        #[arg(long, required = true)]
         dry_run: bool,
         /// How many weeks ahead.
         #[arg(long, default_value_t = 8)]
@@ -72,10 +73,12 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         prompts: Option<PathBuf>,
     },
-    /// Draft a prompt from an article's plain text: summary, actors, quotes and question, with
-    /// placeholder options for a moderator to write. Prints the TOML, and neutrality findings on stderr.
+    /// Draft a prompt from an article (plain text, text pasted from a web page, or a saved HTML page):
+    /// summary, actors, quotes and question, with placeholder options for a moderator to write.
+    /// Prints the TOML, and neutrality findings on stderr.
     Draft {
-        /// The article: UTF-8 plain text, optionally with `# Title:`, `# Outlet:`, `# Link:` header lines.
+        /// The article: a UTF-8 text file (optionally with `# Title:`, `# Outlet:`, `# Link:` header
+        /// lines) or an HTML page (`.html`, or a file starting with `<!DOCTYPE html>`), at most 4 MiB.
         article: PathBuf,
         /// Write the draft to this file instead of printing it (e.g. prompts/ID.toml).
         #[arg(long, value_name = "FILE")]
@@ -89,6 +92,12 @@ enum Command {
     },
     /// Run the bot on Discord (token from DISCORD_TOKEN or the config's token_file).
     Run,
+    /// Copy the database to FILE, consistently, through SQLite's online backup API: safe while
+    /// the bot or a console runs. Restore by stopping roundtable and putting the copy in place.
+    Backup {
+        /// Where the copy goes (replaced if it exists; never the database itself).
+        file: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -277,6 +286,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Backup { file } => {
+            let s = roundtable::store::backup(&config.database, &file)?;
+            eprintln!(
+                "Backed up {} to {} ({} pages, {} bytes).",
+                config.database.display(),
+                file.display(),
+                s.pages,
+                s.bytes
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::History { limit, server } => {
             let engine = existing_engine(&config)?;
             let server = server_of(&engine, server, &config)?;
@@ -286,7 +306,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Check { prompts, strict } => {
             let dir = prompts.unwrap_or(config.prompts.clone());
-            let report = roundtable::check::check(&dir, strict);
+            let file = cli
+                .config
+                .clone()
+                .or_else(|| Some(PathBuf::from("roundtable.toml")).filter(|p| p.exists()));
+            let report = roundtable::check::check_with(&config, file.as_deref(), &dir, strict);
             print!("{}", report.text);
             Ok(if report.ok {
                 ExitCode::SUCCESS

@@ -193,3 +193,104 @@ fn draft_uses_the_configured_default_question() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("question = \"Should the bridge close?\""));
 }
+
+const ARTICLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/articles");
+
+/// The chrome words a summary of a pasted or saved page must not carry.
+const CHROME: [&str; 12] = [
+    "Accessibility links",
+    "Breaking News",
+    "please wait",
+    "No media source",
+    "0:00",
+    "Share",
+    "Advertisement",
+    "cookies",
+    "Related stories",
+    "Photo by",
+    "Skip to main content",
+    "All rights reserved",
+];
+
+fn summary_of(toml: &str) -> String {
+    let v: toml::Value = toml::from_str(toml).expect("the draft is TOML");
+    v["summary"].as_str().unwrap_or_default().to_string()
+}
+
+fn title_of(toml: &str) -> String {
+    let v: toml::Value = toml::from_str(toml).expect("the draft is TOML");
+    v["title"].as_str().unwrap_or_default().to_string()
+}
+
+#[test]
+fn draft_of_text_pasted_from_a_page_has_the_articles_title_and_no_chrome() {
+    // the page as pasted, without the fixture's header lines
+    let fixture =
+        std::fs::read_to_string(Path::new(ARTICLES).join("voa-pompeo-interview-2018.txt")).unwrap();
+    let pasted: String = fixture
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(pasted.trim_start().starts_with("Accessibility links"));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pasted.txt"), pasted).unwrap();
+    let out = roundtable(dir.path(), &["draft", "pasted.txt"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let toml = text(&out.stdout);
+    assert_eq!(title_of(&toml), "VOA's Interview With Mike Pompeo");
+    let summary = summary_of(&toml);
+    assert!(summary.contains("Pompeo"), "{summary}");
+    for chrome in CHROME {
+        assert!(
+            !summary.contains(chrome),
+            "{chrome:?} in the summary: {summary}"
+        );
+    }
+    assert!(toml.contains("name = \"Mike Pompeo\""), "{toml}");
+}
+
+#[test]
+fn draft_of_a_saved_html_page_has_its_title_source_and_no_chrome() {
+    let page = Path::new(ARTICLES).join("pages/who-pandemic-2020.html");
+    let dir = tempfile::tempdir().unwrap();
+    let out = roundtable(dir.path(), &["draft", page.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let toml = text(&out.stdout);
+    assert_eq!(
+        title_of(&toml),
+        "World Health Organization declares COVID-19 pandemic"
+    );
+    let v: toml::Value = toml::from_str(&toml).unwrap();
+    assert_eq!(v["source"]["outlet"].as_str(), Some("Wikinews"));
+    assert_eq!(
+        v["source"]["link"].as_str(),
+        Some("https://en.wikinews.org/wiki/World_Health_Organization_declares_COVID-19_pandemic")
+    );
+    let summary = summary_of(&toml);
+    assert!(summary.contains("pandemic"), "{summary}");
+    for chrome in CHROME {
+        assert!(
+            !summary.contains(chrome),
+            "{chrome:?} in the summary: {summary}"
+        );
+    }
+    assert!(
+        toml.contains("name = \"Tedros Adhanom Ghebreyesus\""),
+        "{toml}"
+    );
+}
+
+#[test]
+fn draft_refuses_an_input_above_the_documented_limit_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = "The council met. ".repeat(300_000); // 5.1 MB
+    std::fs::write(dir.path().join("big.txt"), big).unwrap();
+    let out = roundtable(dir.path(), &["draft", "big.txt"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("big.txt is 5100000 bytes") && err.contains("at most 4194304 bytes (4 MiB)"),
+        "{err}"
+    );
+}

@@ -28,7 +28,13 @@ pub enum ChartError {
     #[error("a chart must be between {min} and {max} pixels wide; {width} was asked for")]
     Width { width: u32, min: u32, max: u32 },
     #[error("the chart could not be encoded as PNG: {0}")]
-    Encode(#[from] png::EncodingError),
+    Encode(png::EncodingError),
+}
+
+impl From<png::EncodingError> for ChartError {
+    fn from(e: png::EncodingError) -> Self {
+        ChartError::Encode(e)
+    }
 }
 
 /// The card's colours. Both themes are opaque and framed, so either reads on either Discord theme;

@@ -7,6 +7,7 @@ use crate::discussion::ResultsMode;
 use crate::discussion::{Discussion, DiscussionError, Discussions, Rules};
 use crate::export;
 use crate::export::ExportConfig;
+use crate::limits;
 use crate::prompt::Catalog;
 use crate::render::{self, text, DiscussionView, Results};
 use crate::schedule::{Event, Schedule, Scheduler, Scope};
@@ -19,15 +20,84 @@ pub const CHANNEL: &str = "console";
 /// The console is one server of its own: it sees only its own discussions and schedules.
 const HERE: ServerId = ServerId::Console;
 
+/// The longest line the console reads, in bytes (a reply of the longest allowed length fits);
+/// a longer one is refused without being kept or echoed.
+pub const MAX_LINE_BYTES: usize = 20_000;
+/// The longest member or moderator name `as` takes.
+pub const MAX_NAME_CHARS: usize = 64;
+/// How much of a typed word an answer echoes back.
+const ECHO_CHARS: usize = 40;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConsoleError {
-    #[error("cannot open the database {path}: {source}")]
+    #[error("cannot open the database {path}: {cause}")]
     Store {
         path: std::path::PathBuf,
-        source: StoreError,
+        cause: StoreError,
     },
     #[error("console input/output failed: {0}")]
-    Io(#[from] std::io::Error),
+    Io(std::io::Error),
+    #[error(
+        "the database's writer has stopped, so nothing more can be saved; the session ends here \
+         (everything acknowledged before is stored; see the error above and start roundtable again)"
+    )]
+    WriterGone,
+}
+
+impl From<std::io::Error> for ConsoleError {
+    fn from(e: std::io::Error) -> Self {
+        ConsoleError::Io(e)
+    }
+}
+
+/// One line of input as read: its bytes, or how long it was when past [`MAX_LINE_BYTES`].
+enum Input {
+    Line(Vec<u8>),
+    TooLong(usize),
+    End,
+}
+
+/// Reads one line (without its `\n` or `\r\n`), keeping at most `max` bytes of it in memory.
+fn read_line(input: &mut impl BufRead, max: usize) -> std::io::Result<Input> {
+    let mut line = Vec::new();
+    let mut len = 0usize;
+    let mut any = false;
+    loop {
+        let chunk = match input.fill_buf() {
+            Ok(c) => c,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            break;
+        }
+        any = true;
+        let (used, end) = match chunk.iter().position(|b| *b == b'\n') {
+            Some(i) => (i + 1, Some(i)),
+            None => (chunk.len(), None),
+        };
+        let data = &chunk[..end.unwrap_or(used)];
+        if len + data.len() <= max + 1 {
+            line.extend_from_slice(data); // one byte over: a `\r` may follow
+        }
+        len += data.len();
+        input.consume(used);
+        if end.is_some() {
+            break;
+        }
+    }
+    if !any {
+        return Ok(Input::End);
+    }
+    if line.last() == Some(&b'\r') && len <= max + 1 {
+        line.pop();
+        len -= 1;
+    }
+    Ok(if len > max {
+        Input::TooLong(len)
+    } else {
+        Input::Line(line)
+    })
 }
 
 const HELP: &str = "\
@@ -79,9 +149,9 @@ pub struct Console<W: Write> {
 /// Runs the console over `input` until it ends or `quit`, with the system clock.
 pub fn run(config: &Config, input: impl BufRead, output: impl Write) -> Result<(), ConsoleError> {
     let store =
-        Store::open(&config.database, &config.store).map_err(|source| ConsoleError::Store {
+        Store::open(&config.database, &config.store).map_err(|cause| ConsoleError::Store {
             path: config.database.clone(),
-            source,
+            cause,
         })?;
     let engine = Discussions::new(
         store,
@@ -157,9 +227,48 @@ impl<W: Write> Console<W> {
             write!(self.out, "{}> ", self.who.label())?;
             self.out.flush()?;
         }
-        for line in input.lines() {
-            let line = line?;
-            if !self.line(line.trim())? {
+        let mut input = input;
+        let mut number = 0usize;
+        loop {
+            let read = read_line(&mut input, MAX_LINE_BYTES)?;
+            number += 1;
+            let go_on = match read {
+                Input::End => break,
+                Input::TooLong(len) => {
+                    writeln!(
+                        self.out,
+                        "! line {number} is {len} bytes long, more than the {MAX_LINE_BYTES} a line may have; it is ignored"
+                    )?;
+                    true
+                }
+                Input::Line(bytes) => match String::from_utf8(bytes) {
+                    Err(e) => {
+                        writeln!(
+                            self.out,
+                            "! line {number} is not UTF-8 text (invalid byte at offset {}); it is ignored",
+                            e.utf8_error().valid_up_to()
+                        )?;
+                        true
+                    }
+                    Ok(line) => match line.chars().find(|c| c.is_control() && *c != '\t') {
+                        Some(c) => {
+                            writeln!(
+                                self.out,
+                                "! line {number} has a control character ({}); it is ignored",
+                                c.escape_unicode()
+                            )?;
+                            true
+                        }
+                        None => self.line(line.trim())?,
+                    },
+                },
+            };
+            // A dead writer stores nothing more: end the session with an error, not limp on.
+            if !self.engine.store().writer_alive() {
+                self.out.flush()?;
+                return Err(ConsoleError::WriterGone);
+            }
+            if !go_on {
                 break;
             }
             if interactive {
@@ -167,6 +276,7 @@ impl<W: Write> Console<W> {
             }
             self.out.flush()?;
         }
+        self.out.flush()?;
         Ok(())
     }
 
@@ -224,7 +334,12 @@ impl<W: Write> Console<W> {
             }
             "/discussion" => self.discussion_command(rest),
             "/schedule" => self.schedule_command(rest),
-            _ => writeln!(self.out, "! unknown line `{word}`; type `help`").map_err(Into::into),
+            _ => writeln!(
+                self.out,
+                "! unknown line `{}`; type `help`",
+                limits::shown(word, ECHO_CHARS)
+            )
+            .map_err(Into::into),
         };
         outcome?;
         Ok(true)
@@ -239,6 +354,14 @@ impl<W: Write> Console<W> {
             writeln!(
                 self.out,
                 "! `as` needs one name without spaces: `as ana` or `as mod:rosa`"
+            )?;
+            return Ok(());
+        }
+        if limits::chars(name) > MAX_NAME_CHARS {
+            writeln!(
+                self.out,
+                "! a name has at most {MAX_NAME_CHARS} characters; this one has {}",
+                limits::chars(name)
             )?;
             return Ok(());
         }
@@ -332,7 +455,8 @@ impl<W: Write> Console<W> {
             let known: Vec<&str> = self.catalog.prompts.keys().map(String::as_str).collect();
             writeln!(
                 self.out,
-                "! no prompt `{prompt_id}`; known: {}",
+                "! no prompt `{}`; known: {}",
+                limits::shown(prompt_id, ECHO_CHARS),
                 known.join(", ")
             )?;
             return Ok(());
@@ -544,7 +668,8 @@ impl<W: Write> Console<W> {
         if !self.who.moderator {
             writeln!(
                 self.out,
-                "! only moderators can use `/schedule {sub}`; {} is a member",
+                "! only moderators can use `/schedule {}`; {} is a member",
+                limits::shown(sub, ECHO_CHARS),
                 self.who.name
             )?;
             return Ok(());

@@ -306,3 +306,120 @@ fn history_is_for_everyone_and_exports_for_moderators_with_a_key() {
         "{out}"
     );
 }
+
+/// The console over `input` (raw bytes, as a pipe may carry them) and how its run ended.
+fn console_bytes(input: &[u8], db: &Path) -> (String, Result<(), ConsoleError>) {
+    let store = Store::open(db, &StoreConfig::default()).unwrap();
+    console_on(store, input)
+}
+
+fn console_on(store: Store, input: &[u8]) -> (String, Result<(), ConsoleError>) {
+    let engine = Discussions::new(
+        store,
+        clock(),
+        Rules {
+            duration: SignedDuration::from_hours(144),
+            max_reply_chars: 1500,
+            keep_file_order: true,
+        },
+    );
+    let catalog = Catalog::load_dir(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("prompts")
+            .as_path(),
+    );
+    let mut out = Vec::new();
+    let ended = Console::new(engine, catalog, ResultsMode::Live, &mut out).run(input, false);
+    (String::from_utf8(out).unwrap(), ended)
+}
+
+#[test]
+fn a_line_that_is_not_utf8_is_refused_and_the_session_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, ended) = console_bytes(
+        b"/discussion post syria-strike-2017\nas ana\nvote \xff\xfe1\nvote 1\r\nas bo\n",
+        &dir.path().join("u.db"),
+    );
+    assert!(ended.is_ok(), "{ended:?}");
+    assert!(
+        out.contains("! line 3 is not UTF-8 text (invalid byte at offset 5); it is ignored"),
+        "{out}"
+    );
+    assert!(out.contains("Your stance is recorded"), "{out}");
+    assert!(out.contains("You are now bo."), "{out}");
+}
+
+#[test]
+fn an_overlong_line_or_name_is_refused_and_not_echoed_in_full() {
+    let dir = tempfile::tempdir().unwrap();
+    let long_line = format!("reply {}\n", "x".repeat(MAX_LINE_BYTES + 10));
+    let long_name = format!("as {}\n", "n".repeat(500));
+    let long_word = format!("{}\n", "w".repeat(5000));
+    let input =
+        format!("/discussion post syria-strike-2017\n{long_line}{long_name}{long_word}as ana\n");
+    let (out, ended) = console_bytes(input.as_bytes(), &dir.path().join("l.db"));
+    assert!(ended.is_ok(), "{ended:?}");
+    assert!(
+        out.contains(&format!(
+            "! line 2 is {} bytes long, more than the {MAX_LINE_BYTES} a line may have; it is ignored",
+            MAX_LINE_BYTES + 16
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "! a name has at most {MAX_NAME_CHARS} characters; this one has 500"
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("! unknown line `{}…`", "w".repeat(40))),
+        "{out}"
+    );
+    for echoed in [
+        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        &"n".repeat(65),
+        &"w".repeat(41),
+    ] {
+        assert!(!out.contains(echoed), "echoed in full: {echoed}");
+    }
+    assert!(out.contains("You are now ana."), "{out}");
+}
+
+#[test]
+fn raw_escape_sequences_are_never_echoed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, ended) = console_bytes(
+        b"/discussion post syria-strike-2017\n\x1b]0;owned\x07\nvote \x1b[31mred\n/prompts\n",
+        &dir.path().join("e.db"),
+    );
+    assert!(ended.is_ok(), "{ended:?}");
+    assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+    assert!(
+        out.contains("! line 2 has a control character (\\u{1b}); it is ignored"),
+        "{out}"
+    );
+    assert!(
+        out.contains("syria-strike-2017: "),
+        "the session went on: {out}"
+    );
+}
+
+#[test]
+fn a_dead_writer_ends_the_session_with_an_error_instead_of_limping_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("w.db"), &StoreConfig::default()).unwrap();
+    store.kill_writer_for_tests();
+    let (out, ended) = console_on(
+        store,
+        b"/discussion post syria-strike-2017\nas ana\nvote 1\n/discussion list\n",
+    );
+    assert!(
+        matches!(ended, Err(ConsoleError::WriterGone)),
+        "{ended:?}\n{out}"
+    );
+    assert!(
+        !out.contains("You are now ana."),
+        "nothing after the failed write: {out}"
+    );
+}

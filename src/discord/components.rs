@@ -61,6 +61,10 @@ pub(super) const STALE: &str =
     "This button is out of date: roundtable no longer knows what it belongs to.";
 pub(super) const NOT_ITS_POST: &str =
     "This button is not on its discussion's post, so nothing was recorded. Use the buttons under the discussion itself.";
+/// A discussion's button or form used outside a server (in a DM): there is no server to scope
+/// the discussion to, nor a member to count.
+pub(super) const NOT_IN_A_SERVER: &str =
+    "Discussions take place in a server's channels: take part there. Nothing was recorded.";
 const REPLY_FIELD: &str = "text";
 
 /// Whether `message` is where a button of `d` may be clicked: the discussion's own post, or the
@@ -271,7 +275,7 @@ pub(super) async fn on_component(
                 .await
                 .unwrap_or_else(|e| ephemeral(refusal(&e)))
         }
-        (Some(_), None) => ephemeral(UNKNOWN_DISCUSSION),
+        (Some(_), None) => ephemeral(NOT_IN_A_SERVER),
         (None, _) => {
             tracing::debug!("unknown custom_id {:?}", interaction.data.custom_id);
             ephemeral(STALE)
@@ -315,8 +319,13 @@ async fn on_reply(
             _ => None,
         })
         .unwrap_or_default();
-    let (engine, member) = (core.engine.clone(), interaction.user.id.get().to_string());
+    let (engine, member, origin) = (
+        core.engine.clone(),
+        interaction.user.id.get().to_string(),
+        interaction.id.get().to_string(),
+    );
     let chars = text.trim().chars().count();
+    // Keyed by the interaction: a submission delivered twice is stored once.
     blocking(move || {
         engine.reply(
             server,
@@ -324,7 +333,7 @@ async fn on_reply(
             &member,
             ReplySource::Form,
             Some(&text),
-            None,
+            Some(&origin),
         )
     })
     .await??;
@@ -344,7 +353,7 @@ pub(super) async fn on_modal(
                 .await
                 .unwrap_or_else(|e| ephemeral(refusal(&e)))
         }
-        (Some(Action::SubmitReply { .. }), None) => ephemeral(UNKNOWN_DISCUSSION),
+        (Some(Action::SubmitReply { .. }), None) => ephemeral(NOT_IN_A_SERVER),
         _ => ephemeral(STALE),
     };
     data.rest

@@ -212,6 +212,30 @@ pub(super) async fn on_error(error: poise::FrameworkError<'_, Data, CommandError
         poise::FrameworkError::EventHandler { error, event, .. } => {
             tracing::error!("{}: {error}", event.snake_case_name());
         }
+        // A command this bot does not have (an older version's, still in Discord's list for a
+        // while): say so rather than leave Discord's "did not respond".
+        poise::FrameworkError::UnknownInteraction {
+            framework,
+            interaction,
+            ..
+        } => {
+            tracing::info!("unknown command /{}", interaction.data.name);
+            // An autocomplete of an unknown command has nobody waiting for words: it is left.
+            if interaction.data.autocomplete().is_none() {
+                let answer = ephemeral(format!(
+                    "roundtable has no command /{} (any more): Discord may still list an older version's commands for a while. Type / to see the current ones.",
+                    crate::limits::shown(&interaction.data.name, 32)
+                ));
+                if let Err(e) = framework
+                    .user_data
+                    .rest
+                    .answer(interaction.id, &interaction.token, &answer)
+                    .await
+                {
+                    tracing::warn!("cannot answer an unknown command: {e}");
+                }
+            }
+        }
         other => {
             if let Err(e) = poise::builtins::on_error(other).await {
                 tracing::error!("while reporting an error: {e}");

@@ -12,13 +12,15 @@ use crate::discussion::ResultsMode;
 use crate::discussion::{Discussion, DiscussionError, Discussions, Tally};
 use crate::export::ExportConfig;
 use crate::prompt::Catalog;
+use crate::render::ids::Action;
 use crate::render::{self, cut::cut, DiscussionView, Results};
 use crate::schedule::Scheduler;
 use crate::settings::{ServerConfig, Settings, SettingsError};
 use crate::store::{DiscussionId, ServerId};
 use serenity::builder::{CreateMessage, CreateThread, EditThread};
 use serenity::cache::Cache;
-use serenity::model::channel::ChannelType;
+use serenity::model::application::{ActionRowComponent, Button, ButtonKind};
+use serenity::model::channel::{ChannelType, Message, MessageType};
 use serenity::model::id::{ChannelId, GuildId, MessageId};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -39,13 +41,25 @@ pub enum FlowError {
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
     #[error("the chart could not be drawn: {0}")]
-    Chart(#[from] crate::chart::ChartError),
+    Chart(crate::chart::ChartError),
     #[error(transparent)]
     Settings(#[from] SettingsError),
     #[error("{0}")]
     Invalid(String),
     #[error("a background task failed: {0}")]
-    Join(#[from] tokio::task::JoinError),
+    Join(tokio::task::JoinError),
+}
+
+impl From<crate::chart::ChartError> for FlowError {
+    fn from(e: crate::chart::ChartError) -> Self {
+        FlowError::Chart(e)
+    }
+}
+
+impl From<tokio::task::JoinError> for FlowError {
+    fn from(e: tokio::task::JoinError) -> Self {
+        FlowError::Join(e)
+    }
 }
 
 /// Runs a blocking store call off the async threads.
@@ -337,39 +351,138 @@ impl Core {
                 )));
             }
         }
+        self.post_or_finish(d, channel, false).await
+    }
+
+    /// [`Core::post`], or with `recovering` the end of a post another run of the bot began and
+    /// did not finish (it died, or Discord's answer never came back). Nothing is posted twice:
+    /// - no message id stored: the post may exist all the same, so the channel's recent messages
+    ///   are searched for the bot's message carrying this discussion's buttons, and that one is
+    ///   adopted; only when there is none does a new post go out. A post whose answer is lost on
+    ///   the way back is looked for the same way before it counts as failed;
+    /// - no thread stored: the thread is started; should Discord say the post has one already
+    ///   (made before the crash), that thread is adopted, and only the continuation posts it lacks
+    ///   are sent.
+    pub(crate) async fn post_or_finish(
+        &self,
+        d: &Discussion,
+        channel: ChannelId,
+        recovering: bool,
+    ) -> Result<MessageId, FlowError> {
+        let id = d.id();
         let tally = self.tally(d).await?;
         let rendered = self.render(d, &tally).await;
-        let message = self
-            .rest
-            .create_message(channel, &view::create_message(&rendered.post))
-            .await?;
-        let engine = self.engine.clone();
-        let (id, m) = (d.id(), message.id.get().to_string());
-        blocking(move || engine.set_post(id, Some(&m), None)).await??;
-        self.posted.notify_waiters();
-        let name = cut(&d.prompt().title, THREAD_NAME).0;
-        let thread = CreateThread::new(name).kind(ChannelType::PublicThread);
-        match self
-            .rest
-            .create_thread_from_message(channel, message.id, &thread)
-            .await
-        {
-            Ok(thread) => {
-                let engine = self.engine.clone();
-                let t = thread.id.get().to_string();
-                blocking(move || engine.set_post(id, None, Some(&t))).await??;
-                for post in &rendered.continued {
-                    self.rest
-                        .create_message(thread.id, &view::create_message(post))
-                        .await?;
-                }
+        let message = match id_of(&d.record.message_id) {
+            Some(m) => MessageId::new(m),
+            None => {
+                let found = if recovering {
+                    self.find_post(channel, id).await?
+                } else {
+                    None
+                };
+                let message = match found {
+                    Some(m) => {
+                        tracing::warn!(discussion = %id, message = %m, "adopting the discussion's post, made before the bot stopped");
+                        m
+                    }
+                    None => match self
+                        .rest
+                        .create_message(channel, &view::create_message(&rendered.post))
+                        .await
+                    {
+                        Ok(m) => m.id,
+                        Err(e) if e.status().is_none() => match self.find_post(channel, id).await {
+                            Ok(Some(m)) => {
+                                tracing::warn!(discussion = %id, message = %m, "the post's answer was lost ({e}); adopting the post");
+                                m
+                            }
+                            _ => return Err(e.into()),
+                        },
+                        Err(e) => return Err(e.into()),
+                    },
+                };
+                let (engine, m) = (self.engine.clone(), message.get().to_string());
+                blocking(move || engine.set_post(id, Some(&m), None)).await??;
+                self.posted.notify_waiters();
+                message
             }
-            // The post stands without a thread; the modal still takes replies.
-            Err(e) => tracing::warn!(discussion = %id, "cannot open the discussion's thread: {e}"),
+        };
+        if d.record.thread_id.is_none() {
+            self.finish_thread(d, channel, message, &rendered.continued)
+                .await?;
         }
         self.forget(id);
         self.wake.notify_one();
-        Ok(message.id)
+        Ok(message)
+    }
+
+    /// Starts the discussion's thread on `message` (or adopts the one it has) and sends the
+    /// continuation posts it does not have yet.
+    async fn finish_thread(
+        &self,
+        d: &Discussion,
+        channel: ChannelId,
+        message: MessageId,
+        continued: &[render::Post],
+    ) -> Result<(), FlowError> {
+        let id = d.id();
+        let name = cut(&d.prompt().title, THREAD_NAME).0;
+        let request = CreateThread::new(name).kind(ChannelType::PublicThread);
+        let (thread, new) = match self
+            .rest
+            .create_thread_from_message(channel, message, &request)
+            .await
+        {
+            Ok(thread) => (thread.id, true),
+            Err(e) => match self.rest.get_message(channel, message).await {
+                // Made already (before a crash, or its answer was lost): Discord allows one.
+                Ok(m) if m.thread.is_some() => match m.thread {
+                    Some(t) => (t.id, false),
+                    None => return Ok(()),
+                },
+                _ => {
+                    // The post stands without a thread; the modal still takes replies.
+                    tracing::warn!(discussion = %id, "cannot open the discussion's thread: {e}");
+                    return Ok(());
+                }
+            },
+        };
+        let (engine, t) = (self.engine.clone(), thread.get().to_string());
+        blocking(move || engine.set_post(id, None, Some(&t))).await??;
+        let sent = if new {
+            0
+        } else {
+            tracing::warn!(discussion = %id, thread = %thread, "adopting the discussion's thread, made before the bot stopped");
+            let me = self.rest.current_user().await?.id;
+            self.rest
+                .recent_messages(thread, 100)
+                .await?
+                .iter()
+                .filter(|m| m.author.id == me && m.kind == MessageType::Regular)
+                .count()
+        };
+        for post in continued.iter().skip(sent) {
+            self.rest
+                .create_message(thread, &view::create_message(post))
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The bot's own post of discussion `id` among the channel's latest messages: the one whose
+    /// buttons name the discussion.
+    async fn find_post(
+        &self,
+        channel: ChannelId,
+        id: DiscussionId,
+    ) -> Result<Option<MessageId>, FlowError> {
+        let me = self.rest.current_user().await?.id;
+        let recent = self.rest.recent_messages(channel, 100).await?;
+        Ok(recent
+            .iter()
+            .filter(|m| m.author.id == me)
+            .find(|m| carries(m, id))
+            .map(|m| m.id))
     }
 
     /// Edits the discussion's post to show its state now (live counts, or closed).
@@ -541,6 +654,25 @@ impl Core {
             }
         }
     }
+}
+
+/// Whether `message` has a button of discussion `id` (a stance, or "Write a reply").
+fn carries(message: &Message, id: DiscussionId) -> bool {
+    message
+        .components
+        .iter()
+        .flat_map(|row| row.components.iter())
+        .any(|c| match c {
+            ActionRowComponent::Button(Button {
+                data: ButtonKind::NonLink { custom_id, .. },
+                ..
+            }) => matches!(
+                Action::parse(custom_id),
+                Some(Action::Vote { discussion, .. } | Action::OpenReplyForm { discussion })
+                    if discussion == id
+            ),
+            _ => false,
+        })
 }
 
 /// The chart of `tally` as a PNG attachment with its alt text, drawn on the blocking pool.

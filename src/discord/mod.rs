@@ -17,6 +17,7 @@ pub mod config;
 mod events;
 mod flows;
 mod live;
+mod once;
 mod reply;
 pub mod rest;
 mod results;
@@ -50,39 +51,43 @@ use tokio::sync::broadcast;
 /// return.
 #[derive(Debug, thiserror::Error)]
 pub enum DiscordError {
-    #[error("no Discord token: set DISCORD_TOKEN, or name a file holding it with token_file in the config's [discord] section")]
-    MissingToken,
+    #[error(transparent)]
+    Token(#[from] crate::config::TokenError),
     #[error("Discord refused the bot token (401 Unauthorized): check DISCORD_TOKEN or the token file (reset the token in the Developer Portal if it leaked)")]
     TokenRejected,
     #[error("Discord refused the gateway intents: turn on the Message Content intent in the Developer Portal, or set message_content = false in the config's [discord] section")]
     IntentsRefused,
     #[error("invalid setting: {0}")]
     Setting(&'static str),
-    #[error("cannot open the database {path}: {source}")]
+    #[error("cannot open the database {path}: {cause}")]
     Store {
         path: std::path::PathBuf,
-        source: StoreError,
+        cause: StoreError,
     },
+    #[error(
+        "the database's writer has stopped, so nothing more could be stored: the bot stopped \
+         (everything acknowledged before is stored; see the error above and start it again)"
+    )]
+    StoreStopped,
     #[error("cannot build the HTTP client: {0}")]
-    HttpClient(#[source] reqwest::Error),
-    #[error("cannot start on Discord ({base}): {source}")]
+    HttpClient(reqwest::Error),
+    #[error("cannot start on Discord ({base}): {cause}")]
     Startup {
         /// Where the bot tried to reach Discord's REST API.
         base: String,
-        #[source]
-        source: RestError,
+        cause: RestError,
     },
     #[error("cannot start the Discord client: {0}")]
-    Client(#[source] serenity::Error),
+    Client(serenity::Error),
     #[error("Discord gateway: {0}")]
-    Gateway(#[source] serenity::Error),
+    Gateway(serenity::Error),
 }
 
 impl DiscordError {
     /// 2 when the person running the bot has something to fix (token, intents, a setting), else 1.
     pub fn exit_code(&self) -> u8 {
         match self {
-            DiscordError::MissingToken
+            DiscordError::Token(_)
             | DiscordError::TokenRejected
             | DiscordError::IntentsRefused
             | DiscordError::Setting(_)
@@ -96,7 +101,7 @@ impl DiscordError {
             Some(401) => DiscordError::TokenRejected,
             _ => DiscordError::Startup {
                 base: base.to_string(),
-                source: e,
+                cause: e,
             },
         }
     }
@@ -234,9 +239,9 @@ impl Bot {
     ) -> Result<Bot, DiscordError> {
         let dc = &config.discord;
         let store =
-            Store::open(&config.database, &config.store).map_err(|source| DiscordError::Store {
+            Store::open(&config.database, &config.store).map_err(|cause| DiscordError::Store {
                 path: config.database.clone(),
-                source,
+                cause,
             })?;
         let settings = Settings::new(store.clone(), defaults(config));
         let engine = Discussions::new(
@@ -359,7 +364,7 @@ impl Bot {
             http_builder().application_id(app.id).build(),
             intents(dc),
         )
-        .framework(framework)
+        .framework(once::OnceEach::new(framework))
         .await
         .map_err(DiscordError::Client)?;
         // serenity asked for the gateway too and, had that failed, would fall back to Discord's
@@ -376,6 +381,11 @@ impl Bot {
         })
     }
 
+    /// The bot's store (tools and tests reach the database the bot writes through it).
+    pub fn store(&self) -> &Store {
+        self.core.engine.store()
+    }
+
     pub fn stopper(&self) -> Stopper {
         Stopper(self.client.shard_manager.clone())
     }
@@ -390,37 +400,67 @@ impl Bot {
     }
 
     /// Connects to the gateway and serves until stopped or until Discord refuses the session.
-    /// The live-count refresher and the timekeeper run alongside and stop with it; counts not yet
-    /// shown are flushed on the way out.
+    /// The live-count refresher and the timekeeper run alongside and stop with it (they belong to
+    /// this future: dropping it stops them too); counts not yet shown are flushed on the way out,
+    /// and the database file is checkpointed so that it alone holds everything.
+    ///
+    /// Should the store's writer die, the bot stops with [`DiscordError::StoreStopped`] rather
+    /// than go on answering members while nothing can be stored.
     pub async fn run(mut self) -> Result<(), DiscordError> {
         let (stop, stopped) = tokio::sync::watch::channel(false);
-        let live = tokio::spawn(live::run(self.core.clone()));
-        let mut time = tokio::spawn(timekeeper::run(
+        let mut tasks = tokio::task::JoinSet::new();
+        tasks.spawn(live::run(self.core.clone()));
+        let time = tasks.spawn(timekeeper::run(
             self.core.clone(),
             self.clock.clone(),
             stopped,
         ));
-        let result = self.client.start_shards(self.shards).await;
+        let store = self.core.engine.store().clone();
+        let shards = self.client.shard_manager.clone();
+        let writer_died = store.writer_stopped();
+        let result = tokio::select! {
+            r = self.client.start_shards(self.shards) => r.map_err(gateway_error),
+            () = writer_died => {
+                tracing::error!("the store's writer has stopped: stopping the bot, as nothing more can be stored");
+                shards.shutdown_all().await;
+                Err(DiscordError::StoreStopped)
+            }
+        };
         // The timekeeper finishes a tick under way (a post, a close), within reason.
         let _ = stop.send(true);
-        if tokio::time::timeout(Duration::from_secs(10), &mut time)
-            .await
-            .is_err()
-        {
-            time.abort();
-        }
-        live.abort();
-        // Counts not yet shown go out, within the channels' limits and within reason.
-        let _ = tokio::time::timeout(Duration::from_secs(15), live::flush(&self.core)).await;
-        result.map_err(|e| match e {
-            serenity::Error::Gateway(GatewayError::InvalidAuthentication) => {
-                DiscordError::TokenRejected
+        let finished = async {
+            while let Some(done) = tasks.join_next_with_id().await {
+                if done.map_or_else(|e| e.id(), |(id, ())| id) == time.id() {
+                    break;
+                }
             }
-            serenity::Error::Gateway(
-                GatewayError::DisallowedGatewayIntents | GatewayError::InvalidGatewayIntents,
-            ) => DiscordError::IntentsRefused,
-            other => DiscordError::Gateway(other),
-        })
+        };
+        let _ = tokio::time::timeout(Duration::from_secs(10), finished).await;
+        tasks.shutdown().await;
+        if result.is_err() && !store.writer_alive() {
+            return result;
+        }
+        live::flush(&self.core).await;
+        match flows::blocking(move || store.checkpoint()).await {
+            Ok(Ok(true)) => tracing::info!("database checkpointed"),
+            Ok(Ok(false)) => tracing::info!("database checkpoint held back by another reader"),
+            Ok(Err(e)) => tracing::warn!("cannot checkpoint the database: {e}"),
+            Err(e) => tracing::warn!("cannot checkpoint the database: {e}"),
+        }
+        result
+    }
+}
+
+/// How a gateway that ended with an error is reported.
+fn gateway_error(e: serenity::Error) -> DiscordError {
+    match e {
+        serenity::Error::Gateway(GatewayError::InvalidAuthentication) => {
+            DiscordError::TokenRejected
+        }
+        serenity::Error::Gateway(
+            GatewayError::DisallowedGatewayIntents | GatewayError::InvalidGatewayIntents,
+        ) => DiscordError::IntentsRefused,
+        other => DiscordError::Gateway(other),
     }
 }
 
@@ -482,7 +522,7 @@ fn assign_older_rows(store: &Store, scheduler: &Scheduler, guild: Option<u64>) -
 /// `roundtable run`: the bot on Discord until SIGTERM or Ctrl-C.
 pub async fn run(config: &Config) -> Result<(), DiscordError> {
     let bot = {
-        let token = config.token().ok_or(DiscordError::MissingToken)?;
+        let token = config.token()?;
         Bot::connect(config, &token).await?
     };
     let stopper = bot.stopper();

@@ -47,11 +47,11 @@ const SERVER_ERROR_BACKOFF: Duration = Duration::from_millis(100);
 pub enum RestError {
     /// No answer, or half of one: refused, timed out, cut. The URL is left out (interaction
     /// tokens travel in it); the causes are spelled out.
-    #[error("{what}: {}", causes(source))]
+    #[error("{what}: {}", causes(cause))]
     Transport {
         what: &'static str,
-        #[source]
-        source: reqwest::Error,
+        /// Spelled out in the message with its causes, so not exposed again as `source()`.
+        cause: reqwest::Error,
     },
     #[error("{what}: Discord answered {status}: {message}")]
     Status {
@@ -71,23 +71,20 @@ pub enum RestError {
     },
     #[error("{what}: the application id is not known yet")]
     NoApplication { what: &'static str },
-    #[error("{what}: cannot build the request: {source}")]
+    #[error("{what}: cannot build the request: {cause}")]
     Build {
         what: &'static str,
-        #[source]
-        source: Box<serenity::Error>,
+        cause: Box<serenity::Error>,
     },
-    #[error("{what}: cannot encode the request body: {source}")]
+    #[error("{what}: cannot encode the request body: {cause}")]
     Encode {
         what: &'static str,
-        #[source]
-        source: serde_json::Error,
+        cause: serde_json::Error,
     },
-    #[error("{what}: unexpected answer from Discord: {source}")]
+    #[error("{what}: unexpected answer from Discord: {cause}")]
     Decode {
         what: &'static str,
-        #[source]
-        source: serde_json::Error,
+        cause: serde_json::Error,
     },
 }
 
@@ -208,12 +205,12 @@ impl Rest {
                     serenity::Error::Http(serenity::http::HttpError::Request(source)) => {
                         RestError::Transport {
                             what,
-                            source: source.without_url(),
+                            cause: source.without_url(),
                         }
                     }
                     other => RestError::Build {
                         what,
-                        source: Box::new(other),
+                        cause: Box::new(other),
                     },
                 })?,
             None => {
@@ -222,19 +219,19 @@ impl Rest {
                     .build(&self.client, self.http.token(), self.http.proxy.as_deref())
                     .map_err(|source| RestError::Build {
                         what,
-                        source: Box::new(source),
+                        cause: Box::new(source),
                     })?
                     .build()
                     .map_err(|source| RestError::Transport {
                         what,
-                        source: source.without_url(),
+                        cause: source.without_url(),
                     })?;
                 self.client
                     .execute(built)
                     .await
                     .map_err(|source| RestError::Transport {
                         what,
-                        source: source.without_url(),
+                        cause: source.without_url(),
                     })?
             }
         };
@@ -245,7 +242,7 @@ impl Rest {
             .await
             .map_err(|source| RestError::Transport {
                 what,
-                source: source.without_url(),
+                cause: source.without_url(),
             })?;
         Ok((status, headers, body.to_vec()))
     }
@@ -259,7 +256,7 @@ impl Rest {
             attempt += 1;
             let (status, headers, bytes) = match self.execute(what, &req).await {
                 Ok(r) => r,
-                Err(RestError::Transport { source, .. })
+                Err(RestError::Transport { cause: source, .. })
                     if retry_safe && attempt < MAX_ATTEMPTS =>
                 {
                     tracing::warn!(
@@ -326,8 +323,10 @@ impl Rest {
         method: LightMethod,
         body: &B,
     ) -> Result<Vec<u8>, RestError> {
-        let bytes =
-            serde_json::to_vec(body).map_err(|source| RestError::Encode { what, source })?;
+        let bytes = serde_json::to_vec(body).map_err(|source| RestError::Encode {
+            what,
+            cause: source,
+        })?;
         self.send(what, Request::new(route, method).body(Some(bytes)))
             .await
     }
@@ -343,7 +342,10 @@ impl Rest {
         at: MessageAt,
         file: &Upload,
     ) -> Result<Vec<u8>, RestError> {
-        let encode = |source| RestError::Encode { what, source };
+        let encode = |source| RestError::Encode {
+            what,
+            cause: source,
+        };
         let mut payload = serde_json::to_value(body).map_err(encode)?;
         let message = match at {
             MessageAt::Body => Some(&mut payload),
@@ -372,7 +374,10 @@ impl Rest {
     }
 
     fn decode<T: DeserializeOwned>(what: &'static str, bytes: &[u8]) -> Result<T, RestError> {
-        serde_json::from_slice(bytes).map_err(|source| RestError::Decode { what, source })
+        serde_json::from_slice(bytes).map_err(|source| RestError::Decode {
+            what,
+            cause: source,
+        })
     }
 
     /// `GET /oauth2/applications/@me`: who the token belongs to.
@@ -655,6 +660,20 @@ impl Rest {
         let r = self
             .send(WHAT, Request::new(route, LightMethod::Get))
             .await?;
+        Self::decode(WHAT, &r)
+    }
+
+    /// `GET /channels/{id}/messages`: the channel's latest `limit` messages (at most 100),
+    /// newest first. Needs the Read Message History permission.
+    pub async fn recent_messages(
+        &self,
+        channel_id: ChannelId,
+        limit: u8,
+    ) -> Result<Vec<Message>, RestError> {
+        const WHAT: &str = "list messages";
+        let req = Request::new(Route::ChannelMessages { channel_id }, LightMethod::Get)
+            .params(Some(vec![("limit", limit.clamp(1, 100).to_string())]));
+        let r = self.send(WHAT, req).await?;
         Self::decode(WHAT, &r)
     }
 

@@ -103,12 +103,6 @@ async fn handle(core: &Arc<Core>, event: Event) {
             recovered,
         } => {
             let key = slot.key();
-            if recovered && discussion.record.message_id.is_some() {
-                // Posted before a crash that came before the ledger heard of it.
-                let s = core.scheduler.clone();
-                let _ = blocking(move || s.posted(server, &schedule, &key)).await;
-                return;
-            }
             let channel = discussion
                 .record
                 .channel
@@ -116,8 +110,10 @@ async fn handle(core: &Arc<Core>, event: Event) {
                 .ok()
                 .filter(|c| *c != 0);
             let result = match channel {
+                // A recovered slot was claimed by a run that stopped: its post, or its thread,
+                // may exist already; they are found and adopted rather than made twice.
                 Some(c) => core
-                    .post(&discussion, ChannelId::new(c))
+                    .post_or_finish(&discussion, ChannelId::new(c), recovered)
                     .await
                     .map_err(|e| e.to_string()),
                 None => Err(format!(

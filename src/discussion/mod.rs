@@ -119,7 +119,8 @@ impl Discussion {
             .or_else(|| options.iter().find(|o| o.key == given.trim()))
             .cloned()
             .ok_or_else(|| DiscussionError::UnknownOption {
-                given: given.trim().to_string(),
+                // Echoed back to whoever sent it: bounded, and no raw control characters.
+                given: crate::limits::shown(given.trim(), 40),
                 valid: options
                     .iter()
                     .enumerate()
@@ -333,6 +334,8 @@ impl Discussions {
     }
 
     /// Adds a written reply. `text` is `None` for a thread message whose text is not collected.
+    /// `origin` is the thread message's id or the form submission's interaction id: the same one
+    /// seen twice is stored once (see [`Store::add_reply`]).
     pub fn reply(
         &self,
         server: ServerId,
@@ -340,7 +343,7 @@ impl Discussions {
         member: &str,
         source: ReplySource,
         text: Option<&str>,
-        message_id: Option<&str>,
+        origin: Option<&str>,
     ) -> Result<i64, DiscussionError> {
         let text = text.map(str::trim);
         if let Some(t) = text {
@@ -353,16 +356,12 @@ impl Discussions {
                 return Err(DiscussionError::ReplyTooLong { len, max });
             }
         }
-        match self.store.add_reply(
-            server,
-            id,
-            member,
-            source,
-            text,
-            message_id,
-            self.clock.now(),
-        )? {
-            ReplyWrite::Added { id } => Ok(id),
+        match self
+            .store
+            .add_reply(server, id, member, source, text, origin, self.clock.now())?
+        {
+            // The same thread message or form submission delivered again: stored once.
+            ReplyWrite::Added { id } | ReplyWrite::Duplicate { id } => Ok(id),
             ReplyWrite::NotOpen(c) => Err(closed(id, c)),
             ReplyWrite::NotFound => Err(DiscussionError::NotFound(id)),
         }

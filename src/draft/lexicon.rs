@@ -10,16 +10,20 @@ const ACTOR_NOUNS: &str = include_str!("../../data/draft/actor-nouns.txt");
 const PLACES: &str = include_str!("../../data/draft/places.txt");
 const COMMON_WORDS: &str = include_str!("../../data/draft/common-words.txt");
 const ABBREVIATIONS: &str = include_str!("../../data/draft/abbreviations.txt");
+const JUDGING_WORDS: &str = include_str!("../../data/draft/judging-words.txt");
+const BOILERPLATE: &str = include_str!("../../data/draft/boilerplate.txt");
 
 /// Every data file, by name, for the test that each names its source.
 #[cfg(test)]
-pub(crate) const FILES: [(&str, &str); 6] = [
+pub(crate) const FILES: [(&str, &str); 8] = [
     ("reporting-verbs", REPORTING_VERBS),
     ("titles", TITLES),
     ("actor-nouns", ACTOR_NOUNS),
     ("places", PLACES),
     ("common-words", COMMON_WORDS),
     ("abbreviations", ABBREVIATIONS),
+    ("judging-words", JUDGING_WORDS),
+    ("boilerplate", BOILERPLATE),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +69,10 @@ pub struct Lexicon {
     pub place_words: usize,
     pub common: HashSet<&'static str>,
     pub abbreviations: HashMap<&'static str, Abbrev>,
+    /// The author's judging words that keep a sentence out of the summary.
+    pub judging: HashSet<&'static str>,
+    /// Boilerplate phrases, lowercase.
+    pub boilerplate: Vec<&'static str>,
 }
 
 fn pairs(text: &'static str) -> impl Iterator<Item = (&'static str, &'static str)> {
@@ -152,6 +160,8 @@ pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
         place_words,
         common: data_lines(COMMON_WORDS).collect(),
         abbreviations,
+        judging: data_lines(JUDGING_WORDS).collect(),
+        boilerplate: data_lines(BOILERPLATE).collect(),
     }
 });
 

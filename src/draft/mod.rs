@@ -1,59 +1,80 @@
-//! `roundtable draft`: an article's plain text → a draft [`Prompt`] for a moderator to review.
-//! Offline and fast: word lists (data files), a sentence splitter, a graph ranking and attribution
-//! rules; no model.
+//! `roundtable draft`: an article (plain text, text pasted from a web page, or an HTML page) → a
+//! draft [`Prompt`] for a moderator to review. Offline and linear in its input: word lists (data
+//! files), a Readability port for HTML, a sentence splitter, attribution rules and a graph ranking; no
+//! model.
 //!
-//! - Sentences and quotations: [`text`].
-//! - Summary: LexRank with a position prior, redundancy control and a word budget, in article order
-//!   ([`summary`]). Sentences that judge in the author's voice (any neutrality-lint finding that
-//!   cannot be neutralised) are left out; doubt-casting verbs become "said".
-//! - Actors: speakers found from attribution, and people and bodies mentioned without a statement
-//!   ([`actors`]); each speaker gets their quotes (verbatim) and a digest of their indirect statements.
-//! - Question: the article's last question to its readers, verbatim, else the configured default.
-//! - Options: placeholders ([`PLACEHOLDER`]) that `check` refuses until a moderator writes them.
+//! The stages, one a module, in the order [`draft_page`] runs them:
+//! - [`page`]: HTML or text → the article's text and its source (title, outlet, author, date, link);
+//!   page chrome and front matter dropped.
+//! - [`text`]: paragraphs, with [`sentences`] and [`quotations`] (quotation marks, transcript
+//!   captions, block quotes introduced by a colon).
+//! - [`attribution`]: who says what (with `names` and `tokens`).
+//! - [`actors`]: the cast; the speakers and mentioned actors the prompt lists.
+//! - [`digests`]: each actor's verbatim quotes and a neutral digest.
+//! - [`summary`]: LexRank with a position prior under a word budget, in article order, from the
+//!   sentences in the author's voice with nothing to neutralise that cannot be, no judging word and no
+//!   boilerplate.
+//! - [`question`]: the article's closing question to its readers, else the configured default.
+//! - [`lint`]: neutral wording in the bot's voice, and the neutrality findings on the prompt.
 //!
-//! ## Input
-//! UTF-8 plain text. Optional header lines at the top name the source: `# Title: ...`,
-//! `# Outlet: ...`, `# Author: ...`, `# Date: ...`, `# Link: https://...` (other `#` lines, such as a
-//! licence note, are ignored). A byline such as `By: Right Wing News' Cassy Fiano` gives the outlet and
-//! author; a short first line without closing punctuation is taken as the headline.
+//! Options are placeholders ([`PLACEHOLDER`]) that `check` refuses until a moderator writes them.
+//! Inputs above [`MAX_INPUT`] bytes are refused.
 
+// The stages, in the order they run.
 pub mod actors;
+pub mod attribution;
 pub mod config;
+pub mod digests;
+pub mod lint;
+pub mod page;
+pub mod question;
+pub mod quotations;
+pub mod sentences;
+pub mod summary;
+pub mod text;
+// What the stages share.
 mod lexicon;
+mod names;
 mod render;
 pub mod rouge;
-mod summary;
-pub mod text;
+mod tokens;
 
 use crate::limits::{self, ours};
-use crate::prompt::lint::{self, Finding, Kind};
+use crate::prompt::lint::Finding;
 use crate::prompt::{Actor, AnswerOption, Prompt, Source, PLACEHOLDER};
-use actors::{ActorKind, Cast};
+use actors::ActorKind;
 pub use config::DraftConfig;
 use lexicon::{Lexicon, LEXICON};
+use page::Page;
 use std::path::{Path, PathBuf};
 use text::{collapse, Text};
+
+pub use lint::neutralise;
 
 pub use render::to_toml;
 
 /// Why an article could not be drafted, or a draft not written.
 #[derive(Debug, thiserror::Error)]
 pub enum DraftError {
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}: {cause}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        cause: crate::files::FileError,
     },
     #[error("{path} is not UTF-8 text (invalid byte at offset {offset}); save the article as UTF-8 plain text")]
     NotUtf8 { path: PathBuf, offset: usize },
     #[error("{path} has no article text to draft from")]
     Empty { path: PathBuf },
+    #[error("{path} is {bytes} bytes; drafts are made from one article of at most {max} bytes (4 MiB)", max = MAX_INPUT)]
+    TooLarge { path: PathBuf, bytes: usize },
+    #[error("{path}: no article found in the HTML page ({reason})")]
+    Html { path: PathBuf, reason: String },
     #[error("{path} already exists; choose another --out or add --force to overwrite it")]
     Exists { path: PathBuf },
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}: {cause}")]
     Write {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
 }
 
@@ -145,78 +166,123 @@ pub struct Draft {
     pub findings: Vec<Finding>,
 }
 
-/// Drafts from an article file: reads it (UTF-8), refusing an empty one, naming the file.
+/// Drafts from an article file: reads it (UTF-8), refusing an empty one, naming the file; an HTML
+/// page goes through [`draft_html`], anything else through [`draft_text`].
 pub fn draft_file(path: &Path, options: &DraftOptions) -> Result<Draft, DraftError> {
-    let bytes = std::fs::read(path).map_err(|source| DraftError::Read {
-        path: path.to_path_buf(),
-        source,
+    let bytes = crate::files::read_bytes(path, crate::files::MAX_ARTICLE).map_err(|cause| {
+        DraftError::Read {
+            path: path.to_path_buf(),
+            cause,
+        }
     })?;
     let text = String::from_utf8(bytes).map_err(|e| DraftError::NotUtf8 {
         path: path.to_path_buf(),
         offset: e.utf8_error().valid_up_to(),
     })?;
-    draft_text(path, &text, options)
+    if is_html(path, &text) {
+        draft_html(path, &text, options)
+    } else {
+        draft_text(path, &text, options)
+    }
 }
 
-/// Drafts from an article's text; `name` names it in errors.
+/// An HTML page: named `.html`/`.htm`, or starting with a doctype or an `<html>` tag.
+pub fn is_html(path: &Path, text: &str) -> bool {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let start: String = text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .chars()
+        .take(15)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    matches!(ext.as_deref(), Some("html" | "htm" | "xhtml"))
+        || start.starts_with("<!doctype html")
+        || start.starts_with("<html")
+}
+
+/// Drafts from an article's text (plain text, or text pasted from a web page); `name` names it in
+/// errors.
 pub fn draft_text(name: &Path, article: &str, options: &DraftOptions) -> Result<Draft, DraftError> {
+    check_size(name, article.len())?;
+    draft_page(name, Page::from_text(article), options)
+}
+
+/// Drafts from a saved or fetched web page (HTML); `name` names it in errors.
+pub fn draft_html(name: &Path, html: &str, options: &DraftOptions) -> Result<Draft, DraftError> {
+    check_size(name, html.len())?;
+    let page = Page::from_html(html).map_err(|reason| DraftError::Html {
+        path: name.to_path_buf(),
+        reason,
+    })?;
+    draft_page(name, page, options)
+}
+
+/// Inputs above this many bytes are refused: a draft is made from one article, and the cost of every
+/// stage is linear in the input (see `benches/draft.rs`).
+pub const MAX_INPUT: usize = 4 * 1024 * 1024;
+
+fn check_size(name: &Path, len: usize) -> Result<(), DraftError> {
+    if len > MAX_INPUT {
+        return Err(DraftError::TooLarge {
+            path: name.to_path_buf(),
+            bytes: len,
+        });
+    }
+    Ok(())
+}
+
+/// The pipeline: page → text (sentences, quotations) → attribution → actors → digests → summary →
+/// question → lint.
+fn draft_page(name: &Path, page: Page, options: &DraftOptions) -> Result<Draft, DraftError> {
     let lex: &Lexicon = &LEXICON;
-    let text = Text::parse(article.trim_start_matches('\u{feff}'), lex);
+    let text = Text::from_page(page, lex);
     if text.sentences.is_empty() {
         return Err(DraftError::Empty {
             path: name.to_path_buf(),
         });
     }
-    let cast = actors::find(&text, lex);
+    let cast = attribution::find(&text, lex);
     let sentences: Vec<String> = (0..text.sentences.len())
         .map(|i| collapse(text.sentence_text(i)))
         .collect();
 
-    let (question, question_from_article) = match closing_question(&text) {
+    let closing = question::closing(&text);
+    let question_at = closing.as_ref().and_then(|c| c.0);
+    let (question, question_from_article) = match closing {
         Some((_, q)) => (q, true),
         None => (options.default_question.trim().to_string(), false),
     };
-    let question_at = closing_question(&text).map(|x| x.0);
+    let (picked, summary) = summary::summarise(&text, question_at, options.summary_words, lex);
 
-    // The summary.
-    let neutral: Vec<String> = sentences.iter().map(|s| neutralise(s)).collect();
-    let eligible: Vec<bool> = (0..sentences.len())
-        .map(|i| summary_eligible(&text, &neutral[i], i) && Some(i) != question_at)
-        .collect();
-    let picked = summary::select(&neutral, &eligible, options.summary_words, lex);
-    let summary = picked
-        .iter()
-        .map(|&i| neutral[i].as_str())
-        .collect::<Vec<_>>()
-        .join(" ");
-
-    let chosen = choose_actors(&cast);
     let mut found = Vec::new();
     let mut prompt_actors = Vec::new();
-    for &id in &chosen {
+    for id in actors::choose(&cast) {
         let a = &cast.actors[id];
         let quotes: Vec<FoundQuote> = a
             .quotes
             .iter()
-            .filter_map(|&q| quote_text(&text, q))
+            .filter_map(|&q| digests::quote_text(&text, q))
             .filter(|q| q.text.split_whitespace().count() >= 2)
             .take(ours::MAX_QUOTES)
             .collect();
-        let speaks = a.speaks();
         prompt_actors.push(Actor {
             name: a.name.clone(),
             role: a
                 .role
                 .clone()
                 .unwrap_or_else(|| "Not stated in the article".to_string()),
-            digest: digest(a, &text, &quotes),
+            digest: digests::digest(a, &text, &quotes),
             quotes: quotes.iter().map(|q| q.text.clone()).collect(),
         });
         found.push(FoundActor {
             name: a.name.clone(),
             role: a.role.clone(),
             kind: a.kind,
-            speaks,
+            speaks: a.speaks(),
             mentions: a.mentions,
             quotes,
             statements: a.statements.clone(),
@@ -224,12 +290,8 @@ pub fn draft_text(name: &Path, article: &str, options: &DraftOptions) -> Result<
     }
 
     let title = text.meta.title.clone().unwrap_or_else(|| {
-        title_from(
-            picked
-                .first()
-                .map(|&i| neutral[i].as_str())
-                .unwrap_or(&sentences[0]),
-        )
+        let first = picked.first().map_or(&sentences[0], |&i| &sentences[i]);
+        title_from(&lint::strip_link_markers(&neutralise(first)))
     });
     let prompt = Prompt {
         id: options.id.clone(),
@@ -247,7 +309,7 @@ pub fn draft_text(name: &Path, article: &str, options: &DraftOptions) -> Result<
         question,
         options: placeholder_options(),
     };
-    let findings = lint::lint(&prompt);
+    let findings = lint::findings(&prompt);
     Ok(Draft {
         prompt,
         analysis: Analysis {
@@ -279,14 +341,14 @@ pub fn write_new(path: &Path, contents: &str, force: bool) -> Result<(), DraftEr
         } else {
             DraftError::Write {
                 path: path.to_path_buf(),
-                source,
+                cause: source,
             }
         }
     })?;
     file.write_all(contents.as_bytes())
-        .map_err(|source| DraftError::Write {
+        .map_err(|cause| DraftError::Write {
             path: path.to_path_buf(),
-            source,
+            cause,
         })
 }
 
@@ -324,174 +386,6 @@ fn placeholder_options() -> Vec<AnswerOption> {
     options
 }
 
-/// The article's last question to its readers: a sentence in the author's voice ending in "?".
-fn closing_question(text: &Text) -> Option<(usize, String)> {
-    (0..text.sentences.len()).rev().find_map(|i| {
-        let s = &text.sentences[i];
-        let t = text.sentence_text(i).trim();
-        let q = collapse(t);
-        (s.quotes.is_empty() && t.ends_with('?') && limits::chars(&q) <= limits::EMBED_TITLE)
-            .then_some((i, q))
-    })
-}
-
-/// Doubt-casting verbs and loaded words with a plain neutral replacement, replaced outside quotes:
-/// "Putin claimed" → "Putin said", "Assad's regime" → "Assad's government".
-pub fn neutralise(sentence: &str) -> String {
-    let mut out = sentence.to_string();
-    for hit in lint::scan(sentence).iter().rev() {
-        if !matches!(hit.entry.kind, Kind::Doubt | Kind::Loaded) {
-            continue;
-        }
-        let Some(replacement) = hit.entry.replacement() else {
-            continue;
-        };
-        let original = &sentence[hit.start..hit.end];
-        let capital = original.chars().next().is_some_and(char::is_uppercase);
-        let mut r = replacement.to_string();
-        if capital {
-            let mut c = r.chars();
-            if let Some(f) = c.next() {
-                r = f.to_uppercase().chain(c).collect();
-            }
-        }
-        out.replace_range(hit.start..hit.end, &r);
-    }
-    out
-}
-
-fn summary_eligible(text: &Text, neutral: &str, i: usize) -> bool {
-    let s = &text.sentences[i];
-    let quoted: usize = s.quotes.clone().map(|q| text.quotes[q].outer.len()).sum();
-    let words = neutral.split_whitespace().count();
-    let question = neutral
-        .trim_end_matches(['"', '”', '’', '\''])
-        .ends_with('?');
-    quoted * 2 < s.range.len() && words >= 6 && !question && lint::scan(neutral).is_empty()
-}
-
-/// Speakers in order of first mention, then people and bodies mentioned without a statement (and
-/// places the article reports a position for), at most [`ours::MAX_ACTORS`].
-fn choose_actors(cast: &Cast) -> Vec<usize> {
-    let a = &cast.actors;
-    let mut speakers: Vec<usize> = (0..a.len()).filter(|&i| a[i].speaks()).collect();
-    speakers.sort_by_key(|&i| a[i].first_sentence);
-    let score = |x: &actors::Actor| {
-        x.mentions + 2 * usize::from(x.role.is_some()) + usize::from(x.topics > 0)
-    };
-    let mut mentioned: Vec<usize> = (0..a.len())
-        .filter(|&i| !a[i].speaks())
-        .filter(|&i| match a[i].kind {
-            ActorKind::Person => score(&a[i]) >= 3,
-            // a bare acronym ("H1N1", "EEZ") is too often a thing
-            ActorKind::Org => score(&a[i]) >= 3 && a[i].name.contains(' '),
-            ActorKind::Place | ActorKind::Group => !a[i].statements.is_empty(),
-            _ => false,
-        })
-        .collect();
-    mentioned.sort_by_key(|&i| std::cmp::Reverse(score(&a[i])));
-    mentioned.truncate(6);
-    mentioned.sort_by_key(|&i| a[i].first_sentence);
-    speakers.extend(mentioned);
-    speakers.truncate(ours::MAX_ACTORS);
-    speakers
-}
-
-fn quote_text(text: &Text, q: usize) -> Option<FoundQuote> {
-    let inner = text.quotes.get(q)?.inner.clone();
-    let raw = &text.body[inner.clone()];
-    let lead = raw.len() - raw.trim_start().len();
-    let trimmed = raw.trim().trim_end_matches(',').trim_end();
-    if trimmed.is_empty() {
-        return None;
-    }
-    let t = if trimmed.contains('\n') {
-        collapse(trimmed)
-    } else {
-        trimmed.to_string()
-    };
-    Some(FoundQuote {
-        text: t,
-        start: inner.start + lead,
-    })
-}
-
-/// Words of a sentence outside its quotations.
-fn outside_words(text: &Text, i: usize) -> usize {
-    lint::outside_quotes(text.sentence_text(i))
-        .split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .count()
-}
-
-/// A neutral digest of an actor's position, from their attributed statements.
-fn digest(a: &actors::Actor, text: &Text, quotes: &[FoundQuote]) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut words = 0;
-    for &si in &a.statements {
-        let sentence = &text.sentences[si];
-        let quoted: usize = sentence
-            .quotes
-            .clone()
-            .map(|q| text.quotes[q].outer.len())
-            .sum();
-        if outside_words(text, si) < 7 || quoted * 2 > sentence.range.len() {
-            continue; // “...,” he said; a long quotation is in the quotes already
-        }
-        let mut s = neutralise(&collapse(text.sentence_text(si)));
-        if let Some(rest) = ["He ", "She ", "They "]
-            .iter()
-            .find_map(|p| s.strip_prefix(p))
-        {
-            let name = a.short_name();
-            let mut c = name.chars();
-            let name: String = c
-                .next()
-                .map(|f| f.to_uppercase().chain(c).collect())
-                .unwrap_or_default();
-            s = format!("{name} {rest}");
-        }
-        if !lint::scan(&s).is_empty() {
-            continue;
-        }
-        let w = s.split_whitespace().count();
-        if !parts.is_empty() && words + w > 100 {
-            break;
-        }
-        words += w;
-        parts.push(s);
-        if parts.len() == 4 {
-            break;
-        }
-    }
-    let who = a.short_name();
-    let mut digest = parts.join(" ");
-    match (a.speaks(), digest.is_empty()) {
-        (true, false) => digest,
-        (true, true) => match quotes.first() {
-            Some(q) => format!(
-                "{} is quoted in the article: “{}”",
-                a.name,
-                truncate_words(&q.text, 160)
-            ),
-            None => format!(
-                "{} is named as a speaker in the article; see the article for their words.",
-                a.name
-            ),
-        },
-        (false, false) => {
-            digest.push_str(&format!(
-                " The article names no speaker for {who} and carries no statement from them."
-            ));
-            digest
-        }
-        (false, true) => format!(
-            "{} is mentioned in the article. The article carries no statement from {who}.",
-            a.name
-        ),
-    }
-}
-
 /// A title from the summary's first sentence, shortened on a word boundary.
 fn title_from(sentence: &str) -> String {
     let s = sentence.trim_end_matches(['.', '!']);
@@ -499,7 +393,7 @@ fn title_from(sentence: &str) -> String {
 }
 
 /// At most `max` characters, cut on a word boundary with "…".
-fn truncate_words(s: &str, max: usize) -> String {
+pub(crate) fn truncate_words(s: &str, max: usize) -> String {
     if limits::chars(s) <= max {
         return s.to_string();
     }

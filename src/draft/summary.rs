@@ -4,7 +4,52 @@
 //! picked sentences are returned in article order.
 
 use super::lexicon::Lexicon;
+use super::lint::{boilerplate, judges, neutralise, strip_link_markers};
+use super::quotations::Speaker;
+use super::text::{collapse, Text};
+use crate::prompt::lint;
 use std::collections::HashMap;
+
+/// Only the first sentences are ranked: news puts its essentials first, and the similarity graph costs
+/// the square of the sentences ranked, which this keeps bounded for long inputs.
+pub const RANKED: usize = 240;
+
+/// The summary: the picked sentences (indices in article order) and their text in the bot's voice.
+pub fn summarise(
+    text: &Text,
+    question_at: Option<usize>,
+    budget: usize,
+    lex: &Lexicon,
+) -> (Vec<usize>, String) {
+    let n = text.sentences.len().min(RANKED);
+    let neutral: Vec<String> = (0..n)
+        .map(|i| strip_link_markers(&neutralise(&collapse(text.sentence_text(i)))))
+        .collect();
+    let mut neutral = neutral;
+    let mut eligible: Vec<bool> = (0..n)
+        .map(|i| summary_eligible(text, &neutral[i], i, lex) && Some(i) != question_at)
+        .collect();
+    let words: usize = (0..n)
+        .filter(|&i| eligible[i])
+        .map(|i| neutral[i].split_whitespace().count())
+        .sum();
+    if words < budget / 3 {
+        // a transcript: its speakers' turns, attributed, in quotation marks
+        for i in 0..n {
+            if let Some(t) = turn(text, i) {
+                neutral[i] = t;
+                eligible[i] = true;
+            }
+        }
+    }
+    let picked = select(&neutral, &eligible, budget, lex);
+    let summary = picked
+        .iter()
+        .map(|&i| neutral[i].as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    (picked, summary)
+}
 
 /// How much the ranking follows the graph rather than the position prior.
 const DAMPING: f64 = 0.7;
@@ -87,6 +132,49 @@ fn vectors(sentences: &[String], lex: &Lexicon) -> Vec<Vector> {
             v
         })
         .collect()
+}
+
+/// A caption's turn as a sentence for the summary: `Earnest said: “We'll do two quick things ...”`,
+/// its first sentences up to about forty words.
+fn turn(text: &Text, i: usize) -> Option<String> {
+    let s = &text.sentences[i];
+    let q = &text.quotes[s.quotes.clone().next()?];
+    let Speaker::Caption {
+        name,
+        interviewer: false,
+        ..
+    } = &q.speaker
+    else {
+        return None;
+    };
+    let words = collapse(&text.body[q.inner.clone()]);
+    let mut out = String::new();
+    for part in words.split_inclusive(['.', '!', '?']) {
+        if !out.is_empty() && out.split_whitespace().count() + part.split_whitespace().count() > 40
+        {
+            break;
+        }
+        out.push_str(part);
+    }
+    let out = out.trim();
+    (out.split_whitespace().count() >= 6).then(|| format!("{name} said: “{out}”"))
+}
+
+/// A sentence the summary may use: mostly the author's words, six words or more, not a question,
+/// and nothing for the lint, no judging word, no boilerplate.
+fn summary_eligible(text: &Text, neutral: &str, i: usize, lex: &Lexicon) -> bool {
+    let s = &text.sentences[i];
+    let quoted: usize = s.quotes.clone().map(|q| text.quotes[q].outer.len()).sum();
+    let words = neutral.split_whitespace().count();
+    let question = neutral
+        .trim_end_matches(['"', '”', '’', '\''])
+        .ends_with('?');
+    quoted * 2 < s.range.len()
+        && words >= 6
+        && !question
+        && lint::scan(neutral).is_empty()
+        && !judges(neutral, lex)
+        && !boilerplate(neutral, lex)
 }
 
 /// Personalised PageRank over the similarity graph; `prior` sums to 1.

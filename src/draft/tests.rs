@@ -126,7 +126,7 @@ fn seed_summary_is_neutral_extractive_and_in_article_order() {
     let words = d.prompt.summary.split_whitespace().count();
     assert!((40..=120).contains(&words), "{words} words");
     assert!(
-        lint::scan(&d.prompt.summary).is_empty(),
+        crate::prompt::lint::scan(&d.prompt.summary).is_empty(),
         "{}",
         d.prompt.summary
     );

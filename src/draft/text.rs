@@ -1,24 +1,14 @@
-//! An article's text: its optional header (`# Title: ...`), byline, paragraphs, sentences and quotes.
+//! The text stage: the article's body as paragraphs, sentences (the [`sentences`] stage) and
+//! quotations (the [`quotations`] stage), with byte ranges into the body that every later stage uses.
 //!
-//! Sentences are split on `.`, `!`, `?` and `…` followed by a space and a capital, a digit or an
-//! opening quote, never inside a quotation (a quote of several sentences stays in one sentence with
-//! its attribution), never after a title such as "Mr." or an initial ("George W. Bush"), and after an
-//! initialism such as "U.S." only when a common sentence opener follows ("... the U.S. The ...").
-//! Straight and curly double quotes pair up within a paragraph; apostrophes and single quotes are
-//! left alone, so "Russia’s" and "don't" never open a quotation.
+//! [`sentences`]: super::sentences
+//! [`quotations`]: super::quotations
 
-use super::lexicon::{Abbrev, Lexicon};
+use super::lexicon::Lexicon;
+use super::page::{Meta, Page};
+use super::quotations::{self, Span, Speaker};
+use super::sentences;
 use std::ops::Range;
-
-/// What the header and byline say about the article.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Meta {
-    pub title: Option<String>,
-    pub outlet: Option<String>,
-    pub author: Option<String>,
-    pub date: Option<String>,
-    pub link: Option<String>,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sentence {
@@ -36,12 +26,14 @@ pub struct Quote {
     /// The words inside the marks.
     pub inner: Range<usize>,
     pub sentence: usize,
+    /// Who the layout says is speaking (a caption, an introducing sentence), if it says.
+    pub speaker: Speaker,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct Text {
     pub meta: Meta,
-    /// The article without its header and byline, line endings normalised to `\n`.
+    /// The article's text, line endings normalised to `\n`.
     pub body: String,
     pub paragraphs: Vec<Range<usize>>,
     pub sentences: Vec<Sentence>,
@@ -49,18 +41,103 @@ pub struct Text {
 }
 
 impl Text {
+    /// Plain text (with optional header lines) to paragraphs, sentences and quotations.
     pub fn parse(input: &str, lex: &Lexicon) -> Text {
-        let input = input.replace("\r\n", "\n").replace('\r', "\n");
-        let (meta, body) = split_header(&input);
+        Text::from_page(Page::from_text(input), lex)
+    }
+
+    pub fn from_page(page: Page, lex: &Lexicon) -> Text {
         let mut text = Text {
-            meta,
-            body,
+            meta: page.meta,
+            body: page.text,
             ..Text::default()
         };
         text.paragraphs = paragraphs(&text.body);
-        text.take_title_line();
+        let outlet = text.meta.outlet.clone();
+        let captions: Vec<Option<quotations::Caption>> = text
+            .paragraphs
+            .iter()
+            .map(|r| quotations::caption(&text.body[r.clone()], outlet.as_deref(), lex))
+            .collect();
+        // two captions make a transcript, or one in capitals ("MR. EARNEST:")
+        let transcript = captions.iter().filter(|c| c.is_some()).count() >= 2
+            || captions.iter().flatten().any(|c| c.shouted);
+        let mut turn: Option<Speaker> = None;
+        let mut intro: Option<usize> = None; // the sentence introducing what follows
         for (p, range) in text.paragraphs.clone().into_iter().enumerate() {
-            split_paragraph(&mut text, p, range, lex);
+            let para = &text.body[range.clone()];
+            let mut area = range.clone();
+            let mut spans: Vec<Span> = Vec::new();
+            match captions[p].as_ref().filter(|_| transcript) {
+                Some(c) => {
+                    area.start += c.len;
+                    let speaker = Speaker::Caption {
+                        name: c.name.clone(),
+                        role: c.role.clone(),
+                        interviewer: c.interviewer,
+                    };
+                    spans.push(Span {
+                        outer: area.clone(),
+                        inner: area.clone(),
+                        speaker: speaker.clone(),
+                    });
+                    turn = Some(speaker);
+                    intro = None;
+                }
+                None if turn.is_some() => {
+                    // the same speaker goes on
+                    spans.push(Span {
+                        outer: area.clone(),
+                        inner: area.clone(),
+                        speaker: turn.clone().unwrap_or_default(),
+                    });
+                }
+                None => {
+                    spans = quotations::pair(&text.body, range.clone());
+                    if let Some(at) = intro {
+                        let starts_quoted =
+                            spans.first().is_some_and(|s| s.outer.start == range.start);
+                        if starts_quoted {
+                            spans[0].speaker = Speaker::Intro(at);
+                        } else if spans.is_empty() && quotations::first_person(para) {
+                            spans.push(Span {
+                                outer: range.clone(),
+                                inner: range.clone(),
+                                speaker: Speaker::Intro(at),
+                            });
+                        } else {
+                            intro = None;
+                        }
+                    }
+                }
+            }
+            let first_quote = text.quotes.len();
+            let mut next_span = 0;
+            for s in sentences::split(&text.body, area, &spans, lex) {
+                let index = text.sentences.len();
+                let first = text.quotes.len();
+                while next_span < spans.len() && spans[next_span].outer.start < s.start {
+                    next_span += 1;
+                }
+                let end = next_span + spans[next_span..].partition_point(|q| q.outer.start < s.end);
+                for q in &spans[next_span..end] {
+                    text.quotes.push(Quote {
+                        outer: q.outer.clone(),
+                        inner: q.inner.clone(),
+                        sentence: index,
+                        speaker: q.speaker.clone(),
+                    });
+                }
+                text.sentences.push(Sentence {
+                    range: s,
+                    para: p,
+                    quotes: first..text.quotes.len(),
+                });
+            }
+            let _ = first_quote;
+            if turn.is_none() && quotations::introduces(para) {
+                intro = text.sentences.len().checked_sub(1);
+            }
         }
         text
     }
@@ -68,95 +145,11 @@ impl Text {
     pub fn sentence_text(&self, i: usize) -> &str {
         &self.body[self.sentences[i].range.clone()]
     }
-
-    /// A first paragraph of one short line with no closing punctuation is the headline.
-    fn take_title_line(&mut self) {
-        let Some(first) = self.paragraphs.first().cloned() else {
-            return;
-        };
-        let line = &self.body[first.clone()];
-        let words = line.split_whitespace().count();
-        let ends_open = !line.ends_with(['.', '!', '?', '"', '”', '…', ':']);
-        if self.paragraphs.len() > 1 && !line.contains('\n') && words <= 20 && ends_open {
-            if self.meta.title.is_none() {
-                self.meta.title = Some(collapse(line));
-            }
-            self.paragraphs.remove(0);
-        }
-    }
 }
 
 /// Whitespace runs (including line breaks) collapsed to single spaces.
 pub fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Splits `# Key: value` header lines and a `By: ...` byline from the body.
-fn split_header(input: &str) -> (Meta, String) {
-    let mut meta = Meta::default();
-    let mut rest = input;
-    loop {
-        let trimmed = rest.trim_start_matches([' ', '\t', '\n']);
-        if !trimmed.starts_with('#') {
-            rest = trimmed;
-            break;
-        }
-        let (line, after) = trimmed.split_once('\n').unwrap_or((trimmed, ""));
-        if let Some((key, value)) = line.trim_start_matches('#').split_once(':') {
-            let value = value.trim();
-            let slot = match key.trim().to_ascii_lowercase().as_str() {
-                "title" | "headline" => Some(&mut meta.title),
-                "outlet" | "publisher" => Some(&mut meta.outlet),
-                "author" | "by" => Some(&mut meta.author),
-                "date" => Some(&mut meta.date),
-                "link" | "url" | "source" => Some(&mut meta.link),
-                _ => None,
-            };
-            if let Some(slot) = slot.filter(|s| s.is_none() && !value.is_empty()) {
-                *slot = Some(value.to_string());
-            }
-        }
-        rest = after;
-    }
-    if meta.link.as_deref().is_some_and(|l| !l.starts_with("http")) {
-        // "Source: Wikinews" names the outlet, not a link.
-        if meta.outlet.is_none() {
-            meta.outlet = meta.link.take();
-        } else {
-            meta.link = None;
-        }
-    }
-    // A byline: "By: Right Wing News' Cassy Fiano", "By Jane Doe".
-    let (first, after) = rest.split_once('\n').unwrap_or((rest, ""));
-    let byline = first
-        .strip_prefix("By:")
-        .or_else(|| first.strip_prefix("By "))
-        .or_else(|| first.strip_prefix("BY "))
-        .map(str::trim)
-        .filter(|b| !b.is_empty() && b.split_whitespace().count() <= 10 && !b.ends_with('.'));
-    if let Some(byline) = byline {
-        let (outlet, author) = match byline
-            .split_once("'s ")
-            .or_else(|| byline.split_once("’s "))
-        {
-            Some((o, a)) => (Some(o), a),
-            None => match byline.split_once("' ").or_else(|| byline.split_once("’ ")) {
-                Some((o, a)) => (Some(o), a),
-                None => match byline.split_once(", ") {
-                    Some((a, o)) => (Some(o), a),
-                    None => (None, byline),
-                },
-            },
-        };
-        if meta.outlet.is_none() {
-            meta.outlet = outlet.map(|o| o.trim().to_string());
-        }
-        if meta.author.is_none() {
-            meta.author = Some(author.trim().to_string());
-        }
-        rest = after;
-    }
-    (meta, rest.to_string())
 }
 
 /// Paragraphs: blocks separated by blank lines; a text without blank lines has one per line.
@@ -189,261 +182,4 @@ fn paragraphs(body: &str) -> Vec<Range<usize>> {
         out.push(s..end);
     }
     out
-}
-
-fn is_opening(c: char) -> bool {
-    matches!(c, '"' | '“' | '‘' | '\'' | '(' | '[' | '«')
-}
-
-fn split_paragraph(text: &mut Text, para: usize, range: Range<usize>, lex: &Lexicon) {
-    let body = &text.body;
-    let chars: Vec<(usize, char)> = body[range.clone()]
-        .char_indices()
-        .map(|(i, c)| (i + range.start, c))
-        .collect();
-    let n = chars.len();
-    let mut sentences: Vec<Range<usize>> = Vec::new();
-    let mut quotes: Vec<(Range<usize>, Range<usize>)> = Vec::new();
-    let mut open: Option<(usize, usize)> = None; // (position of the mark, its length)
-    let mut start = range.start;
-    let end_of = |k: usize| -> usize { chars.get(k).map_or(range.end, |&(p, _)| p) };
-    let mut i = 0;
-    while i < n {
-        let (pos, c) = chars[i];
-        let close =
-            |open: &mut Option<(usize, usize)>, quotes: &mut Vec<_>, at: usize, len: usize| {
-                if let Some((s, l)) = open.take() {
-                    quotes.push((s..at + len, s + l..at));
-                }
-            };
-        match c {
-            '“' | '«' if open.is_none() => open = Some((pos, c.len_utf8())),
-            '”' | '»' => close(&mut open, &mut quotes, pos, c.len_utf8()),
-            '"' => {
-                if open.is_some() {
-                    close(&mut open, &mut quotes, pos, 1);
-                } else {
-                    open = Some((pos, 1));
-                }
-            }
-            '.' | '!' | '?' | '…' => {
-                let mut j = i + 1;
-                while j < n && matches!(chars[j].1, '.' | '!' | '?' | '…') {
-                    j += 1;
-                }
-                let single_period = c == '.' && j == i + 1;
-                while j < n && matches!(chars[j].1, '"' | '”' | '»' | '’' | '\'' | ')' | ']') {
-                    let (p, q) = chars[j];
-                    if matches!(q, '"' | '”' | '»') {
-                        if open.is_none() {
-                            break;
-                        }
-                        close(&mut open, &mut quotes, p, q.len_utf8());
-                    }
-                    j += 1;
-                }
-                if open.is_some() || j >= n || !chars[j].1.is_whitespace() {
-                    i = j.max(i + 1);
-                    continue;
-                }
-                let mut k = j;
-                while k < n && chars[k].1.is_whitespace() {
-                    k += 1;
-                }
-                if k >= n {
-                    i = k;
-                    continue;
-                }
-                let next = chars[k].1;
-                let starts = next.is_uppercase() || next.is_ascii_digit() || is_opening(next);
-                if starts && (!single_period || period_ends_sentence(&chars, i, k, lex)) {
-                    sentences.push(start..end_of(j));
-                    start = chars[k].0;
-                }
-                i = k;
-                continue;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    if let Some((s, l)) = open {
-        // Unclosed: the quotation runs to the paragraph's end (and may go on in the next one).
-        quotes.push((s..range.end, s + l..range.end));
-    }
-    if start < range.end {
-        sentences.push(start..range.end);
-    }
-    for s in sentences {
-        let raw = &text.body[s.clone()];
-        let lead = raw.len() - raw.trim_start().len();
-        let s = s.start + lead..s.start + raw.trim_end().len();
-        if s.is_empty() {
-            continue;
-        }
-        let index = text.sentences.len();
-        let first_quote = text.quotes.len();
-        for (outer, inner) in quotes.iter().filter(|(o, _)| s.contains(&o.start)) {
-            text.quotes.push(Quote {
-                outer: outer.clone(),
-                inner: inner.clone(),
-                sentence: index,
-            });
-        }
-        text.sentences.push(Sentence {
-            range: s,
-            para,
-            quotes: first_quote..text.quotes.len(),
-        });
-    }
-}
-
-/// Whether the full stop at `chars[i]` ends a sentence, given that the next sentence would start at
-/// `chars[k]`.
-fn period_ends_sentence(chars: &[(usize, char)], i: usize, k: usize, lex: &Lexicon) -> bool {
-    let mut b = i;
-    while b > 0 && !chars[b - 1].1.is_whitespace() && !is_opening(chars[b - 1].1) {
-        b -= 1;
-    }
-    let word: String = chars[b..i].iter().map(|x| x.1).collect();
-    if word.is_empty() {
-        return true;
-    }
-    let lower = word.to_lowercase();
-    let next_word: String = chars[k..]
-        .iter()
-        .map(|x| x.1)
-        .skip_while(|c| is_opening(*c))
-        .take_while(|c| c.is_alphabetic())
-        .collect();
-    let opener = !next_word.is_empty() && lex.is_common(&next_word);
-    let mut letters = word.chars();
-    if let (Some(first), None) = (letters.next(), letters.next()) {
-        // An initial ("W."), unless a sentence opener follows ("... Plan B. The ...").
-        if first.is_uppercase() {
-            return opener;
-        }
-    }
-    match lex.abbreviations.get(lower.as_str()) {
-        Some(Abbrev::Never) => false,
-        Some(Abbrev::Maybe) => opener,
-        None if word.contains('.') && word.chars().any(char::is_alphabetic) => opener,
-        None => true,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::draft::lexicon::LEXICON;
-
-    fn sentences(input: &str) -> Vec<String> {
-        let t = Text::parse(input, &LEXICON);
-        (0..t.sentences.len())
-            .map(|i| t.sentence_text(i).to_string())
-            .collect()
-    }
-
-    #[test]
-    fn titles_initials_and_initialisms_do_not_end_sentences() {
-        assert_eq!(
-            sentences(
-                "Mr. Smith met Dr. Jones in the U.S. Embassy. George W. Bush was there. It rained."
-            ),
-            vec![
-                "Mr. Smith met Dr. Jones in the U.S. Embassy.",
-                "George W. Bush was there.",
-                "It rained."
-            ]
-        );
-    }
-
-    #[test]
-    fn an_initialism_ends_a_sentence_before_a_common_opener() {
-        assert_eq!(
-            sentences("Troops went back to the U.S. The move was planned."),
-            vec!["Troops went back to the U.S.", "The move was planned."]
-        );
-    }
-
-    #[test]
-    fn a_quote_of_several_sentences_stays_with_its_attribution() {
-        let s = sentences(
-            "“Did they know? We have no evidence for that,” he said. “It may be.” She left.",
-        );
-        assert_eq!(
-            s,
-            vec![
-                "“Did they know? We have no evidence for that,” he said.",
-                "“It may be.”",
-                "She left."
-            ]
-        );
-        let s = sentences(r#"He said "we are ready to take more steps." He claimed more."#);
-        assert_eq!(
-            s,
-            vec![
-                r#"He said "we are ready to take more steps.""#,
-                "He claimed more."
-            ]
-        );
-    }
-
-    #[test]
-    fn apostrophes_never_open_a_quotation() {
-        let t = Text::parse(
-            "Russia’s role isn't clear. Iran's 'human error' was cited. Done.",
-            &LEXICON,
-        );
-        assert_eq!(t.sentences.len(), 3);
-        assert!(t.quotes.is_empty());
-    }
-
-    #[test]
-    fn quotes_are_found_with_their_marks_and_words() {
-        let t = Text::parse("A said “one two,” and B said \"three.\"", &LEXICON);
-        let inner: Vec<&str> = t.quotes.iter().map(|q| &t.body[q.inner.clone()]).collect();
-        assert_eq!(inner, vec!["one two,", "three."]);
-        assert_eq!(&t.body[t.quotes[0].outer.clone()], "“one two,”");
-    }
-
-    #[test]
-    fn decimals_and_lowercase_continuations_do_not_split() {
-        assert_eq!(
-            sentences("A 5.2 quake hit. It was big... and loud."),
-            vec!["A 5.2 quake hit.", "It was big... and loud."]
-        );
-    }
-
-    #[test]
-    fn header_lines_and_a_byline_give_the_source() {
-        let t = Text::parse(
-            "# Title: A headline\n# Outlet: Wikinews\n# Link: https://example.org/a\n#   more\n\nBy: Right Wing News' Cassy Fiano\n\nFirst. Second.\n",
-            &LEXICON,
-        );
-        assert_eq!(t.meta.title.as_deref(), Some("A headline"));
-        assert_eq!(t.meta.outlet.as_deref(), Some("Wikinews"));
-        assert_eq!(t.meta.link.as_deref(), Some("https://example.org/a"));
-        assert_eq!(t.meta.author.as_deref(), Some("Cassy Fiano"));
-        assert_eq!(t.sentences.len(), 2);
-        let seed = Text::parse("By: Right Wing News' Cassy Fiano\n\nText here.\n", &LEXICON);
-        assert_eq!(seed.meta.outlet.as_deref(), Some("Right Wing News"));
-    }
-
-    #[test]
-    fn a_short_first_line_is_the_headline() {
-        let t = Text::parse(
-            "Storm hits coast\n\nA storm hit the coast. It rained.\n",
-            &LEXICON,
-        );
-        assert_eq!(t.meta.title.as_deref(), Some("Storm hits coast"));
-        assert_eq!(t.sentences.len(), 2);
-    }
-
-    #[test]
-    fn paragraphs_without_blank_lines_are_lines() {
-        let t = Text::parse("One here.\nTwo here.\n", &LEXICON);
-        assert_eq!(t.paragraphs.len(), 2);
-        assert_eq!(t.sentences[1].para, 1);
-    }
 }

@@ -42,19 +42,37 @@ pub enum ExportError {
          e.g. the output of `openssl rand -hex 32`"
     )]
     ShortKey { origin: String, len: usize },
-    #[error("cannot use the pseudonym key file {path}: {source}")]
+    #[error("cannot use the pseudonym key file {path}: {cause}")]
     KeyFile {
         path: PathBuf,
-        source: std::io::Error,
+        cause: crate::files::FileError,
     },
     #[error("cannot write the export: {0}")]
-    Write(#[from] std::io::Error),
+    Write(std::io::Error),
     #[error("cannot write the export: {0}")]
-    Csv(#[from] csv::Error),
+    Csv(csv::Error),
     #[error("cannot write the export: {0}")]
-    Json(#[from] serde_json::Error),
+    Json(serde_json::Error),
     #[error(transparent)]
     Discussion(#[from] DiscussionError),
+}
+
+impl From<std::io::Error> for ExportError {
+    fn from(e: std::io::Error) -> Self {
+        ExportError::Write(e)
+    }
+}
+
+impl From<csv::Error> for ExportError {
+    fn from(e: csv::Error) -> Self {
+        ExportError::Csv(e)
+    }
+}
+
+impl From<serde_json::Error> for ExportError {
+    fn from(e: serde_json::Error) -> Self {
+        ExportError::Json(e)
+    }
 }
 
 impl From<StoreError> for ExportError {
@@ -93,7 +111,10 @@ impl std::str::FromStr for Format {
         match s.trim().to_ascii_lowercase().as_str() {
             "csv" => Ok(Format::Csv),
             "json" => Ok(Format::Json),
-            other => Err(format!("unknown export format `{other}`; use csv or json")),
+            other => Err(format!(
+                "unknown export format `{}`; use csv or json",
+                crate::limits::shown(other, 20)
+            )),
         }
     }
 }
@@ -182,13 +203,29 @@ pub const CSV_HEADER: [&str; 8] = [
 ];
 
 /// `cell` made safe for spreadsheets: a leading apostrophe when a spreadsheet would take it for a
-/// formula (OWASP's CSV injection advice, plus the full-width forms some spreadsheets accept).
+/// formula (OWASP's CSV injection advice). Spreadsheets skip what comes before the formula
+/// character (spaces, tabs, line breaks, NUL and other control characters, the ideographic space
+/// U+3000, a byte order mark, zero-width spaces) and accept its full-width and small forms
+/// (＝ ＋ － ＠, ﹦ ﹢ ﹣ ﹫), so all of those count.
 pub fn neutralise(cell: &str) -> Cow<'_, str> {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '＝' | '＋' | '－' | '＠') => {
-            Cow::Owned(format!("'{cell}"))
-        }
-        _ => Cow::Borrowed(cell),
+    let skipped = |c: char| {
+        c.is_whitespace()
+            || c.is_control()
+            || matches!(
+                c,
+                '\u{feff}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}'
+            )
+    };
+    let starts_with_whitespace = cell.chars().next().is_some_and(|c| c == '\t' || c == '\r');
+    let opener = cell.chars().find(|c| !skipped(*c));
+    let formula = matches!(
+        opener,
+        Some('=' | '+' | '-' | '@' | '＝' | '＋' | '－' | '＠' | '﹦' | '﹢' | '﹣' | '﹫')
+    );
+    if formula || starts_with_whitespace {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
     }
 }
 

@@ -125,37 +125,58 @@ impl MemberIds {
 }
 
 /// Reads the key file; when it does not exist, writes a new random key there (readable by its
-/// owner only) and says so in the log.
+/// owner only) and says so in the log. An existing key file that others may read is used, with a
+/// warning saying how to fix it.
 fn read_or_create_key(path: &Path) -> Result<String, ExportError> {
-    match std::fs::read_to_string(path) {
-        Ok(key) => Ok(key),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+    use crate::files::{read_text, MAX_TEXT_FILE};
+    let key_file = |cause| ExportError::KeyFile {
+        path: path.to_path_buf(),
+        cause,
+    };
+    match read_text(path, MAX_TEXT_FILE) {
+        Ok(key) => {
+            if let Some(warning) = loose_permissions(path) {
+                tracing::warn!("{warning}");
+            }
+            Ok(key)
+        }
+        Err(e) if e.is_not_found() => {
             let mut bytes = [0u8; 32];
             rand::rngs::OsRng
                 .try_fill_bytes(&mut bytes)
-                .map_err(|e| ExportError::KeyFile {
-                    path: path.to_path_buf(),
-                    source: std::io::Error::other(e.to_string()),
-                })?;
+                .map_err(|e| key_file(std::io::Error::other(e.to_string()).into()))?;
             let key = hex(&bytes);
-            write_new_secret(path, &format!("{key}\n")).map_err(|source| ExportError::KeyFile {
-                path: path.to_path_buf(),
-                source,
-            })?;
+            write_new_secret(path, &format!("{key}\n")).map_err(|e| key_file(e.into()))?;
             tracing::warn!(
                 path = %path.display(),
                 "created a new pseudonym key for exports; keep it secret and keep it (a new key gives every member a new pseudonym)"
             );
             // Another process may have won the race to create it: read what is there.
-            std::fs::read_to_string(path).map_err(|source| ExportError::KeyFile {
-                path: path.to_path_buf(),
-                source,
-            })
+            read_text(path, MAX_TEXT_FILE).map_err(key_file)
         }
-        Err(source) => Err(ExportError::KeyFile {
-            path: path.to_path_buf(),
-            source,
-        }),
+        Err(e) => Err(key_file(e)),
+    }
+}
+
+/// A warning when the key file at `path` may be read by its group or by anyone (mode & 0o077).
+pub fn loose_permissions(path: &Path) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+        (mode & 0o077 != 0).then(|| {
+            format!(
+                "the pseudonym key file {} can be read by others (mode {mode:o}): anyone who reads \
+                 the key can tell whose pseudonym is whose; run `chmod 600 {}`",
+                path.display(),
+                path.display()
+            )
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
     }
 }
 
@@ -239,6 +260,26 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("too short (5 bytes)"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_existing_key_file_readable_by_others_gets_a_warning() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("key");
+        std::fs::write(&file, format!("{KEY_A}\n")).unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let warning = loose_permissions(&file).expect("a warning");
+        assert!(
+            warning.contains("can be read by others (mode 644)") && warning.contains("chmod 600"),
+            "{warning}"
+        );
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert_eq!(loose_permissions(&file), None);
+        // Still used: the warning does not stand in the way of an export.
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+        assert!(MemberIds::resolve(&config(false, Some(file)), None).is_ok());
     }
 
     #[test]

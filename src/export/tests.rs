@@ -275,8 +275,41 @@ fn only_formula_openers_are_neutralised() {
     for s in ["=1", "+1", "-1", "@a", "\tx", "\rx", "＝1", "＠a"] {
         assert_eq!(neutralise(s), format!("'{s}"));
     }
-    for s in ["", "a=1", " =1", "'=1", "1-2", "stay-out", "e@mail"] {
+    for s in [
+        "",
+        "a=1",
+        "'=1",
+        "1-2",
+        "stay-out",
+        "e@mail",
+        " plain",
+        "\u{3000}text",
+    ] {
         assert_eq!(neutralise(s), s);
+    }
+}
+
+#[test]
+fn a_formula_behind_whitespace_a_bom_nul_or_in_a_small_form_is_neutralised() {
+    for s in [
+        " =1+1",
+        "  +1",
+        "\n=HYPERLINK(\"x\")",
+        "\r\n-1",
+        "\0=1",
+        "\u{3000}=1",
+        "\u{feff}=1",
+        "\u{feff} @SUM(A1)",
+        "\u{200b}=1",
+        "﹦1",
+        "﹢1",
+        "﹣1",
+        "﹫a",
+        "＝1",
+        "＋1",
+        "－1",
+    ] {
+        assert_eq!(neutralise(s), format!("'{s}"), "{s:?}");
     }
 }
 

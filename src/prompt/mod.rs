@@ -59,13 +59,17 @@ impl Prompt {
 
     /// Reads one prompt file. The error lists every problem found in it.
     pub fn from_file(path: &Path) -> Result<Prompt, Vec<Problem>> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let text = crate::files::read_text(path, crate::files::MAX_TEXT_FILE).map_err(|e| {
+            let message = match e {
+                crate::files::FileError::Io(e) => format!("cannot read: {e}"),
+                other => other.to_string(),
+            };
             vec![Problem {
                 file: path.to_path_buf(),
                 line: 0,
                 column: 0,
                 field: String::new(),
-                message: format!("cannot read: {e}"),
+                message,
             }]
         })?;
         Self::from_str_at(path, &text)

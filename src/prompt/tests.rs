@@ -252,3 +252,48 @@ fn file_name_must_make_a_valid_id() {
         .collect();
     assert!(ps[0].contains("`Bad Name`"), "{ps:?}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_a_link_to_dev_zero_named_like_a_prompt_is_skipped_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ok.toml"), SEED).unwrap();
+    let fifo = dir.path().join("fifo.toml");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.toml")).unwrap();
+    std::fs::create_dir(dir.path().join("folder.toml")).unwrap();
+    std::fs::write(dir.path().join("huge.toml"), vec![b'#'; 2 << 20]).unwrap();
+    let path = dir.path().to_path_buf();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(Catalog::load_dir(&path));
+    });
+    let catalog = rx
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("loading the folder never hangs");
+    assert_eq!(catalog.prompts.len(), 1);
+    let problems: Vec<String> = catalog.problems.iter().map(|p| p.to_string()).collect();
+    let of = |name: &str| dir.path().join(name).display().to_string();
+    assert_eq!(
+        problems,
+        [
+            format!(
+                "{}: not a regular file but a FIFO; skipped",
+                of("fifo.toml")
+            ),
+            format!(
+                "{}: not a regular file but a directory; skipped",
+                of("folder.toml")
+            ),
+            format!(
+                "{}: 2097152 bytes, more than the 1048576 a file may have here; skipped",
+                of("huge.toml")
+            ),
+            format!(
+                "{}: not a regular file but a character device; skipped",
+                of("zero.toml")
+            ),
+        ]
+    );
+}

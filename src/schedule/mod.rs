@@ -17,8 +17,9 @@
 //! Crash between claim and post (the recovery rule): a claim not marked posted belongs to its
 //! process for a lease (default 10 minutes). After that, the next `tick` of any process (normally
 //! the restarted bot) takes it over, within the grace window, and reports it as a `Post` with
-//! `recovered: true` for the discussion already opened; the adapter posts it unless the discussion
-//! already has a recorded message. Outside the grace window it is recorded as skipped.
+//! `recovered: true` for the discussion already opened; the adapter finishes it without posting
+//! twice: a post or thread the stopped run made is found on the platform and adopted (see the
+//! Discord adapter's `post_or_finish`). Outside the grace window it is recorded as skipped.
 
 pub mod rhythm;
 
@@ -205,6 +206,9 @@ pub struct Upcoming {
     pub schedule: String,
     pub slot: Occurrence,
     pub tz: String,
+    /// The local time the post goes out: the slot's wall time, or later on the day the clocks
+    /// skip it (02:30 on the spring-forward day in New York posts at 03:30).
+    pub local: jiff::civil::DateTime,
     /// The prompt that would be posted, if the queue has one.
     pub prompt: Option<String>,
     pub skipped: bool,
@@ -313,7 +317,7 @@ impl Scheduler {
         self.schedules_of(server)?
             .into_iter()
             .find(|s| s.name == name.trim())
-            .ok_or_else(|| ScheduleError::Unknown(name.trim().to_string()))
+            .ok_or_else(|| ScheduleError::Unknown(crate::limits::shown(name.trim(), 60)))
     }
 
     /// Adds a schedule to `server` on behalf of `by` (`/schedule add`): checked like a
@@ -379,7 +383,7 @@ impl Scheduler {
             return Err(ScheduleError::InFile(name.to_string()));
         }
         if !self.engine.store().remove_schedule(server, name)? {
-            return Err(ScheduleError::Unknown(name.to_string()));
+            return Err(ScheduleError::Unknown(crate::limits::shown(name, 60)));
         }
         tracing::info!(%server, schedule = %name, "schedule removed");
         Ok(())
@@ -666,6 +670,7 @@ impl Scheduler {
                     server: s.server,
                     schedule: s.name.clone(),
                     tz: s.tz.iana_name().unwrap_or("UTC").to_string(),
+                    local: slot.at.to_zoned(s.tz.clone()).datetime(),
                     slot,
                     prompt,
                     skipped,
@@ -731,7 +736,9 @@ impl Scheduler {
     ) -> Result<(), ScheduleError> {
         let s = self.schedule(server, schedule)?;
         if catalog.get(prompt).is_none() {
-            return Err(ScheduleError::UnknownPrompt(prompt.to_string()));
+            return Err(ScheduleError::UnknownPrompt(crate::limits::shown(
+                prompt, 60,
+            )));
         }
         Ok(self
             .engine
@@ -765,10 +772,18 @@ impl Upcoming {
             (Some(p), _, _) => p.clone(),
             (None, _, _) => "(no prompt left in the queue)".to_string(),
         };
+        let shifted = if self.local != self.slot.local {
+            format!(
+                " (the clocks skip {} that day)",
+                self.slot.local.strftime("%H:%M")
+            )
+        } else {
+            String::new()
+        };
         format!(
-            "{}  {} {}  ({} UTC)  {}",
+            "{}  {} {}{shifted}  ({} UTC)  {}",
             self.schedule,
-            self.slot.local.strftime("%a %Y-%m-%d %H:%M"),
+            self.local.strftime("%a %Y-%m-%d %H:%M"),
             self.tz,
             self.slot.at.strftime("%Y-%m-%d %H:%M"),
             what

@@ -634,3 +634,31 @@ fn the_console_runs_only_its_own_schedules_and_closes_only_its_own_discussions()
     let closed = guilds.tick(&cat).unwrap();
     assert!(closed.iter().any(|e| matches!(e, Event::Closed { discussion, .. } if discussion.id() == guild_discussion.id())));
 }
+
+#[test]
+fn the_preview_shows_the_local_time_the_post_goes_out_on_the_spring_forward_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(ts("2027-03-08T12:00:00Z")));
+    let b = bot(
+        &dir.path().join("s.db"),
+        clock,
+        &config("Sun 02:30", "America/New_York"),
+        "a",
+    );
+    let lines: Vec<String> = b
+        .scheduler
+        .upcoming(None, &catalog(2), 2)
+        .unwrap()
+        .iter()
+        .map(Upcoming::line)
+        .collect();
+    // 2027-03-14: 02:00 EST jumps to 03:00 EDT; the post goes out at 03:30 EDT (07:30 UTC).
+    assert_eq!(
+        lines[0],
+        "weekly  Sun 2027-03-14 03:30 America/New_York (the clocks skip 02:30 that day)  (2027-03-14 07:30 UTC)  week-0"
+    );
+    assert_eq!(
+        lines[1],
+        "weekly  Sun 2027-03-21 02:30 America/New_York  (2027-03-21 06:30 UTC)  week-1"
+    );
+}

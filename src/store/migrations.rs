@@ -1,8 +1,11 @@
-//! Versioned schema migrations, kept in `PRAGMA user_version`. A migration is applied once, in its
-//! own transaction; a database from a newer build is refused rather than guessed at.
+//! Versioned schema migrations, kept in `PRAGMA user_version`. The version is read and every
+//! pending migration applied inside one immediate transaction: a second process opening the same
+//! new or older database at that moment waits for it (busy timeout), then finds the work done.
+//! A failed upgrade leaves the database as it was; a database from a newer build is refused
+//! rather than guessed at.
 
 use super::StoreError;
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
 use std::path::Path;
 
 /// Each entry upgrades the schema by one version: entry 0 takes version 0 to 1, and so on.
@@ -67,14 +70,23 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX discussions_by_prompt ON discussions (prompt_id);
      CREATE INDEX discussions_by_thread ON discussions (thread_id);
      CREATE INDEX discussions_by_message ON discussions (message_id);",
-    // 3: servers. Every discussion, ledger slot and schedule state belongs to a server (a Discord
+    // 3: a reply is stored once per thread message and once per form submission (the gateway
+    // may deliver either twice). Copies an older build stored are dropped, the first one kept.
+    "DELETE FROM replies WHERE message_id IS NOT NULL AND id NOT IN
+        (SELECT MIN(id) FROM replies WHERE message_id IS NOT NULL GROUP BY message_id);
+     DROP INDEX replies_by_message;
+     CREATE UNIQUE INDEX replies_by_message ON replies (message_id) WHERE message_id IS NOT NULL;
+     ALTER TABLE replies ADD COLUMN interaction_id TEXT;  -- the form submission's interaction
+     CREATE UNIQUE INDEX replies_by_interaction ON replies (interaction_id)
+        WHERE interaction_id IS NOT NULL;",
+    // 4: servers. Every discussion, ledger slot and schedule state belongs to a server (a Discord
     // guild id, or 'console'); schedules and settings made from Discord, servers that removed the
     // bot. Rows from before are assigned when it is known where they belong: the console's now,
     // the rest at start (`discord.guild_id`, else the guild whose channel they live in).
     "ALTER TABLE discussions ADD COLUMN guild TEXT;  -- NULL: not assigned to a server yet
      UPDATE discussions SET guild = 'console' WHERE channel = 'console';
      CREATE INDEX discussions_by_guild ON discussions (guild, id);
-     CREATE TABLE schedule_slots_v3 (
+     CREATE TABLE schedule_slots_v4 (
         guild      TEXT NOT NULL,      -- '' until assigned
         schedule   TEXT NOT NULL,
         slot       TEXT NOT NULL,
@@ -86,13 +98,13 @@ const MIGRATIONS: &[&str] = &[
         claimed_by TEXT NOT NULL,
         PRIMARY KEY (guild, schedule, slot)
      ) WITHOUT ROWID;
-     INSERT INTO schedule_slots_v3
+     INSERT INTO schedule_slots_v4
         SELECT COALESCE((SELECT d.guild FROM discussions d WHERE d.id = s.discussion), ''),
                s.schedule, s.slot, s.slot_at, s.state, s.discussion, s.reason, s.claimed_at, s.claimed_by
         FROM schedule_slots s;
      DROP TABLE schedule_slots;
-     ALTER TABLE schedule_slots_v3 RENAME TO schedule_slots;
-     CREATE TABLE schedule_state_v3 (
+     ALTER TABLE schedule_slots_v4 RENAME TO schedule_slots;
+     CREATE TABLE schedule_state_v4 (
         guild       TEXT NOT NULL,     -- '' until assigned
         schedule    TEXT NOT NULL,
         paused      INTEGER NOT NULL DEFAULT 0,
@@ -100,9 +112,9 @@ const MIGRATIONS: &[&str] = &[
         next_prompt TEXT,
         PRIMARY KEY (guild, schedule)
      ) WITHOUT ROWID;
-     INSERT INTO schedule_state_v3 SELECT '', schedule, paused, queue, next_prompt FROM schedule_state;
+     INSERT INTO schedule_state_v4 SELECT '', schedule, paused, queue, next_prompt FROM schedule_state;
      DROP TABLE schedule_state;
-     ALTER TABLE schedule_state_v3 RENAME TO schedule_state;
+     ALTER TABLE schedule_state_v4 RENAME TO schedule_state;
      CREATE TABLE schedules (           -- schedules made from Discord (the file's live in the file)
         guild    TEXT NOT NULL,
         name     TEXT NOT NULL,
@@ -133,7 +145,7 @@ const MIGRATIONS: &[&str] = &[
 ];
 
 /// The version from which rows belong to servers.
-pub(super) const SERVERS: i64 = 3;
+pub(super) const SERVERS: i64 = 4;
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -142,22 +154,39 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreErr
     apply(conn, path, MIGRATIONS)
 }
 
+/// The schema of an older build: the first `n` migrations only (tests of upgrades).
+#[cfg(test)]
+pub(super) fn apply_first(conn: &mut Connection, path: &Path, n: usize) -> Result<(), StoreError> {
+    apply(conn, path, &MIGRATIONS[..n])
+}
+
 fn apply(conn: &mut Connection, path: &Path, migrations: &[&str]) -> Result<(), StoreError> {
-    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     let supported = migrations.len() as i64;
-    if found > supported {
-        return Err(StoreError::NewerSchema {
-            path: path.to_path_buf(),
-            found,
-            supported,
-        });
+    let version = |c: &Connection| -> Result<i64, StoreError> {
+        let found: i64 = c.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if found > supported {
+            return Err(StoreError::NewerSchema {
+                path: path.to_path_buf(),
+                found,
+                supported,
+            });
+        }
+        Ok(found)
+    };
+    // Up to date: no write lock needed (versions only ever go up).
+    if version(conn)? == supported {
+        return Ok(());
     }
-    for (i, sql) in migrations.iter().enumerate().skip(found as usize) {
-        let tx = conn.transaction()?;
+    // Read again under the write lock: another process may have migrated meanwhile.
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let found = version(&tx)?;
+    for sql in migrations.iter().skip(found as usize) {
         tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-        tx.commit()?;
-        tracing::info!(version = i + 1, "store: schema migrated");
+    }
+    tx.pragma_update(None, "user_version", supported)?;
+    tx.commit()?;
+    if found < supported {
+        tracing::info!(from = found, to = supported, "store: schema migrated");
     }
     Ok(())
 }
@@ -285,7 +314,7 @@ mod tests {
     }
 
     #[test]
-    fn failed_migration_leaves_the_version_unchanged() {
+    fn a_failed_upgrade_leaves_the_database_as_it_was() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("f.db");
         let mut conn = Connection::open(&path).unwrap();
@@ -293,6 +322,14 @@ mod tests {
         let v: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
-        assert_eq!(v, 1);
+        assert_eq!(v, 0);
+        let tables: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM sqlite_master WHERE name = 't'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(tables, 0, "the first step is rolled back with the second");
     }
 }

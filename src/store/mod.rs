@@ -40,10 +40,12 @@ impl std::fmt::Display for DiscussionId {
     }
 }
 
+/// Each message carries its cause and no error here exposes it again as its `source()`, so a
+/// printed chain never says the same thing twice.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
     #[error("the database could not commit: {0}")]
     Commit(String),
     #[error(
@@ -59,6 +61,22 @@ pub enum StoreError {
     WriterGone,
     #[error("stored data is unreadable: {0}")]
     Corrupt(String),
+    #[error("cannot back up to {path}: {message}")]
+    Backup { path: PathBuf, message: String },
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Sqlite(e)
+    }
+}
+
+impl StoreError {
+    /// Whether nothing more can be stored by this process (the writer is gone): adapters end the
+    /// process then, with an error, instead of limping on.
+    pub fn is_fatal(&self) -> bool {
+        matches!(self, StoreError::WriterGone)
+    }
 }
 
 /// What the store keeps of a discussion.
@@ -155,7 +173,13 @@ pub struct ClosedState {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReplyWrite {
-    Added { id: i64 },
+    Added {
+        id: i64,
+    },
+    /// This thread message or form submission is stored already (a delivery seen twice).
+    Duplicate {
+        id: i64,
+    },
     NotOpen(ClosedState),
     NotFound,
 }
@@ -204,6 +228,17 @@ struct Inner {
     readers: Mutex<Vec<Connection>>,
 }
 
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // Readers first: the writer checkpoints as it closes, which only completes once no
+        // connection of this process still reads. Then the writer (a field) finishes and closes.
+        self.readers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
+}
+
 fn millis(t: Timestamp) -> i64 {
     t.as_millisecond()
 }
@@ -212,8 +247,91 @@ fn from_millis(ms: i64) -> Result<Timestamp, StoreError> {
     Timestamp::from_millisecond(ms).map_err(|e| StoreError::Corrupt(format!("time {ms}: {e}")))
 }
 
+/// What a backup wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BackupSummary {
+    pub pages: u64,
+    pub bytes: u64,
+}
+
+/// Copies the database at `source` to `dest` through SQLite's online backup API: one read
+/// snapshot, so the copy is consistent while the bot keeps writing (in WAL mode a reader never
+/// holds up the writer). The copy is written beside `dest` and renamed into place at the end, in
+/// rollback-journal mode so that it is one self-contained file; opening it with roundtable turns
+/// WAL back on. `dest` must not be the database itself.
+pub fn backup(source: &Path, dest: &Path) -> Result<BackupSummary, StoreError> {
+    use rusqlite::backup::{Backup, StepResult};
+    let fail = |message: String| StoreError::Backup {
+        path: dest.to_path_buf(),
+        message,
+    };
+    if !source.is_file() {
+        return Err(fail(format!(
+            "there is no database at {}",
+            source.display()
+        )));
+    }
+    let same = match (std::fs::canonicalize(source), std::fs::canonicalize(dest)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if same {
+        return Err(fail(
+            "that is the database itself; name another file".into(),
+        ));
+    }
+    let src = Connection::open_with_flags(
+        source,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    src.busy_timeout(std::time::Duration::from_secs(5))?;
+    let mut partial = dest.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    let _ = std::fs::remove_file(&partial);
+    let result = (|| -> Result<BackupSummary, StoreError> {
+        let mut dst = Connection::open(&partial)?;
+        {
+            let b = Backup::new(&src, &mut dst)?;
+            let mut tries = 0;
+            loop {
+                // -1: every page in one step, under one read snapshot.
+                match b.step(-1)? {
+                    StepResult::Done => break,
+                    StepResult::Busy | StepResult::Locked if tries < 50 => {
+                        tries += 1;
+                        std::thread::sleep(std::time::Duration::from_millis(100));
+                    }
+                    StepResult::More => {}
+                    _ => return Err(fail("the database stayed busy for 5 seconds".into())),
+                }
+            }
+        }
+        dst.pragma_update(None, "journal_mode", "DELETE")?;
+        let pages: i64 = dst.pragma_query_value(None, "page_count", |r| r.get(0))?;
+        let size: i64 = dst.pragma_query_value(None, "page_size", |r| r.get(0))?;
+        dst.close().map_err(|(_, e)| StoreError::from(e))?;
+        std::fs::File::open(&partial)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| fail(e.to_string()))?;
+        std::fs::rename(&partial, dest).map_err(|e| fail(e.to_string()))?;
+        Ok(BackupSummary {
+            pages: pages as u64,
+            bytes: (pages * size) as u64,
+        })
+    })();
+    if result.is_err() {
+        for suffix in ["", "-journal"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", partial.display()));
+        }
+    }
+    result
+}
+
 impl Store {
-    /// Opens (creating or migrating) the database at `path`.
+    /// Opens (creating or migrating) the database at `path`. Several processes may open the same
+    /// new or older database at once: the migration runs in one immediate transaction, so the
+    /// second waits (busy timeout) and then finds the work done.
     pub fn open(path: &Path, config: &StoreConfig) -> Result<Store, StoreError> {
         let mut conn = Connection::open(path)?;
         configure(&conn, config.synchronous)?;
@@ -245,6 +363,44 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.inner.path
+    }
+
+    /// Whether writes are still taken (false once the writer thread has died).
+    pub fn writer_alive(&self) -> bool {
+        self.inner.writer.is_alive()
+    }
+
+    /// Resolves if the writer thread dies; an adapter awaits it to end the process instead of
+    /// answering members while nothing can be stored.
+    pub fn writer_stopped(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        self.inner.writer.stopped()
+    }
+
+    /// Makes the writer thread die as a panicking job would: for tests of what the adapters do then.
+    #[doc(hidden)]
+    pub fn kill_writer_for_tests(&self) {
+        let _ = self.inner.writer.write(|_| -> Result<(), StoreError> {
+            panic!("the writer dies here on purpose (a test)")
+        });
+    }
+
+    /// Folds the WAL into the database file now (TRUNCATE), so the file alone holds every
+    /// committed write. Adapters call it on a clean stop; it waits for the writer's transaction in
+    /// flight (busy timeout). Returns whether it completed (another reader may hold it back).
+    pub fn checkpoint(&self) -> Result<bool, StoreError> {
+        let c = Connection::open_with_flags(
+            &self.inner.path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        c.busy_timeout(std::time::Duration::from_secs(5))?;
+        let busy: i64 = c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+        Ok(busy == 0)
+    }
+
+    /// A consistent copy of the database at `dest` through SQLite's online backup API, taken
+    /// while others keep writing (one read snapshot; writers are not held up). See [`backup`].
+    pub fn backup_to(&self, dest: &Path) -> Result<BackupSummary, StoreError> {
+        backup(&self.inner.path, dest)
     }
 
     fn read<T>(
@@ -362,6 +518,10 @@ impl Store {
             .await
     }
 
+    /// Stores a reply. `origin` names what it came from: the thread message's id for
+    /// [`ReplySource::Thread`], the form submission's interaction id for [`ReplySource::Form`].
+    /// A reply is stored once per origin: the same delivery seen again (a gateway replay) is
+    /// [`ReplyWrite::Duplicate`].
     #[allow(clippy::too_many_arguments)]
     pub fn add_reply(
         &self,
@@ -370,15 +530,28 @@ impl Store {
         member: &str,
         source: ReplySource,
         text: Option<&str>,
-        message_id: Option<&str>,
+        origin: Option<&str>,
         now: Timestamp,
     ) -> Result<ReplyWrite, StoreError> {
-        let (member, text, message_id) = (
+        let (member, text, origin) = (
             member.to_string(),
             text.map(str::to_string),
-            message_id.map(str::to_string),
+            origin.map(str::to_string),
         );
+        let (message_id, interaction_id) = match source {
+            ReplySource::Thread => (origin, None),
+            ReplySource::Form => (None, origin),
+        };
         self.inner.writer.write(move |c| {
+            let seen: Option<i64> = c
+                .prepare_cached(
+                    "SELECT id FROM replies WHERE message_id = ?1 OR interaction_id = ?2",
+                )?
+                .query_row(params![message_id, interaction_id], |r| r.get(0))
+                .optional()?;
+            if let Some(id) = seen {
+                return Ok(ReplyWrite::Duplicate { id });
+            }
             let d = match status(c, server, id)? {
                 None => return Ok(ReplyWrite::NotFound),
                 Some(d) => d,
@@ -387,8 +560,8 @@ impl Store {
                 return Ok(ReplyWrite::NotOpen(closed));
             }
             c.execute(
-                "INSERT INTO replies (discussion, member, source, text, message_id, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![id.0, member, source.as_str(), text, message_id, millis(now)],
+                "INSERT INTO replies (discussion, member, source, text, message_id, interaction_id, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![id.0, member, source.as_str(), text, message_id, interaction_id, millis(now)],
             )?;
             Ok(ReplyWrite::Added { id: c.last_insert_rowid() })
         })
@@ -640,7 +813,21 @@ impl Store {
 
 fn configure(conn: &Connection, sync: Synchronous) -> Result<(), StoreError> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    conn.pragma_update(None, "journal_mode", "WAL")?;
+    // Turning WAL on takes the file's exclusive lock; a second process doing the same at that
+    // moment is told "busy" without waiting, so it tries again for as long as the busy timeout.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        match conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0)) {
+            Ok(_) => break,
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
     let level = match sync {
         Synchronous::Full => "FULL",
         Synchronous::Normal => "NORMAL",

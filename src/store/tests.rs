@@ -318,3 +318,327 @@ fn a_server_that_left_is_kept_until_its_retention_ends_and_coming_back_restores_
     assert_eq!(store.left_at(a).unwrap(), None);
     assert!(store.discussion(b, stays).unwrap().is_some());
 }
+
+/// The database file alone, copied where no WAL can follow it, as a backup by `cp` would be.
+fn copy_of_the_file_alone(path: &Path, dir: &Path) -> Connection {
+    let copy = dir.join("copy.db");
+    std::fs::copy(path, &copy).unwrap();
+    Connection::open(&copy).unwrap()
+}
+
+#[test]
+fn a_closed_store_leaves_everything_in_the_database_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.db");
+    {
+        let store = Store::open(&path, &StoreConfig::default()).unwrap();
+        let id = open_one(&store);
+        store
+            .put_vote(
+                ServerId::Console,
+                id,
+                "ana",
+                Some("other"),
+                t("2026-12-01T00:00:00Z"),
+            )
+            .unwrap();
+        // Reads open pooled reader connections, which must not keep the WAL alive.
+        assert_eq!(store.vote_of(id, "ana").unwrap().as_deref(), Some("other"));
+        assert_eq!(store.replies(id).unwrap().len(), 0);
+    }
+    let wal = dir.path().join("r.db-wal");
+    assert!(
+        std::fs::metadata(&wal).map_or(true, |m| m.len() == 0),
+        "the WAL is folded into the file on close"
+    );
+    let c = copy_of_the_file_alone(&path, dir.path());
+    let votes: i64 = c
+        .query_row("SELECT COUNT(*) FROM votes", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(votes, 1);
+}
+
+#[test]
+fn a_checkpoint_puts_every_committed_write_in_the_file_while_the_store_stays_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("k.db");
+    let store = Store::open(&path, &StoreConfig::default()).unwrap();
+    let id = open_one(&store);
+    store
+        .put_vote(
+            ServerId::Console,
+            id,
+            "ana",
+            Some("other"),
+            t("2026-12-01T00:00:00Z"),
+        )
+        .unwrap();
+    assert_eq!(store.vote_of(id, "ana").unwrap().as_deref(), Some("other"));
+    assert!(store.checkpoint().unwrap(), "nothing holds it back");
+    let c = copy_of_the_file_alone(&path, dir.path());
+    let votes: i64 = c
+        .query_row("SELECT COUNT(*) FROM votes", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(votes, 1);
+}
+
+#[test]
+fn a_backup_taken_while_votes_are_written_is_one_consistent_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("live.db");
+    let store = Store::open(&path, &StoreConfig::default()).unwrap();
+    let id = open_one(&store);
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let voters: Vec<_> = (0..2)
+        .map(|w| {
+            let (store, stop) = (store.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let mut n = 0u64;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let option = ["other", "stay-out"][(n % 2) as usize];
+                    store
+                        .put_vote(
+                            ServerId::Console,
+                            id,
+                            &format!("w{w}-m{}", n % 500),
+                            Some(option),
+                            t("2026-12-01T00:00:00Z"),
+                        )
+                        .unwrap();
+                    n += 1;
+                }
+                n
+            })
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let dest = dir.path().join("backup.db");
+    let summary = store.backup_to(&dest).unwrap();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let written: u64 = voters.into_iter().map(|h| h.join().unwrap()).sum();
+    assert!(written > 0 && summary.pages > 0);
+    assert!(!dir.path().join("backup.db-wal").exists());
+    assert!(!dir.path().join("backup.db.partial").exists());
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    let c = copy_of_the_file_alone(&dest, &elsewhere);
+    let check: String = c
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    let version: i64 = c
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+    // One snapshot: the per-option counters agree with the vote rows in the copy.
+    let (rows, counted): (i64, i64) = c
+        .query_row(
+            "SELECT (SELECT COUNT(*) FROM votes), (SELECT COALESCE(SUM(votes), 0) FROM option_counts)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(rows, counted);
+    assert!(rows > 0);
+    // A backup never replaces the database itself.
+    let err = store.backup_to(&path).unwrap_err().to_string();
+    assert!(err.contains("the database itself"), "{err}");
+}
+
+/// `n` stores opening `path` at the same moment, each with its own connection.
+fn open_at_once(path: &Path, n: usize) -> Vec<Result<(), String>> {
+    let barrier = Arc::new(std::sync::Barrier::new(n));
+    let handles: Vec<_> = (0..n)
+        .map(|_| {
+            let (path, barrier) = (path.to_path_buf(), barrier.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                Store::open(&path, &StoreConfig::default())
+                    .map(|s| {
+                        drop(s.discussions(ServerId::Console, false, t("2026-12-01T00:00:00Z"), 1))
+                    })
+                    .map_err(|e| e.to_string())
+            })
+        })
+        .collect();
+    handles.into_iter().map(|h| h.join().unwrap()).collect()
+}
+
+#[test]
+fn two_openers_of_a_new_database_at_once_both_succeed() {
+    for round in 0..20 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.db");
+        for r in open_at_once(&path, 2) {
+            assert_eq!(r, Ok(()), "round {round}");
+        }
+        let c = Connection::open(&path).unwrap();
+        let v: i64 = c
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+    }
+}
+
+#[test]
+fn two_openers_of_a_version_1_database_at_once_both_succeed() {
+    for round in 0..20 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.db");
+        {
+            let mut c = Connection::open(&path).unwrap();
+            c.pragma_update(None, "journal_mode", "WAL").unwrap();
+            super::migrations::apply_first(&mut c, &path, 1).unwrap();
+        }
+        for r in open_at_once(&path, 2) {
+            assert_eq!(r, Ok(()), "round {round}");
+        }
+    }
+}
+
+#[test]
+fn the_same_thread_message_or_form_submission_is_stored_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("d.db"), &StoreConfig::default()).unwrap();
+    let id = open_one(&store);
+    let now = t("2026-12-01T00:00:00Z");
+    let first = store
+        .add_reply(
+            ServerId::Console,
+            id,
+            "ana",
+            ReplySource::Thread,
+            Some("hi"),
+            Some("m1"),
+            now,
+        )
+        .unwrap();
+    let ReplyWrite::Added { id: reply } = first else {
+        panic!("{first:?}")
+    };
+    assert_eq!(
+        store
+            .add_reply(
+                ServerId::Console,
+                id,
+                "ana",
+                ReplySource::Thread,
+                Some("hi"),
+                Some("m1"),
+                now
+            )
+            .unwrap(),
+        ReplyWrite::Duplicate { id: reply }
+    );
+    let form = store
+        .add_reply(
+            ServerId::Console,
+            id,
+            "bo",
+            ReplySource::Form,
+            Some("why"),
+            Some("ix1"),
+            now,
+        )
+        .unwrap();
+    assert!(matches!(form, ReplyWrite::Added { .. }));
+    assert!(matches!(
+        store
+            .add_reply(
+                ServerId::Console,
+                id,
+                "bo",
+                ReplySource::Form,
+                Some("why"),
+                Some("ix1"),
+                now
+            )
+            .unwrap(),
+        ReplyWrite::Duplicate { .. }
+    ));
+    // Without an origin (the console) every reply counts.
+    for _ in 0..2 {
+        store
+            .add_reply(
+                ServerId::Console,
+                id,
+                "cy",
+                ReplySource::Form,
+                Some("again"),
+                None,
+                now,
+            )
+            .unwrap();
+    }
+    assert_eq!(store.replies(id).unwrap().len(), 4);
+    // The database refuses a second row for one message even past the store's own check.
+    let c = Connection::open(store.path()).unwrap();
+    assert!(c
+        .execute(
+            "INSERT INTO replies (discussion, member, source, message_id, at) VALUES (?1, 'x', 'thread', 'm1', 0)",
+            [id.0],
+        )
+        .is_err());
+}
+
+#[test]
+fn an_older_database_holding_a_thread_message_twice_keeps_it_once_after_the_upgrade() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v2.db");
+    {
+        let mut c = Connection::open(&path).unwrap();
+        super::migrations::apply_first(&mut c, &path, 2).unwrap();
+        c.execute_batch(
+            "INSERT INTO discussions (prompt_id, prompt, channel, option_order, opened_at) VALUES ('p', '{}', 'c', '[]', 0);
+             INSERT INTO replies (discussion, member, source, text, message_id, at) VALUES (1, 'a', 'thread', 'x', 'm1', 1);
+             INSERT INTO replies (discussion, member, source, text, message_id, at) VALUES (1, 'a', 'thread', 'x', 'm1', 2);
+             INSERT INTO replies (discussion, member, source, text, message_id, at) VALUES (1, 'b', 'form', 'y', NULL, 3);
+             INSERT INTO replies (discussion, member, source, text, message_id, at) VALUES (1, 'b', 'form', 'y', NULL, 4);",
+        )
+        .unwrap();
+    }
+    let _store = Store::open(&path, &StoreConfig::default()).unwrap();
+    let c = Connection::open(&path).unwrap();
+    let ats: Vec<i64> = c
+        .prepare("SELECT at FROM replies ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        ats,
+        [1, 3, 4],
+        "the first copy is kept; replies without a message id all stay"
+    );
+}
+
+#[test]
+fn a_dead_writer_refuses_every_write_and_says_nothing_more_can_be_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("dead.db"), &StoreConfig::default()).unwrap();
+    let id = open_one(&store);
+    assert!(store.writer_alive());
+    store.kill_writer_for_tests();
+    assert!(!store.writer_alive());
+    let err = store
+        .put_vote(
+            ServerId::Console,
+            id,
+            "ana",
+            Some("other"),
+            t("2026-12-01T00:00:00Z"),
+        )
+        .unwrap_err();
+    assert!(err.is_fatal(), "{err}");
+    // What the adapters wait on resolves.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        tokio::time::timeout(std::time::Duration::from_secs(5), store.writer_stopped())
+            .await
+            .expect("writer_stopped resolves once the writer is dead")
+    });
+}

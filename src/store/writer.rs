@@ -1,12 +1,18 @@
 //! The one writer: a thread that owns the writing connection and commits jobs in batches. Each job
 //! runs inside a savepoint of the batch's transaction, so one failing job does not undo the others;
-//! every caller is answered after the batch has committed (group commit).
+//! every caller is answered after the batch has committed (group commit). When the last handle
+//! goes, the thread finishes the jobs already sent, checkpoints the WAL into the database file
+//! (TRUNCATE) and closes the connection, so a clean stop leaves `roundtable.db` holding everything.
+//!
+//! Should the thread die (a job panicked), every later write is refused with
+//! [`StoreError::WriterGone`], and [`Writer::stopped`] resolves: the adapters end the process
+//! with an error then, rather than go on answering members without storing anything.
 
 use super::StoreError;
 use rusqlite::Connection;
 use std::sync::mpsc;
 use std::thread::JoinHandle;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
 
 /// Called once the batch's fate is known: `None` after a commit, `Some(error)` if it failed.
 type Deliver = Box<dyn FnOnce(Option<&str>) + Send>;
@@ -16,19 +22,38 @@ type Job = Box<dyn FnOnce(Result<&Connection, &str>) -> Deliver + Send>;
 pub(super) struct Writer {
     jobs: Option<mpsc::Sender<Job>>,
     thread: Option<JoinHandle<()>>,
+    /// Closed (its sender dropped) when the thread ends, however it ends.
+    alive: watch::Receiver<()>,
 }
 
 impl Writer {
     pub(super) fn start(conn: Connection, max_batch: usize) -> Result<Writer, StoreError> {
         let (tx, rx) = mpsc::channel::<Job>();
+        let (alive_tx, alive) = watch::channel(());
         let thread = std::thread::Builder::new()
             .name("roundtable-store-writer".into())
-            .spawn(move || run(conn, rx, max_batch.max(1)))
+            .spawn(move || {
+                // Dropped when the thread ends, on a panic too: that is what `stopped` waits for.
+                let _alive = alive_tx;
+                run(conn, rx, max_batch.max(1))
+            })
             .map_err(|e| StoreError::Commit(format!("cannot start the writer thread: {e}")))?;
         Ok(Writer {
             jobs: Some(tx),
             thread: Some(thread),
+            alive,
         })
+    }
+
+    /// Whether the thread still takes writes.
+    pub(super) fn is_alive(&self) -> bool {
+        self.alive.has_changed().is_ok()
+    }
+
+    /// Resolves once the thread has ended (while a handle exists, only because it died).
+    pub(super) fn stopped(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let mut alive = self.alive.clone();
+        async move { while alive.changed().await.is_ok() {} }
     }
 
     fn submit<T, F>(&self, f: F) -> Result<oneshot::Receiver<Result<T, StoreError>>, StoreError>
@@ -65,9 +90,19 @@ impl Writer {
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
     {
-        self.submit(f)?
-            .blocking_recv()
-            .map_err(|_| StoreError::WriterGone)?
+        self.submit(f)?.blocking_recv().map_err(|_| {
+            self.settle();
+            StoreError::WriterGone
+        })?
+    }
+
+    /// After a job's answer was lost: the thread is dying; give it a moment to end, so that
+    /// [`Writer::is_alive`] agrees with the error the caller is about to see.
+    fn settle(&self) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+        while self.is_alive() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
     }
 
     pub(super) async fn write_async<T, F>(&self, f: F) -> Result<T, StoreError>
@@ -75,7 +110,15 @@ impl Writer {
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
     {
-        self.submit(f)?.await.map_err(|_| StoreError::WriterGone)?
+        match self.submit(f)?.await {
+            Ok(result) => result,
+            Err(_) => {
+                let mut alive = self.alive.clone();
+                let ended = async { while alive.changed().await.is_ok() {} };
+                let _ = tokio::time::timeout(std::time::Duration::from_secs(1), ended).await;
+                Err(StoreError::WriterGone)
+            }
+        }
     }
 }
 
@@ -107,6 +150,33 @@ fn in_savepoint<T>(
 }
 
 fn run(conn: Connection, jobs: mpsc::Receiver<Job>, max_batch: usize) {
+    commit_batches(&conn, jobs, max_batch);
+    // Every handle is gone: fold the WAL into the database file, so the file alone holds
+    // everything (a copy of it is a backup). Another process still reading stops it short:
+    // that is no error, the WAL then stays for the last one out.
+    match conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, i64>(2)?,
+        ))
+    }) {
+        Ok((0, _, _)) => tracing::debug!("store: checkpointed on close"),
+        Ok((_, log, done)) => {
+            tracing::info!(
+                log,
+                done,
+                "store: checkpoint on close cut short by another reader"
+            )
+        }
+        Err(e) => tracing::warn!("store: cannot checkpoint on close: {e}"),
+    }
+    if let Err((_, e)) = conn.close() {
+        tracing::warn!("store: closing the database: {e}");
+    }
+}
+
+fn commit_batches(conn: &Connection, jobs: mpsc::Receiver<Job>, max_batch: usize) {
     let mut batch: Vec<Job> = Vec::with_capacity(max_batch);
     let mut done: Vec<Deliver> = Vec::with_capacity(max_batch);
     while let Ok(first) = jobs.recv() {
@@ -126,7 +196,7 @@ fn run(conn: Connection, jobs: mpsc::Receiver<Job>, max_batch: usize) {
             continue;
         }
         for job in batch.drain(..) {
-            done.push(job(Ok(&conn)));
+            done.push(job(Ok(conn)));
         }
         match conn.execute_batch("COMMIT") {
             Ok(()) => done.drain(..).for_each(|d| d(None)),

@@ -13,6 +13,8 @@ use tokio::task::JoinHandle;
 /// The bot running in this test's runtime.
 pub struct RunningBot {
     pub started: Instant,
+    /// The store the bot writes through.
+    pub store: roundtable::store::Store,
     stopper: Stopper,
     task: Option<JoinHandle<Result<(), DiscordError>>>,
     observed: broadcast::Receiver<Observed>,
@@ -35,11 +37,13 @@ pub async fn start_with_clock(
         .await
         .unwrap_or_else(|e| panic!("the bot did not start: {e}"));
     let waker = bot.waker();
+    let store = bot.store().clone();
     let observed = bot.observe();
     let stopper = bot.stopper();
     let task = tokio::spawn(bot.run());
     RunningBot {
         started,
+        store,
         stopper,
         task: Some(task),
         observed,
@@ -90,6 +94,17 @@ impl RunningBot {
     pub async fn stop(mut self) -> Result<(), DiscordError> {
         self.stopper.stop().await;
         self.finished(STEP).await
+    }
+
+    /// Ends the bot where it stands, as a crash would: its tasks are dropped mid-step (a post
+    /// waiting for Discord's answer never learns it), nothing is flushed or checkpointed; then
+    /// its gateway connection is closed so the next bot has the loopback Discord to itself.
+    pub async fn kill(mut self) {
+        if let Some(t) = self.task.take() {
+            t.abort();
+            let _ = t.await;
+        }
+        self.stopper.stop().await;
     }
 
     /// How the bot ended, once it ends by itself.

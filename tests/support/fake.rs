@@ -279,6 +279,8 @@ struct StoredInteraction {
     source_message: Option<u64>,
     acknowledged: bool,
     original: Option<u64>,
+    /// The INTERACTION_CREATE payload as dispatched (to deliver it again).
+    payload: Value,
 }
 
 struct GuildState {
@@ -320,6 +322,8 @@ pub struct World {
     faults: Vec<Armed>,
     /// The files of the request being handled.
     incoming: Vec<SentFile>,
+    /// The query string of the request being handled.
+    query: Option<String>,
     /// `attachment_size_limit` of interactions from now on, and the most a request may upload.
     attachment_size_limit: u64,
     heartbeat_interval_ms: u64,
@@ -1215,6 +1219,41 @@ impl World {
                 self.dispatch("THREAD_UPDATE", thread.clone());
                 json_response(StatusCode::OK, &thread)
             }
+            "list_messages" => {
+                // docs/message.md, Get Channel Messages: newest first, `limit` 1-100 (default
+                // 50), and at most one of `around`, `before`, `after`.
+                let channel = m.id_param("channel_id");
+                if self.channel_json(channel).is_none() {
+                    return discord_error(StatusCode::NOT_FOUND, 10003, "Unknown Channel");
+                }
+                let params: HashMap<String, String> = self
+                    .query
+                    .as_deref()
+                    .unwrap_or("")
+                    .split('&')
+                    .filter_map(|kv| kv.split_once('='))
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect();
+                let limit = params
+                    .get("limit")
+                    .and_then(|l| l.parse::<usize>().ok())
+                    .unwrap_or(50)
+                    .clamp(1, 100);
+                let before = params.get("before").and_then(|b| b.parse::<u64>().ok());
+                let after = params.get("after").and_then(|a| a.parse::<u64>().ok());
+                let mut list: Vec<Value> = self
+                    .messages
+                    .iter()
+                    .filter(|msg| id_str(&msg["channel_id"]) == channel)
+                    .filter(|msg| msg["flags"].as_u64().unwrap_or(0) & 64 == 0)
+                    .filter(|msg| before.map_or(true, |b| id_str(&msg["id"]) < b))
+                    .filter(|msg| after.map_or(true, |a| id_str(&msg["id"]) > a))
+                    .cloned()
+                    .collect();
+                list.sort_by_key(|msg| std::cmp::Reverse(id_str(&msg["id"])));
+                list.truncate(limit);
+                json_response(StatusCode::OK, &json!(list))
+            }
             "get_channel" => match self.channel_json(m.id_param("channel_id")) {
                 Some(c) => json_response(StatusCode::OK, &c),
                 None => discord_error(StatusCode::NOT_FOUND, 10003, "Unknown Channel"),
@@ -1478,8 +1517,10 @@ async fn rest_handler(
     let response = {
         let mut w = shared.lock();
         w.incoming = files;
+        w.query = query;
         let r = w.handle_rest(&m, body.as_ref());
         w.incoming.clear();
+        w.query = None;
         let status = r.status().as_u16();
         if let Some(rec) = w.requests.iter_mut().find(|r| r.n == n) {
             rec.status = status;
@@ -1684,6 +1725,7 @@ impl Discord {
             violations: Vec::new(),
             faults: Vec::new(),
             incoming: Vec::new(),
+            query: None,
             attachment_size_limit: DEFAULT_ATTACHMENT_SIZE_LIMIT,
             heartbeat_interval_ms: 41_250,
             withhold_acks: false,
@@ -2238,6 +2280,7 @@ impl Discord {
             source_message,
             acknowledged: false,
             original: None,
+            payload: payload.clone(),
         });
         let dispatched_at = Instant::now();
         w.dispatch("INTERACTION_CREATE", payload);
@@ -2436,6 +2479,111 @@ impl Discord {
                 .and_then(|m| w.message_index(*m).map(|i| w.messages[i].clone()))
         };
         self.new_interaction(5, who, guild, channel_id, data, source)
+    }
+
+    /// Discord delivers interaction `ix` again, the same INTERACTION_CREATE payload (as a replay
+    /// after a RESUME would).
+    pub fn redeliver(&self, ix: &Interaction) {
+        let mut w = self.world();
+        let payload = w
+            .interactions
+            .iter()
+            .find(|i| i.id == ix.id)
+            .map(|i| i.payload.clone())
+            .unwrap_or_else(|| panic!("no interaction {}", ix.id));
+        w.dispatch("INTERACTION_CREATE", payload);
+        drop(w);
+        self.shared.bump();
+    }
+
+    /// Discord delivers MESSAGE_CREATE of message `id` again.
+    pub fn redeliver_message(&self, message_id: u64) {
+        let mut w = self.world();
+        let m = w
+            .message_index(message_id)
+            .map(|i| w.messages[i].clone())
+            .unwrap_or_else(|| panic!("no message {message_id}"));
+        w.dispatch("MESSAGE_CREATE", m);
+        drop(w);
+        self.shared.bump();
+    }
+
+    /// `who` runs a command named `name` that the bot never registered (an older version's,
+    /// still listed by Discord): APPLICATION_COMMAND with that name and an id of its own.
+    pub fn run_unregistered_command(
+        &self,
+        who: &Member,
+        guild: &Guild,
+        channel_id: u64,
+        name: &str,
+    ) -> Interaction {
+        let command_id = self.world().snowflake();
+        let data = json!({"id": command_id.to_string(), "name": name, "type": 1, "guild_id": guild.id.to_string()});
+        self.new_interaction(2, who, guild, channel_id, data, None)
+    }
+
+    /// `who` clicks button `custom_id` of a copy of message `message_id` in their DM with the
+    /// bot: an interaction with `user` and no `guild_id` or `member` (docs/receiving-and-
+    /// responding.md, Interaction Structure: `member` in a guild, `user` in a DM), `context` 1
+    /// (BOT_DM) and the DM channel as a partial channel.
+    pub fn click_in_dm(&self, who: &Member, message_id: u64, custom_id: &str) -> Interaction {
+        let mut w = self.world();
+        let id = w.snowflake();
+        let dm = w.snowflake();
+        let token = format!("aW50ZXJhY3Rpb24.{id:x}.loopback-interaction-token");
+        let user = p::user(who.id, &who.name, false);
+        let mut message = w
+            .message_index(message_id)
+            .map(|i| w.messages[i].clone())
+            .unwrap_or_else(|| panic!("no message {message_id}"));
+        assert!(
+            p::custom_ids(&message).iter().any(|c| c == custom_id),
+            "message {message_id} has no component {custom_id:?}"
+        );
+        let copy = w.snowflake();
+        message["id"] = json!(copy.to_string());
+        message["channel_id"] = json!(dm.to_string());
+        message.as_object_mut().map(|o| o.remove("guild_id"));
+        let payload = json!({
+            "id": id.to_string(),
+            "application_id": w.app_id.to_string(),
+            "type": 3,
+            "data": {"custom_id": custom_id, "component_type": 2},
+            "channel": {"id": dm.to_string(), "type": 1, "last_message_id": copy.to_string(), "flags": 0, "recipients": [user.clone()]},
+            "channel_id": dm.to_string(),
+            "user": user,
+            "message": message,
+            "token": token,
+            "version": 1,
+            "app_permissions": (permissions::EVERYONE).to_string(),
+            "locale": "en-US",
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": "0"},
+            "context": 1,
+            "attachment_size_limit": w.attachment_size_limit,
+        });
+        w.interactions.push(StoredInteraction {
+            id,
+            token: token.clone(),
+            kind: 3,
+            user: p::user(who.id, &who.name, false),
+            guild_id: None,
+            channel_id: dm,
+            source_message: None,
+            acknowledged: false,
+            original: None,
+            payload: payload.clone(),
+        });
+        let dispatched_at = Instant::now();
+        w.dispatch("INTERACTION_CREATE", payload);
+        drop(w);
+        self.shared.bump();
+        Interaction {
+            id,
+            token,
+            kind: 3,
+            dispatched_at,
+        }
     }
 
     /// A message the bot posted earlier (before this test's run), with `components`.

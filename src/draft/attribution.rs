@@ -1,0 +1,1036 @@
+//! The attribution stage: who says what.
+//!
+//! Each sentence is read outside its quotations (a quotation is one token); the names in it are
+//! found by `names`. A reporting verb (the list is data) makes its subject a speaker: the name before
+//! it ("Putin also said"), past an appositive ("Alexis Boon, the head of ..., said") or a relative
+//! pronoun ("Chris Christie, who denounced"), after it next to a quotation ("..., said Khan", past a
+//! role: "wrote Nigerian blogger Jane Doe"), after "according to" or "attributable to", a possessive
+//! with a noun of saying ("Tillerson's announcement"), the clause's subject for a participle or a
+//! second verb ("... and urged"), and a pronoun (or "the minister") resolved to the nearest fitting
+//! actor. Each quotation goes to its transcript caption's speaker; else to an attribution right after
+//! it ("“…,” he said"); else, after a colon, to the clause's subject ("X opposed Y's statement: “…”")
+//! or the sentence before's; else to the nearest attribution; else to the subject of the sentence that
+//! introduced its paragraph ("Hoder writes:"); a sentence that is only a quotation continues the last
+//! speaker's words. A statement in its issuer's voice (a press statement) is the issuer's.
+
+use super::actors::{Actor, ActorKind, Cast};
+use super::lexicon::{Lexicon, NounKind, TitleKind};
+use super::names::*;
+use super::quotations::Speaker;
+use super::text::Text;
+use super::tokens::*;
+use std::ops::Range;
+
+/// Finds the actors of an article and attributes its statements and quotations.
+pub fn find(text: &Text, lex: &Lexicon) -> Cast {
+    let mut reg = Registry::default();
+    let mut quote_speaker: Vec<Option<usize>> = vec![None; text.quotes.len()];
+    // Per sentence, the actors it is about, first the attributed speakers.
+    let mut history: Vec<Vec<usize>> = Vec::new();
+    let mut last_quote: Option<(usize, usize, usize)> = None; // (actor, paragraph, sentence)
+    let lowercase_words = lowercase_vocabulary(&text.body);
+    let issuer = issuer(text, &mut reg);
+
+    for (si, sentence) in text.sentences.iter().enumerate() {
+        let quotes: Vec<(usize, Range<usize>)> = sentence
+            .quotes
+            .clone()
+            .map(|q| (q, text.quotes[q].outer.clone()))
+            .collect();
+        let toks = tokenize(&text.body, sentence.range.clone(), &quotes, lex);
+        let lowers = toks
+            .iter()
+            .map(|t| match t.kind {
+                Tk::Word => text.body[t.start..t.end].to_lowercase(),
+                _ => String::new(),
+            })
+            .collect();
+        let mut s = Sent {
+            body: &text.body,
+            toks,
+            lowers,
+            mentions: Vec::new(),
+            groups: Vec::new(),
+        };
+        s.groups = group_nps(&s, lex);
+        read_names(&mut s, &mut reg, lex, si, &lowercase_words);
+        drop_role_groups(&mut s, &reg);
+        let attributions = attributions(&s, &mut reg, lex, si);
+
+        // Resolve subjects to actors.
+        let mut resolved: Vec<(usize, usize)> = Vec::new(); // (token of the verb, actor)
+        let topic = topic(&s, &mut reg, si);
+        for (verb, subj) in attributions {
+            let actor = match subj {
+                Subj::Actor(a) => Some(a),
+                Subj::Group(g) => {
+                    let g = &s.groups[g];
+                    // "the minister said": the person the text is about, like "he"
+                    let definite = g.toks.len() == 1
+                        && g.toks.start > 0
+                        && s.lower(g.toks.start - 1) == "the"
+                        && lex.title(s.word(g.toks.start)) == Some(TitleKind::Title);
+                    definite
+                        .then(|| resolve_pronoun(&s, &reg, &history, g.toks.start, Pron::Person))
+                        .flatten()
+                        .or_else(|| Some(reg.group(&g.display, &g.key, si)))
+                }
+                Subj::Pronoun(at, kind) => resolved
+                    .iter()
+                    .map(|r| r.1)
+                    .find(|&a| fits(&reg.actors[a], kind))
+                    .or_else(|| resolve_pronoun(&s, &reg, &history, at, kind)),
+            };
+            if let Some(a) = actor {
+                if reg.actors[a].kind == ActorKind::Unknown {
+                    reg.actors[a].kind = ActorKind::Person;
+                }
+                resolved.push((verb, a));
+            }
+        }
+        for &(_, a) in &resolved {
+            let st = &mut reg.actors[a].statements;
+            if st.last() != Some(&si) {
+                st.push(si);
+            }
+        }
+
+        // Quotations: a caption's speaker; the subject before a colon; the nearest attribution; the
+        // sentence introducing the paragraph; or, for a sentence that is only a quotation, the last
+        // speaker going on.
+        let quote_chars: usize = quotes.iter().map(|(_, o)| o.len()).sum();
+        let quote_only = quote_chars * 10 >= sentence.range.len() * 6 && s.is_quote(0);
+        let mut speakers_here: Vec<usize> = resolved.iter().map(|r| r.1).collect();
+        let topic_actor = |reg: &mut Registry, before: usize| -> Option<usize> {
+            let subj = topic.filter(|(at, _)| *at < before)?;
+            match subj.1 {
+                Subj::Actor(a) => Some(a),
+                Subj::Group(g) => Some(reg.group(&s.groups[g].display, &s.groups[g].key, si)),
+                Subj::Pronoun(at, k) => resolve_pronoun(&s, reg, &history, at, k),
+            }
+        };
+        for (ti, t) in s.toks.iter().enumerate() {
+            let Tk::Quote(q) = t.kind else { continue };
+            let speaker = match &text.quotes[q].speaker {
+                Speaker::Caption {
+                    interviewer: true, ..
+                } => None,
+                Speaker::Caption { name, role, .. } => {
+                    Some(caption_speaker(&mut reg, name, role, si))
+                }
+                layout => {
+                    // "X opposed Y's statement: "…"": the clause's subject
+                    let colon = ti > 0 && s.is_punct(ti - 1, ':');
+                    // "Mr. Behi has running coverage. Highlights: “…”": a colon with no subject
+                    // before it in the sentence goes back to the sentence before, in the paragraph
+                    let by_colon = if colon {
+                        topic_actor(&mut reg, ti).or_else(|| {
+                            let prev = si.checked_sub(1)?;
+                            (text.sentences[prev].para == sentence.para && resolved.is_empty())
+                                .then(|| history.get(prev).and_then(|h| h.first().copied()))
+                                .flatten()
+                        })
+                    } else {
+                        None
+                    };
+                    let intro = match layout {
+                        Speaker::Intro(at) => history.get(*at).and_then(|h| h.first().copied()),
+                        _ => None,
+                    };
+                    // an attribution right after the quotation ("“…,” he said") is its own
+                    let right_after = resolved
+                        .iter()
+                        .filter(|(v, _)| *v > ti && *v <= ti + 4)
+                        .min_by_key(|(v, _)| *v)
+                        .map(|r| r.1);
+                    right_after
+                        .or(by_colon)
+                        .or_else(|| {
+                            resolved
+                                .iter()
+                                .min_by_key(|(v, _)| v.abs_diff(ti))
+                                .map(|r| r.1)
+                        })
+                        .or(intro)
+                        .or_else(|| {
+                            let (a, para, at) = last_quote?;
+                            let near = para + 1 >= sentence.para && si - at <= 3;
+                            (quote_only && near).then_some(a)
+                        })
+                }
+            };
+            if let Some(a) = speaker {
+                if reg.actors[a].kind == ActorKind::Unknown {
+                    reg.actors[a].kind = ActorKind::Person;
+                }
+                quote_speaker[q] = Some(a);
+                reg.actors[a].quotes.push(q);
+                last_quote = Some((a, sentence.para, si));
+                if !speakers_here.contains(&a) {
+                    speakers_here.push(a);
+                }
+                if let Speaker::Intro(at) = text.quotes[q].speaker {
+                    let st = &mut reg.actors[a].statements;
+                    if !st.contains(&at) {
+                        st.push(at);
+                        st.sort_unstable();
+                    }
+                }
+            }
+        }
+        if let Some(issuer) = issuer {
+            // a statement in its issuer's voice: their sentences are the ones attributed to no one
+            // else; a country that "condemns" in its own statement is the issuer speaking
+            let only_places = resolved
+                .iter()
+                .all(|&(_, a)| reg.actors[a].kind == ActorKind::Place);
+            if only_places && quotes.is_empty() {
+                for &(_, a) in &resolved {
+                    reg.actors[a].statements.retain(|&x| x != si);
+                }
+                resolved.clear();
+                reg.actors[issuer].statements.push(si);
+            }
+        }
+
+        // What the sentence is about, for pronouns further on.
+        let mut about = speakers_here;
+        if let Some((_, subj)) = topic {
+            let a = match subj {
+                Subj::Actor(a) => Some(a),
+                Subj::Group(g) => Some(reg.group(&s.groups[g].display, &s.groups[g].key, si)),
+                Subj::Pronoun(at, k) => resolve_pronoun(&s, &reg, &history, at, k),
+            };
+            if let Some(a) = a {
+                reg.actors[a].topics += 1;
+                if !about.contains(&a) {
+                    about.push(a);
+                }
+            }
+        }
+        history.push(about);
+    }
+    Cast {
+        actors: reg.actors,
+        quote_speaker,
+    }
+}
+
+/// The actor a caption names: "Kerry" is the "John Kerry" named earlier.
+fn caption_speaker(reg: &mut Registry, name: &str, role: &Option<String>, si: usize) -> usize {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let id = reg.person(&words, si);
+    let a = &mut reg.actors[id];
+    a.kind = ActorKind::Person;
+    if a.role.is_none() {
+        a.role = role.clone();
+    }
+    id
+}
+
+/// The author of a statement in its own voice (a press statement, a readout), as an actor.
+fn issuer(text: &Text, reg: &mut Registry) -> Option<usize> {
+    if !text.meta.statement {
+        return None;
+    }
+    let author = text.meta.author.as_deref()?.trim();
+    let words: Vec<&str> = author.split_whitespace().collect();
+    let person = (2..=4).contains(&words.len())
+        && words.iter().all(|w| w.starts_with(char::is_uppercase))
+        && !words
+            .iter()
+            .any(|w| matches!(*w, "Office" | "Department" | "Ministry" | "Bureau"));
+    let id = if person {
+        reg.person(&words, 0)
+    } else {
+        reg.named(author, ActorKind::Org, 0)
+    };
+    let a = &mut reg.actors[id];
+    if person {
+        a.kind = ActorKind::Person;
+        if a.role.is_none() {
+            a.role = text.meta.author_role.clone();
+        }
+    }
+    Some(id)
+}
+
+/// The length in words of the reporting verb at token `i`, if one starts there.
+pub(super) fn verb_at(s: &Sent, lex: &Lexicon, i: usize) -> Option<usize> {
+    let w = s.lower(i);
+    if w.is_empty() {
+        return None;
+    }
+    for phrase in &lex.verb_phrases {
+        if phrase.iter().enumerate().all(|(k, p)| s.lower(i + k) == *p) {
+            return Some(phrase.len());
+        }
+    }
+    lex.verbs.contains(w).then_some(1)
+}
+
+/// The attributions of a sentence: (token of the verb, subject).
+pub(super) fn attributions(
+    s: &Sent,
+    reg: &mut Registry,
+    lex: &Lexicon,
+    si: usize,
+) -> Vec<(usize, Subj)> {
+    let mut out: Vec<(usize, Subj)> = Vec::new();
+    let mut pending: Vec<usize> = Vec::new();
+    let n = s.toks.len();
+    let mut i = 0;
+    while i < n {
+        // "according to X"
+        // "according to X", "the below is attributable to X"
+        if matches!(s.lower(i), "according" | "attributable") && s.lower(i + 1) == "to" {
+            if let Some(subj) = according_to(s, reg, i + 2, si) {
+                out.push((i, subj));
+            }
+            i += 2;
+            continue;
+        }
+        // "Tillerson's announcement"
+        if s.toks[i].kind == Tk::Poss && i > 0 && lex.noun(s.lower(i + 1)) == Some(NounKind::Speech)
+        {
+            if let Some(m) = s.mention_ending(i - 1) {
+                if matches!(
+                    reg.actors[m.actor].kind,
+                    ActorKind::Person | ActorKind::Org | ActorKind::Unknown
+                ) {
+                    out.push((i + 1, Subj::Actor(m.actor)));
+                }
+            }
+        }
+        let Some(len) = verb_at(s, lex, i) else {
+            i += 1;
+            continue;
+        };
+        let v = i;
+        i += len;
+        let prev = if v > 0 { s.lower(v - 1) } else { "" };
+        if v > 0 && (NOUN_MARKERS.contains(&prev) || s.toks[v - 1].kind == Tk::Poss) {
+            continue; // "his claims", "the call"
+        }
+        if prev == "to" && len == 1 {
+            continue; // "to argue"
+        }
+        if s.toks[v].start > 0 && s.body[..s.toks[v].start].ends_with('-') {
+            continue; // "a U.N.-demanded cease-fire"
+        }
+        let word = s.lower(v);
+        if word.ends_with("ing") && len == 1 {
+            // a participle takes its clause's subject; at the start of the sentence, the subject of
+            // the main clause that follows ("Saying ..., President Fernández elaborated, ...")
+            match out.last().map(|x| x.1).or_else(|| topic_subject(s, v)) {
+                Some(subj) => out.push((v, subj)),
+                None => pending.push(v),
+            }
+            continue;
+        }
+        match subject_before(s, lex, v, reg) {
+            Before::Subject(subj) => out.push((v, subj)),
+            Before::Passive => {
+                // "described as ... by the police"
+                let by = (v + len..n.min(v + len + 10)).find(|&k| s.lower(k) == "by");
+                if let Some(k) = by {
+                    let k = if s.lower(k + 1) == "the" {
+                        k + 2
+                    } else {
+                        k + 1
+                    };
+                    if let Some(g) = s.groups.iter().position(|g| g.toks.start == k) {
+                        out.push((v, Subj::Group(g)));
+                    } else if let Some(m) = s.mention_starting(k) {
+                        out.push((v, Subj::Actor(m.actor)));
+                    }
+                }
+            }
+            Before::Nothing { fallback } => {
+                // "..., said Khan" / "“...,” said the minister"
+                let after_quote = v == 0
+                    || s.is_quote(v - 1)
+                    || (s.is_punct(v - 1, ',') && v >= 2 && s.is_quote(v - 2));
+                if after_quote {
+                    let mut k = if s.lower(v + len) == "the" {
+                        v + len + 1
+                    } else {
+                        v + len
+                    };
+                    // "“…,” wrote Nigerian blogger Jane Doe on Twitter": past the role words
+                    let mut j = k;
+                    while j < n
+                        && j < k + 6
+                        && s.toks[j].kind == Tk::Word
+                        && s.mention_starting(j).is_none()
+                        && s.groups.iter().all(|g| g.toks.start != j)
+                    {
+                        j += 1;
+                    }
+                    if s.mention_starting(j).is_some() {
+                        k = j;
+                    }
+                    // "Nigerian blogger Jane Doe": a lone word before a role noun is an adjective
+                    if let Some(m) = s.mention_starting(k) {
+                        let e = m.toks.end;
+                        let lone = m.toks.len() == 1
+                            && s.toks.get(e).is_some_and(|t| t.kind == Tk::Word)
+                            && !is_cap(s.word(e));
+                        if lone {
+                            if let Some(later) =
+                                (e + 1..(e + 4).min(n)).find(|&x| s.mention_starting(x).is_some())
+                            {
+                                k = later;
+                            }
+                        }
+                    }
+                    if let Some(m) = s.mention_starting(k) {
+                        out.push((v, Subj::Actor(m.actor)));
+                        continue;
+                    }
+                    if let Some(g) = s.groups.iter().position(|g| g.toks.start == k) {
+                        out.push((v, Subj::Group(g)));
+                        continue;
+                    }
+                    if let Some(p) = s.pronoun(v + len) {
+                        out.push((v, Subj::Pronoun(v + len, p)));
+                        continue;
+                    }
+                }
+                // "..., reports the Arabist Network.": a verb after a comma, the name ending the sentence
+                if v > 0 && s.is_punct(v - 1, ',') {
+                    let k = if s.lower(v + len) == "the" {
+                        v + len + 1
+                    } else {
+                        v + len
+                    };
+                    if let Some(m) = s.mention_starting(k) {
+                        let e = m.toks.end;
+                        if e >= n || s.is_punct(e, '.') || s.is_punct(e, ',') {
+                            out.push((v, Subj::Actor(m.actor)));
+                            continue;
+                        }
+                    }
+                }
+                // "... and urged Russia", "... and called Trump's order": not "... and claimed 3000 lives"
+                let next = v + len;
+                let complement = s.lower(next) == "that"
+                    || s.is_quote(next)
+                    || matches!(s.toks.get(next).map(|t| t.kind), Some(Tk::Punct(',' | ':')))
+                    || matches!(s.lower(next), "her" | "him" | "them" | "us" | "on" | "for")
+                    || s.mention_starting(next).is_some();
+                // "... think tank called the agreement": not "... of 1,124 pledged delegates"
+                let article = matches!(s.lower(next), "the" | "a" | "an");
+                let ok = match fallback {
+                    Fallback::No => false,
+                    Fallback::Conj => complement,
+                    Fallback::Noun => complement || article,
+                };
+                if ok {
+                    if let Some(subj) = topic_subject(s, v) {
+                        out.push((v, subj));
+                    }
+                }
+            }
+        }
+    }
+    resolve_pending(&mut out, &pending);
+    out
+}
+
+pub(super) fn resolve_pending(out: &mut Vec<(usize, Subj)>, pending: &[usize]) {
+    for &v in pending {
+        if let Some(&(_, subj)) = out.iter().find(|(w, _)| *w > v) {
+            out.push((v, subj));
+        }
+    }
+}
+
+pub(super) fn according_to(s: &Sent, reg: &mut Registry, from: usize, si: usize) -> Option<Subj> {
+    let mut end = from;
+    while end < s.toks.len()
+        && !matches!(
+            s.toks[end].kind,
+            Tk::Punct(',' | ';' | ':' | '.') | Tk::Quote(_)
+        )
+    {
+        end += 1;
+    }
+    let phrase = from..end;
+    if let Some(m) = s
+        .mentions
+        .iter()
+        .find(|m| phrase.contains(&m.toks.start) && reg.actors[m.actor].kind == ActorKind::Person)
+    {
+        return Some(Subj::Actor(m.actor));
+    }
+    if end > from {
+        if let Some(g) = s.group_ending(end - 1) {
+            let mut start = from;
+            while start < end && matches!(s.lower(start), "the" | "a" | "an") {
+                start += 1;
+            }
+            let display = clean_role(s.text(start..end)).unwrap_or_default();
+            let _ = g;
+            let id = reg.group(&display, &key(s.text(start..end)), si);
+            return Some(Subj::Actor(id));
+        }
+    }
+    s.mentions
+        .iter()
+        .find(|m| {
+            phrase.contains(&m.toks.start)
+                && matches!(
+                    reg.actors[m.actor].kind,
+                    ActorKind::Org | ActorKind::Unknown
+                )
+        })
+        .map(|m| Subj::Actor(m.actor))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Fallback {
+    No,
+    Conj,
+    Noun,
+}
+
+pub(super) enum Before {
+    Subject(Subj),
+    Passive,
+    /// No subject right before the verb; `fallback` when the clause's subject may stand for it:
+    /// `Conj` after "and", "but" ("... and urged"), `Noun` after another noun ("Mitsotakis speaking
+    /// to the think tank called ...").
+    Nothing {
+        fallback: Fallback,
+    },
+}
+
+pub(super) fn subject_before(s: &Sent, lex: &Lexicon, v: usize, reg: &Registry) -> Before {
+    let mut j = v;
+    let mut hops = 0;
+    loop {
+        // skip adverbs and auxiliaries
+        loop {
+            if j == 0 {
+                return Before::Nothing {
+                    fallback: Fallback::No,
+                };
+            }
+            let w = s.lower(j - 1);
+            if BE.contains(&w) {
+                return Before::Passive;
+            }
+            // "Chris Christie, who denounced": the name before the relative pronoun
+            if w == "who" && j >= 2 {
+                let k = j - 1;
+                let before = if s.is_punct(k - 1, ',') && k > 1 {
+                    k - 2
+                } else {
+                    k - 1
+                };
+                if let Some(m) = s.mention_ending(before) {
+                    return Before::Subject(Subj::Actor(m.actor));
+                }
+                if let Some(g) = s.group_ending(before) {
+                    return Before::Subject(Subj::Group(g));
+                }
+            }
+            let adverb = w.len() > 4 && w.ends_with("ly") && !is_cap(s.word(j - 1));
+            if SKIP.contains(&w) || adverb {
+                j -= 1;
+                continue;
+            }
+            break;
+        }
+        let k = j - 1;
+        if let Some(p) = s.pronoun(k) {
+            return Before::Subject(Subj::Pronoun(k, p));
+        }
+        if let Some(g) = s.group_ending(k) {
+            return Before::Subject(Subj::Group(g));
+        }
+        if let Some(m) = s.mention_ending(k) {
+            // "John Geiger of USGS told"
+            if m.toks.start >= 2 && s.lower(m.toks.start - 1) == "of" {
+                if let Some(p) = s.mention_ending(m.toks.start - 2) {
+                    return Before::Subject(Subj::Actor(p.actor));
+                }
+            }
+            // "... meeting in Italy also called": skip a prepositional phrase
+            if m.toks.start >= 1 && PREPOSITIONS.contains(&s.lower(m.toks.start - 1)) && hops < 3 {
+                j = m.toks.start - 1;
+                hops += 1;
+                continue;
+            }
+            return Before::Subject(Subj::Actor(m.actor));
+        }
+        match s.toks[k].kind {
+            Tk::Punct(')') => {
+                let open = (0..k).rev().find(|&x| s.is_punct(x, '('));
+                match open {
+                    Some(o) if hops < 3 => {
+                        j = o;
+                        hops += 1;
+                        continue;
+                    }
+                    _ => {
+                        return Before::Nothing {
+                            fallback: Fallback::No,
+                        }
+                    }
+                }
+            }
+            Tk::Punct(',') => return appositive(s, k),
+            Tk::Word => {}
+            _ => {
+                return Before::Nothing {
+                    fallback: Fallback::No,
+                }
+            }
+        }
+        let w = s.lower(k);
+        // "Chris Christie, who denounced": the name before the relative pronoun
+        if w == "who" && k > 0 {
+            let before = if s.is_punct(k - 1, ',') && k > 1 {
+                k - 2
+            } else {
+                k - 1
+            };
+            if let Some(m) = s.mention_ending(before) {
+                return Before::Subject(Subj::Actor(m.actor));
+            }
+            if let Some(g) = s.group_ending(before) {
+                return Before::Subject(Subj::Group(g));
+            }
+        }
+        // "the archbishop said": the person last named with that title
+        if lex.title(w) == Some(TitleKind::Title) && k > 0 && s.lower(k - 1) == "the" {
+            let same = |t: &str| t.split_whitespace().any(|x| x.eq_ignore_ascii_case(w));
+            let last_named = reg
+                .actors
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| a.kind == ActorKind::Person)
+                .filter(|(_, a)| a.role.as_deref().is_some_and(same))
+                .max_by_key(|(i, a)| (a.first_sentence, *i));
+            if let Some((a, _)) = last_named {
+                return Before::Subject(Subj::Actor(a));
+            }
+        }
+        // "... ministers' meeting in Italy"
+        if lex.noun(w) == Some(NounKind::Event) && k >= 2 && s.toks[k - 1].kind == Tk::Poss {
+            if let Some(g) = s.group_ending(k - 2) {
+                return Before::Subject(Subj::Group(g));
+            }
+            if let Some(m) = s.mention_ending(k - 2) {
+                return Before::Subject(Subj::Actor(m.actor));
+            }
+        }
+        // "José Ortiz of the island's power authority said"
+        let lowercase = !is_cap(s.word(k));
+        if lowercase {
+            for x in (k.saturating_sub(8)..k).rev() {
+                if matches!(s.toks[x].kind, Tk::Punct(_) | Tk::Quote(_)) {
+                    break;
+                }
+                if s.lower(x) == "of" && x > 0 {
+                    if let Some(m) = s.mention_ending(x - 1) {
+                        return Before::Subject(Subj::Actor(m.actor));
+                    }
+                    break;
+                }
+            }
+        }
+        let fallback = if matches!(w, "and" | "but" | "then" | "or") {
+            Fallback::Conj
+        } else if lowercase && !lex.is_common(w) && w.chars().all(char::is_alphabetic) {
+            Fallback::Noun
+        } else {
+            Fallback::No
+        };
+        return Before::Nothing { fallback };
+    }
+}
+
+/// The subject before an appositive ending at the comma `k`.
+pub(super) fn appositive(s: &Sent, k: usize) -> Before {
+    let Some(c) = (k.saturating_sub(25)..k)
+        .rev()
+        .find(|&x| s.is_punct(x, ','))
+    else {
+        return Before::Nothing {
+            fallback: Fallback::No,
+        };
+    };
+    // the appositive is the name: "The mayor of London, Sadiq Khan, thanked"
+    if let Some(m) = s.mention_ending(k - 1) {
+        let titled =
+            (c + 1..m.toks.start).all(|x| s.word(x).chars().next().is_some_and(char::is_uppercase));
+        if m.toks.start == c + 1 || titled && m.toks.start > c + 1 && m.toks.start - c <= 4 {
+            return Before::Subject(Subj::Actor(m.actor));
+        }
+    }
+    if c > 0 {
+        if let Some(g) = s.group_ending(c - 1) {
+            return Before::Subject(Subj::Group(g));
+        }
+        let mut b = c - 1;
+        if s.is_punct(b, ')') {
+            if let Some(o) = (0..b).rev().find(|&x| s.is_punct(x, '(')) {
+                if o == 0 {
+                    return Before::Nothing {
+                        fallback: Fallback::No,
+                    };
+                }
+                b = o - 1;
+            }
+        }
+        if let Some(m) = s.mention_ending(b) {
+            return Before::Subject(Subj::Actor(m.actor));
+        }
+    }
+    // "someone, seemingly Honcharuk, audibly says"
+    match s
+        .mentions
+        .iter()
+        .find(|m| m.toks.start > c && m.toks.end <= k)
+    {
+        Some(m) => Before::Subject(Subj::Actor(m.actor)),
+        None => Before::Nothing {
+            fallback: Fallback::No,
+        },
+    }
+}
+
+/// The subject of the sentence's main clause, if it comes before token `before`.
+pub(super) fn topic_subject(s: &Sent, before: usize) -> Option<Subj> {
+    let start = clause_start(s);
+    let first_mention = s
+        .mentions
+        .iter()
+        .find(|m| m.toks.start >= start)
+        .map(|m| (m.toks.start, Subj::Actor(m.actor)));
+    let first_group = s
+        .groups
+        .iter()
+        .enumerate()
+        .find(|(_, g)| g.toks.start >= start)
+        .map(|(i, g)| (g.toks.start, Subj::Group(i)));
+    let first_pronoun =
+        (start..s.toks.len()).find_map(|k| s.pronoun(k).map(|p| (k, Subj::Pronoun(k, p))));
+    [first_mention, first_group, first_pronoun]
+        .into_iter()
+        .flatten()
+        .filter(|(at, _)| *at < before)
+        .min_by_key(|(at, _)| *at)
+        .map(|x| x.1)
+}
+
+/// Where the main clause starts: after an opening phrase such as "On Tuesday," or "In his statement,".
+pub(super) fn clause_start(s: &Sent) -> usize {
+    let first = s.lower(0);
+    let opener = PREPOSITIONS.contains(&first)
+        || matches!(
+            first,
+            "as" | "following"
+                | "yesterday"
+                | "last"
+                | "however"
+                | "while"
+                | "now"
+                | "thursday"
+                | "meanwhile"
+        )
+        || s.word(0).chars().next().is_some_and(char::is_uppercase) && {
+            let w = s.word(0);
+            w.ends_with("day") || w.ends_with("ly")
+        };
+    let mut start = 0;
+    if opener {
+        if let Some(c) = (0..s.toks.len().min(14)).find(|&k| s.is_punct(k, ',')) {
+            start = c + 1;
+        }
+    }
+    // "In Ohio, which was planning ..., Governor Mike DeWine postponed it"; "Wednesday, the same day
+    // that he dropped out, Bloomberg endorsed ..."
+    if start > 0 {
+        if let Some(c) = (start..s.toks.len().min(start + 25)).find(|&k| s.is_punct(k, ',')) {
+            let relative = (start..c)
+                .any(|k| matches!(s.lower(k), "which" | "who" | "where" | "when" | "that"));
+            if relative {
+                start = c + 1;
+            }
+        }
+    }
+    start
+}
+
+/// The sentence's subject (the first actor of its main clause, placed early), with its token.
+pub(super) fn topic(s: &Sent, reg: &mut Registry, _si: usize) -> Option<(usize, Subj)> {
+    let start = clause_start(s);
+    let limit = start + 8;
+    let _ = reg;
+    let m = s
+        .mentions
+        .iter()
+        .find(|m| m.toks.start >= start && m.toks.start <= limit)
+        .map(|m| (m.toks.start, Subj::Actor(m.actor)));
+    let g = s
+        .groups
+        .iter()
+        .enumerate()
+        .find(|(_, g)| g.toks.start >= start && g.toks.start <= limit)
+        .map(|(i, g)| (g.toks.start, Subj::Group(i)));
+    let p = (start..s.toks.len().min(limit + 1))
+        .find_map(|k| s.pronoun(k).map(|p| (k, Subj::Pronoun(k, p))));
+    [m, g, p].into_iter().flatten().min_by_key(|x| x.0)
+}
+
+pub(super) fn fits(actor: &Actor, p: Pron) -> bool {
+    match p {
+        Pron::Person => matches!(actor.kind, ActorKind::Person | ActorKind::Unknown),
+        Pron::Plural => match actor.kind {
+            ActorKind::Org => true,
+            ActorKind::Group => {
+                let head = actor
+                    .name
+                    .rsplit(' ')
+                    .next()
+                    .unwrap_or_default()
+                    .to_lowercase();
+                (head.ends_with('s') && !head.ends_with("ss"))
+                    || COLLECTIVE.contains(&head.as_str())
+            }
+            _ => false,
+        },
+    }
+}
+
+pub(super) const COLLECTIVE: [&str; 11] = [
+    "police",
+    "government",
+    "military",
+    "army",
+    "team",
+    "committee",
+    "council",
+    "parliament",
+    "administration",
+    "ministry",
+    "court",
+];
+
+/// "he" → the nearest fitting actor: earlier in the sentence, else the subjects of the sentences before.
+pub(super) fn resolve_pronoun(
+    s: &Sent,
+    reg: &Registry,
+    history: &[Vec<usize>],
+    at: usize,
+    p: Pron,
+) -> Option<usize> {
+    if let Some(m) = s.mentions.iter().find(|m| {
+        // "on Twitter, he wrote" (but "As for Rex Tillerson, he said")
+        let before = if m.toks.start > 0 {
+            s.lower(m.toks.start - 1)
+        } else {
+            ""
+        };
+        let in_pp = PREPOSITIONS.contains(&before) && before != "for";
+        m.toks.end <= at && !in_pp && fits(&reg.actors[m.actor], p)
+    }) {
+        return Some(m.actor);
+    }
+    for about in history.iter().rev().take(5) {
+        if let Some(&a) = about.iter().find(|&&a| fits(&reg.actors[a], p)) {
+            return Some(a);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::draft::lexicon::LEXICON;
+    use crate::draft::text::Text;
+
+    fn cast(input: &str) -> (Text, Cast) {
+        let t = Text::parse(input, &LEXICON);
+        let c = find(&t, &LEXICON);
+        (t, c)
+    }
+
+    fn speakers(c: &Cast) -> Vec<String> {
+        c.actors
+            .iter()
+            .filter(|a| a.speaks())
+            .map(|a| a.name.clone())
+            .collect()
+    }
+
+    fn quotes_of(t: &Text, c: &Cast, name: &str) -> Vec<String> {
+        let a = c.actors.iter().find(|a| a.name == name).expect(name);
+        a.quotes
+            .iter()
+            .map(|&q| t.body[t.quotes[q].inner.clone()].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_title_before_a_name_gives_the_role() {
+        let (_, c) =
+            cast("Foreign Secretary Boris Johnson said there was an opportunity. Johnson left.");
+        let a = &c.actors[0];
+        assert_eq!(
+            (a.name.as_str(), a.role.as_deref()),
+            ("Boris Johnson", Some("Foreign Secretary"))
+        );
+        assert_eq!(a.mentions, 2, "the surname is the same person");
+        assert_eq!(speakers(&c), vec!["Boris Johnson"]);
+    }
+
+    #[test]
+    fn he_said_after_a_quote_goes_to_the_nearest_fitting_actor() {
+        let (t, c) = cast(
+            "Johnson met the ministers in Rome. “We will wait,” he said. “It is time.” Putin left.",
+        );
+        assert_eq!(
+            quotes_of(&t, &c, "Johnson"),
+            vec!["We will wait,", "It is time."]
+        );
+    }
+
+    #[test]
+    fn inverted_attribution_after_a_quote() {
+        let (t, c) = cast(
+            r#"The mayor of London, Sadiq Khan, spoke. "Terrorists seek to divide us," said Khan, "we will never let them.""#,
+        );
+        assert_eq!(quotes_of(&t, &c, "Sadiq Khan").len(), 2);
+        let khan = c
+            .actors
+            .iter()
+            .find(|a| a.name == "Sadiq Khan")
+            .expect("Khan");
+        assert_eq!(khan.role.as_deref(), Some("Mayor of London"));
+    }
+
+    #[test]
+    fn an_appositive_between_name_and_verb() {
+        let (_, c) = cast("Alexis Boon, the head of the Counter Terrorism Command, said about Amman: \"His fascination was clear.\"");
+        assert_eq!(speakers(&c), vec!["Alexis Boon"]);
+        assert_eq!(
+            c.actors[0].role.as_deref(),
+            Some("Head of the Counter Terrorism Command")
+        );
+    }
+
+    #[test]
+    fn groups_speak_and_are_referred_to_by_their_head_noun() {
+        let (_, c) = cast("However, the G7 foreign ministers rejected his bid. The ministers argued that it should be investigated.");
+        assert_eq!(speakers(&c), vec!["G7 foreign ministers"]);
+        assert_eq!(c.actors[0].statements, vec![0, 1]);
+    }
+
+    #[test]
+    fn a_place_that_argues_is_not_a_speaker() {
+        let (_, c) = cast("The United States has argued that Russia knew.");
+        assert!(speakers(&c).is_empty());
+        assert_eq!(c.actors[0].kind, ActorKind::Place);
+        assert_eq!(c.actors[0].statements, vec![0]);
+    }
+
+    #[test]
+    fn passive_reporting_verbs_take_the_agent() {
+        let (_, c) = cast("Amman, who was described as \"knife-obsessed\" by the police, left. It was commonly called \"swine flu.\"");
+        assert_eq!(speakers(&c), vec!["Police"]);
+    }
+
+    #[test]
+    fn a_quotation_running_into_the_next_paragraph_keeps_its_speaker() {
+        let (t, c) = cast(
+            "“We will rebuild,” said Jane Doe, a spokeswoman for the council. “It will take years.\n\n“But we will not give up.”\n\nThe council meets on Monday.",
+        );
+        let jane = c
+            .actors
+            .iter()
+            .find(|a| a.name == "Jane Doe")
+            .expect("Jane Doe");
+        assert_eq!(jane.role.as_deref(), Some("Spokeswoman for the council"));
+        assert_eq!(
+            quotes_of(&t, &c, "Jane Doe"),
+            vec![
+                "We will rebuild,",
+                "It will take years.",
+                "But we will not give up."
+            ]
+        );
+    }
+
+    #[test]
+    fn according_to_names_the_speaker() {
+        let (_, c) = cast("Trump is planning another bombing, according to none other than Vladimir Putin himself.");
+        assert_eq!(speakers(&c), vec!["Vladimir Putin"]);
+    }
+
+    #[test]
+    fn an_attribution_after_the_quote_goes_past_the_speakers_role() {
+        let (t, c) = cast("“We will not stop,” wrote Nigerian blogger Jane Doe on Twitter.");
+        assert_eq!(quotes_of(&t, &c, "Jane Doe"), vec!["We will not stop,"]);
+    }
+
+    #[test]
+    fn transcript_captions_attribute_each_turn_and_leave_the_interviewer_out() {
+        let (t, c) = cast(
+            "Transcript of an interview\n\nQUESTION:  Is he a traitor?\n\nSECRETARY KERRY:  I believe he betrayed his country.\n\nAnd so he put lives at risk.\n",
+        );
+        assert_eq!(speakers(&c), vec!["Kerry"]);
+        assert_eq!(
+            quotes_of(&t, &c, "Kerry"),
+            vec![
+                "I believe he betrayed his country.",
+                "And so he put lives at risk."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_block_quote_after_writes_colon_is_the_writers() {
+        let (t, c) = cast(
+            "The blogger Hoder is worried.\n\nHoder writes:\n\nI never took them seriously before.\n\nGo to his post.\n",
+        );
+        assert_eq!(
+            quotes_of(&t, &c, "Hoder"),
+            vec!["I never took them seriously before."]
+        );
+    }
+
+    #[test]
+    fn a_colon_quotation_belongs_to_the_subject_of_its_sentence() {
+        let (t, c) = cast("Mary Smith opposed John Brown's statement: “It is wrong.”");
+        assert_eq!(quotes_of(&t, &c, "Mary Smith"), vec!["It is wrong."]);
+    }
+
+    #[test]
+    fn a_press_statements_issuer_speaks_its_sentences() {
+        let (_, c) = cast(
+            "Press Releases: On the vote\n\nPress Statement\n\nHeather Nauert\n\nDepartment Spokesperson\n\nThe United States condemns the vote. We call on all sides to talk.\n",
+        );
+        assert_eq!(speakers(&c), vec!["Heather Nauert"]);
+        let a = c
+            .actors
+            .iter()
+            .find(|a| a.name == "Heather Nauert")
+            .unwrap();
+        assert_eq!(a.role.as_deref(), Some("Department Spokesperson"));
+        assert_eq!(a.statements, vec![0, 1]);
+    }
+
+    #[test]
+    fn middle_initials_stay_in_the_name_and_an_aka_is_the_same_person() {
+        let (_, c) = cast("Secretary Antony J. Blinken said it was time. Hossein Derakhshan, aka Hoder, said so too. Hoder left.");
+        let names: Vec<&str> = c.actors.iter().map(|a| a.name.as_str()).collect();
+        assert!(names.contains(&"Antony J. Blinken"), "{names:?}");
+        assert!(!names.contains(&"Hoder"), "{names:?}");
+    }
+}

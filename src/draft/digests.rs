@@ -1,0 +1,104 @@
+//! The digests stage: for each actor of the prompt, their quotations verbatim and a neutral digest
+//! of their position from the sentences attributed to them (neutralised, pronouns replaced by their
+//! name, at most four sentences of about a hundred words).
+
+use super::actors::Actor;
+use super::lint::{neutralise, strip_link_markers};
+use super::text::{collapse, Text};
+use super::{truncate_words, FoundQuote};
+use crate::prompt::lint;
+
+pub fn quote_text(text: &Text, q: usize) -> Option<FoundQuote> {
+    let inner = text.quotes.get(q)?.inner.clone();
+    let raw = &text.body[inner.clone()];
+    let lead = raw.len() - raw.trim_start().len();
+    let trimmed = raw.trim().trim_end_matches(',').trim_end();
+    if trimmed.is_empty() {
+        return None;
+    }
+    let t = if trimmed.contains('\n') {
+        collapse(trimmed)
+    } else {
+        trimmed.to_string()
+    };
+    Some(FoundQuote {
+        text: t,
+        start: inner.start + lead,
+    })
+}
+
+/// Words of a sentence outside its quotations.
+fn outside_words(text: &Text, i: usize) -> usize {
+    lint::outside_quotes(text.sentence_text(i))
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
+}
+
+/// A neutral digest of an actor's position, from their attributed statements.
+pub fn digest(a: &Actor, text: &Text, quotes: &[FoundQuote]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut words = 0;
+    for &si in &a.statements {
+        let sentence = &text.sentences[si];
+        let quoted: usize = sentence
+            .quotes
+            .clone()
+            .map(|q| text.quotes[q].outer.len())
+            .sum();
+        if outside_words(text, si) < 7 || quoted * 2 > sentence.range.len() {
+            continue; // “...,” he said; a long quotation is in the quotes already
+        }
+        let mut s = strip_link_markers(&neutralise(&collapse(text.sentence_text(si))));
+        if let Some(rest) = ["He ", "She ", "They "]
+            .iter()
+            .find_map(|p| s.strip_prefix(p))
+        {
+            let name = a.short_name();
+            let mut c = name.chars();
+            let name: String = c
+                .next()
+                .map(|f| f.to_uppercase().chain(c).collect())
+                .unwrap_or_default();
+            s = format!("{name} {rest}");
+        }
+        if !lint::scan(&s).is_empty() {
+            continue;
+        }
+        let w = s.split_whitespace().count();
+        if !parts.is_empty() && words + w > 100 {
+            break;
+        }
+        words += w;
+        parts.push(s);
+        if parts.len() == 4 {
+            break;
+        }
+    }
+    let who = a.short_name();
+    let mut digest = parts.join(" ");
+    match (a.speaks(), digest.is_empty()) {
+        (true, false) => digest,
+        (true, true) => match quotes.first() {
+            Some(q) => format!(
+                "{} is quoted in the article: “{}”",
+                a.name,
+                truncate_words(&q.text, 160)
+            ),
+            None => format!(
+                "{} is named as a speaker in the article; see the article for their words.",
+                a.name
+            ),
+        },
+        (false, false) => {
+            digest.push_str(&format!(
+                " The article names no speaker for {who} and carries no statement from them."
+            ));
+            digest
+        }
+        (false, true) => format!(
+            "{} is mentioned in the article. The article carries no statement from {who}.",
+            a.name
+        ),
+    }
+}

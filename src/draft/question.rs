@@ -1,0 +1,63 @@
+//! The question stage: the article's own question to its readers, verbatim, if it asks one.
+//!
+//! It is a sentence in the author's voice (never inside a quotation, a caption's turn or an
+//! interviewer's question) that ends with "?", in the article's last two paragraphs; failing that, a
+//! headline that is a question. A question in the middle of the article ("What are the reactions of
+//! bloggers?") introduces what follows and is not the closing question.
+
+use super::text::{collapse, Text};
+use crate::limits;
+
+/// The closing question: (its sentence, if in the body; the question).
+pub fn closing(text: &Text) -> Option<(Option<usize>, String)> {
+    let last_para = text.sentences.last()?.para;
+    let in_body = (0..text.sentences.len()).rev().find_map(|i| {
+        let s = &text.sentences[i];
+        if s.para + 1 < last_para {
+            return None;
+        }
+        let t = text.sentence_text(i).trim();
+        let q = collapse(t);
+        (s.quotes.is_empty() && t.ends_with('?') && limits::chars(&q) <= limits::EMBED_TITLE)
+            .then_some((Some(i), q))
+    });
+    in_body.or_else(|| {
+        let title = text.meta.title.as_deref()?.trim();
+        (title.ends_with('?') && limits::chars(title) <= limits::EMBED_TITLE)
+            .then(|| (None, title.to_string()))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::draft::lexicon::LEXICON;
+
+    fn q(input: &str) -> Option<String> {
+        closing(&Text::parse(input, &LEXICON)).map(|x| x.1)
+    }
+
+    #[test]
+    fn the_last_question_in_the_authors_voice_is_the_closing_question() {
+        assert_eq!(
+            q("A vote was held.\n\nIt passed.\n\nWhat do you think should happen next?\n"),
+            Some("What do you think should happen next?".to_string())
+        );
+    }
+
+    #[test]
+    fn a_question_inside_a_quotation_or_early_in_the_article_is_not() {
+        assert_eq!(
+            q("Bloggers wrote about it. What are the reactions?\n\nOne said: \"Why now?\"\n\nAnother left.\n\nThe end came.\n"),
+            None
+        );
+    }
+
+    #[test]
+    fn a_headline_question_counts_when_the_body_asks_none() {
+        assert_eq!(
+            q("Was the message insensitive?\n\nThe airline posted a message. Many objected.\n"),
+            Some("Was the message insensitive?".to_string())
+        );
+    }
+}

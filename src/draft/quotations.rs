@@ -1,0 +1,365 @@
+//! The quotations stage: what each paragraph quotes, and who the layout says is speaking.
+//!
+//! - Quotation marks: straight and curly double quotes (and « ») pair up within a paragraph; an
+//!   unclosed one runs to the paragraph's end (a quotation going on in the next paragraph).
+//!   Apostrophes and single quotes are left alone, so "Russia’s" and "don't" never open a quotation.
+//! - Speaker captions, as in transcripts and interviews: `MR. EARNEST:  We'll do ...`,
+//!   `SECRETARY KERRY:`, `Pompeo:`, `Q    Jennifer, ...`. In an article with at least two captions,
+//!   the words after a caption are its speaker's quotation, and a paragraph without a caption goes on
+//!   with the same speaker. An interviewer's turns (`Q`, `QUESTION`, the outlet, a correspondent) are
+//!   quoted but belong to no actor.
+//! - Introduced quotations: a paragraph that ends with a colon ("Hoder writes:") introduces what
+//!   follows: a quoted paragraph, or (a block quote without marks) the following paragraphs in the
+//!   first person. The attribution stage gives them to the subject of the introducing sentence.
+
+use super::lexicon::{Lexicon, TitleKind};
+use std::ops::Range;
+
+/// Who the layout says is speaking a quotation.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Speaker {
+    /// Found by attribution from the words around the quotation.
+    #[default]
+    Unmarked,
+    /// A transcript's caption.
+    Caption {
+        name: String,
+        role: Option<String>,
+        interviewer: bool,
+    },
+    /// Introduced by the sentence (an index into the text's sentences) ending with a colon.
+    Intro(usize),
+}
+
+/// A quotation in a paragraph.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    /// The quotation with its marks, in the body.
+    pub outer: Range<usize>,
+    /// The words inside the marks.
+    pub inner: Range<usize>,
+    pub speaker: Speaker,
+}
+
+/// Pairs the quotation marks of `body[range]`.
+pub fn pair(body: &str, range: Range<usize>) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, usize)> = None;
+    for (i, c) in body[range.clone()].char_indices() {
+        let pos = range.start + i;
+        let mut close = |open: &mut Option<(usize, usize)>| {
+            if let Some((s, l)) = open.take() {
+                out.push(Span {
+                    outer: s..pos + c.len_utf8(),
+                    inner: s + l..pos,
+                    speaker: Speaker::Unmarked,
+                });
+            }
+        };
+        match c {
+            '“' | '«' if open.is_none() => open = Some((pos, c.len_utf8())),
+            '”' | '»' => close(&mut open),
+            '"' if open.is_some() => close(&mut open),
+            '"' => open = Some((pos, 1)),
+            _ => {}
+        }
+    }
+    if let Some((s, l)) = open {
+        out.push(Span {
+            outer: s..range.end,
+            inner: s + l..range.end,
+            speaker: Speaker::Unmarked,
+        });
+    }
+    out
+}
+
+/// A speaker caption at the start of a paragraph.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caption {
+    /// Bytes from the paragraph's start to the first word of speech.
+    pub len: usize,
+    pub name: String,
+    pub role: Option<String>,
+    pub interviewer: bool,
+    /// Written in capitals, as transcripts do ("MR. EARNEST:").
+    pub shouted: bool,
+}
+
+/// Words that end a caption-like line without making it a caption ("Categories: ...").
+const NOT_CAPTIONS: [&str; 16] = [
+    "categories",
+    "category",
+    "tags",
+    "note",
+    "source",
+    "sources",
+    "photo",
+    "update",
+    "updated",
+    "related",
+    "highlights",
+    "warning",
+    "press releases",
+    "press release",
+    "editor's note",
+    "read more",
+];
+
+/// Captions of the person asking.
+const INTERVIEWERS: [&str; 9] = [
+    "q",
+    "question",
+    "interviewer",
+    "reporter",
+    "host",
+    "anchor",
+    "moderator",
+    "audience",
+    "correspondent",
+];
+
+/// The caption opening `para`, if it has one: a name (capitals, or capitalised words, up to ten
+/// words, optionally `, role`) and a colon followed by speech, or a lone `Q` before spaces.
+pub fn caption(para: &str, outlet: Option<&str>, lex: &Lexicon) -> Option<Caption> {
+    // "Q    Jennifer, would you ..."
+    if let Some(rest) = para.strip_prefix('Q') {
+        if rest.starts_with("  ") || rest.starts_with('\t') {
+            let len = para.len() - rest.trim_start().len();
+            return Some(Caption {
+                len,
+                name: "Q".to_string(),
+                role: None,
+                interviewer: true,
+                shouted: false,
+            });
+        }
+    }
+    let colon = para.char_indices().take(90).find(|x| x.1 == ':')?.0;
+    let head = para[..colon].trim();
+    let after = &para[colon + 1..];
+    let speech = after.trim_start();
+    if head.is_empty() || speech.is_empty() || after.starts_with(|c: char| !c.is_whitespace()) {
+        return None; // "10:30", "http://"
+    }
+    let lower = head.to_lowercase();
+    if NOT_CAPTIONS.contains(&lower.as_str()) {
+        return None;
+    }
+    let (name_part, role) = match head.split_once(',') {
+        Some((n, r)) => (n.trim(), Some(r.trim().to_string())),
+        None => (head, None),
+    };
+    let words: Vec<&str> = name_part.split_whitespace().collect();
+    if words.is_empty() || words.len() > 10 {
+        return None;
+    }
+    let capitalised = |w: &str| {
+        w.chars().next().is_some_and(char::is_uppercase)
+            || matches!(
+                w,
+                "of" | "the" | "and" | "for" | "de" | "van" | "von" | "al"
+            )
+    };
+    if !words.iter().all(|w| capitalised(w)) || !words[0].starts_with(char::is_uppercase) {
+        return None;
+    }
+    if role.as_deref().is_some_and(|r| {
+        r.split_whitespace().count() > 8 || r.split_whitespace().any(|w| !capitalised(w))
+    }) {
+        return None;
+    }
+    let interviewer = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| INTERVIEWERS.contains(&w))
+        || outlet.is_some_and(|o| {
+            let o = o.to_lowercase();
+            lower
+                .split_whitespace()
+                .any(|w| o.split_whitespace().any(|x| x == w))
+        })
+        || outlet.is_some_and(|o| {
+            // the outlet's initials: "VOA" for Voice of America
+            let initials: String = o
+                .split_whitespace()
+                .filter_map(|w| w.chars().next())
+                .collect::<String>()
+                .to_lowercase();
+            initials.len() >= 2 && lower.split_whitespace().any(|w| w == initials)
+        })
+        || matches!(lower.as_str(), "voa" | "wikinews" | "wn");
+    let (name, title_role) = caption_name(&words, lex);
+    let letters: Vec<char> = head.chars().filter(|c| c.is_alphabetic()).collect();
+    let shouted = letters.len() >= 3 && letters.iter().all(|c| c.is_uppercase());
+    Some(Caption {
+        len: para.len() - speech.len(),
+        name,
+        role: role.or(title_role),
+        interviewer,
+        shouted,
+    })
+}
+
+/// "SECRETARY OF STATE JOHN KERRY" → ("John Kerry", "Secretary of State"); "MR. EARNEST" →
+/// ("Earnest", None); names in capitals are shown in title case.
+fn caption_name(words: &[&str], lex: &Lexicon) -> (String, Option<String>) {
+    let last_title = words
+        .iter()
+        .rposition(|w| lex.title(w) == Some(TitleKind::Title) || lex.title(w).is_some());
+    let mut start = last_title.map_or(0, |t| t + 1);
+    // the title's complement: "OF STATE", "of Ukraine"
+    while start < words.len() && words[start].eq_ignore_ascii_case("of") {
+        start += 2;
+    }
+    if start >= words.len() {
+        start = last_title.unwrap_or(0);
+    }
+    let shown = |w: &str| {
+        let upper = w
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase);
+        if upper && w.chars().filter(|c| c.is_alphabetic()).count() > 1 {
+            let mut c = w.chars();
+            let first: String = c.next().map(|f| f.to_string()).unwrap_or_default();
+            first + &c.as_str().to_lowercase()
+        } else {
+            w.to_string()
+        }
+    };
+    let name: Vec<String> = words[start..].iter().map(|w| shown(w)).collect();
+    let role: Vec<String> = words[..start.min(words.len())]
+        .iter()
+        .filter(|w| !matches!(w.to_lowercase().trim_end_matches('.'), "mr" | "ms" | "mrs"))
+        .map(|w| {
+            if w.eq_ignore_ascii_case("of") {
+                "of".to_string()
+            } else {
+                shown(w)
+            }
+        })
+        .collect();
+    let role = (!role.is_empty()).then(|| role.join(" "));
+    (name.join(" "), role)
+}
+
+/// Whether a paragraph speaks in the first person (a block quote without marks).
+pub fn first_person(para: &str) -> bool {
+    para.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+        .any(|w| {
+            matches!(
+                w,
+                "I" | "I'm"
+                    | "I’m"
+                    | "I've"
+                    | "I’ve"
+                    | "I'd"
+                    | "I’d"
+                    | "me"
+                    | "my"
+                    | "My"
+                    | "we"
+                    | "We"
+                    | "our"
+                    | "Our"
+                    | "us"
+            )
+        })
+}
+
+/// Whether a paragraph introduces a quotation: it ends with a colon.
+pub fn introduces(para: &str) -> bool {
+    para.trim_end().ends_with(':')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::draft::lexicon::LEXICON;
+
+    fn inner(body: &str) -> Vec<&str> {
+        pair(body, 0..body.len())
+            .into_iter()
+            .map(|s| &body[s.inner])
+            .collect()
+    }
+
+    #[test]
+    fn straight_and_curly_marks_pair_and_apostrophes_do_not() {
+        assert_eq!(
+            inner("A said “one two,” and B's \"three.\""),
+            vec!["one two,", "three."]
+        );
+        assert!(inner("Russia’s role isn't 'clear'.").is_empty());
+    }
+
+    #[test]
+    fn an_unclosed_quotation_runs_to_the_paragraph_end() {
+        assert_eq!(
+            inner("He said: “It will take years."),
+            vec!["It will take years."]
+        );
+    }
+
+    #[test]
+    fn transcript_captions_give_the_speaker_and_the_role() {
+        let c = caption("MR. EARNEST:  We'll do two things.", None, &LEXICON).unwrap();
+        assert_eq!((c.name.as_str(), c.interviewer), ("Earnest", false));
+        assert_eq!(
+            &"MR. EARNEST:  We'll do two things."[c.len..],
+            "We'll do two things."
+        );
+        let k = caption(
+            "SECRETARY OF STATE JOHN KERRY: Happy to be with you.",
+            None,
+            &LEXICON,
+        )
+        .unwrap();
+        assert_eq!(k.name, "John Kerry");
+        assert_eq!(k.role.as_deref(), Some("Secretary of State"));
+        let m = caption(
+            "Aung Kyaw Moe, NUG Deputy Human Rights Minister: The main leader ...",
+            None,
+            &LEXICON,
+        )
+        .unwrap();
+        assert_eq!(m.name, "Aung Kyaw Moe");
+    }
+
+    #[test]
+    fn interviewers_captions_are_marked() {
+        for p in [
+            "Q    Jennifer, would you like to?",
+            "QUESTION:  What is wrong?",
+            "VOA: Thank you.",
+            "VOA STATE DEPARTMENT CORESPONDENT SCOTT STEARNS: Mr. Secretary thank you.",
+        ] {
+            assert!(
+                caption(p, Some("Voice of America"), &LEXICON)
+                    .unwrap()
+                    .interviewer,
+                "{p}"
+            );
+        }
+    }
+
+    #[test]
+    fn sentences_with_a_colon_are_not_captions() {
+        for p in [
+            "Hafriz from Singapore thinks al-Zaidi should become president: \"is anyone\"",
+            "Categories: East Asia, Philippines",
+            "The time was 10:30 in the morning.",
+            "Hoder writes:",
+            "Mr. Behi has running coverage [2]. Highlights: “This is big.”",
+        ] {
+            assert_eq!(caption(p, None, &LEXICON), None, "{p}");
+        }
+    }
+
+    #[test]
+    fn block_quotes_are_introduced_by_a_colon_and_speak_in_the_first_person() {
+        assert!(introduces("Hoder writes:\n"));
+        assert!(first_person("I never took them seriously before."));
+        assert!(!first_person("Go to Hoder's post for more information."));
+    }
+}
