@@ -9,8 +9,8 @@ use crate::discussion::{DiscussionError, Discussions};
 use crate::draft::{self, DraftError};
 use crate::export::{self, ExportError, ExportSummary, Format, MemberIds};
 use crate::prompt::Catalog;
-use crate::schedule::{Schedule, ScheduleError, Scheduler};
-use crate::store::{DiscussionId, Store, StoreError};
+use crate::schedule::{Schedule, ScheduleError, Scheduler, Scope};
+use crate::store::{DiscussionId, ServerId, Store, StoreError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -41,6 +41,9 @@ pub enum CliError {
     Backup(#[from] StoreError),
     #[error(transparent)]
     Io(#[from] std::io::Error),
+    /// Which server a command on the host means could not be told (several are stored).
+    #[error("{0}")]
+    Server(String),
 }
 
 fn open_store(config: &Config) -> Result<Store, CliError> {
@@ -61,6 +64,17 @@ pub fn existing_engine(config: &Config) -> Result<Discussions, CliError> {
         return Err(CliError::NoDatabase(config.database.clone()));
     }
     Ok(engine_over(config, open_store(config)?))
+}
+
+/// The server a command on the host means (see [`ServerId::pick`]): the one given, else
+/// `discord.guild_id`, else the only one the store knows.
+pub fn server_of(
+    engine: &Discussions,
+    given: Option<ServerId>,
+    config: &Config,
+) -> Result<ServerId, CliError> {
+    let known = engine.store().servers()?;
+    ServerId::pick(given, config.discord.guild_id, &known).map_err(CliError::Server)
 }
 
 /// `roundtable preview ID`: the prompt's post (and what continues in its thread) as members
@@ -90,7 +104,7 @@ pub fn schedule_listing(
     let schedules: Vec<Schedule> = config
         .schedules
         .iter()
-        .filter_map(|s| Schedule::from_config(s).ok())
+        .filter_map(|s| Schedule::from_config(s, config.discord.guild_id).ok())
         .collect();
     if schedules.is_empty() {
         writeln!(
@@ -104,9 +118,13 @@ pub fn schedule_listing(
     for p in &catalog.problems {
         writeln!(problems, "prompt problem: {p}")?;
     }
-    let scheduler = Scheduler::new(engine, schedules, "dry-run");
+    // The servers' schedules and the console's, each listed by the scheduler that runs it.
+    let guilds = Scheduler::new(engine.clone(), Scope::Guilds, schedules.clone(), "dry-run");
+    let console = Scheduler::new(engine, Scope::Console, schedules, "dry-run");
     // A weekly schedule has one slot a week; a cron schedule is shown for as many slots.
-    for u in scheduler.upcoming(&catalog, weeks)? {
+    let mut upcoming = guilds.upcoming(None, &catalog, weeks)?;
+    upcoming.extend(console.upcoming(None, &catalog, weeks)?);
+    for u in upcoming {
         writeln!(out, "{}", u.line())?;
     }
     Ok(())
@@ -116,6 +134,7 @@ pub fn schedule_listing(
 /// leaves no half file, and never half-overwrites an earlier one.
 pub fn export_to_file(
     engine: &Discussions,
+    server: ServerId,
     id: DiscussionId,
     format: Format,
     ids: &MemberIds,
@@ -126,7 +145,7 @@ pub fn export_to_file(
     let partial = PathBuf::from(partial);
     let written = std::fs::File::create(&partial)
         .map_err(ExportError::from)
-        .and_then(|f| export::export(engine, id, format, ids, f))
+        .and_then(|f| export::export(engine, server, id, format, ids, f))
         .and_then(|s| {
             std::fs::rename(&partial, path)?;
             Ok(s)
@@ -140,6 +159,7 @@ pub fn export_to_file(
 /// `roundtable export N`: to `out_file` (then a note on `note`), else to `stdout`.
 pub fn export(
     config: &Config,
+    server: Option<ServerId>,
     id: DiscussionId,
     format: Format,
     out_file: Option<&Path>,
@@ -147,13 +167,14 @@ pub fn export(
     mut note: impl Write,
 ) -> Result<(), CliError> {
     let engine = existing_engine(config)?;
+    let server = server_of(&engine, server, config)?;
     let ids = MemberIds::from_config(&config.export, &config.database)?;
     match out_file {
         None => {
-            export::export(&engine, id, format, &ids, stdout)?;
+            export::export(&engine, server, id, format, &ids, stdout)?;
         }
         Some(path) => {
-            let s = export_to_file(&engine, id, format, &ids, path).map_err(|cause| {
+            let s = export_to_file(&engine, server, id, format, &ids, path).map_err(|cause| {
                 CliError::ExportTo {
                     path: path.to_path_buf(),
                     cause,
@@ -171,14 +192,16 @@ pub fn export(
 }
 
 /// `roundtable history`: closed discussions, newest first.
-pub fn history(config: &Config, limit: usize, mut out: impl Write) -> Result<(), CliError> {
+pub fn history(
+    config: &Config,
+    server: Option<ServerId>,
+    limit: usize,
+    mut out: impl Write,
+) -> Result<(), CliError> {
     let engine = existing_engine(config)?;
-    let past = engine.history(limit)?;
-    write!(
-        out,
-        "{}",
-        crate::render::history::history_text(&past, config.discord.guild_id)
-    )?;
+    let server = server_of(&engine, server, config)?;
+    let past = engine.history(server, limit)?;
+    write!(out, "{}", crate::render::history::history_text(&past))?;
     Ok(())
 }
 
@@ -272,6 +295,7 @@ mod tests {
         std::fs::write(&target, "earlier export\n").unwrap();
         let err = export_to_file(
             &engine,
+            ServerId::Console,
             DiscussionId(7),
             Format::Csv,
             &MemberIds::Raw,
@@ -296,7 +320,9 @@ mod tests {
             database: dir.path().join("typo.db"),
             ..Config::default()
         };
-        let err = history(&config, 5, Vec::new()).unwrap_err().to_string();
+        let err = history(&config, None, 5, Vec::new())
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("no database at "), "{err}");
         assert!(!config.database.exists());
     }

@@ -46,6 +46,8 @@ pub fn code_of(error: &(dyn std::error::Error + 'static)) -> Option<u8> {
         Some(crate::cli::CliError::Store { cause: e, .. } | crate::cli::CliError::Backup(e)) => {
             return code_of(e)
         }
+        // Several servers stored and none named: the command line must say which.
+        Some(crate::cli::CliError::Server(_)) => return Some(USAGE),
         _ => {}
     }
     if let Some(ExportError::ShortKey { .. }) = error.downcast_ref::<ExportError>() {

@@ -22,6 +22,7 @@ pub mod metrics;
 pub mod prompt;
 pub mod render;
 pub mod schedule;
+pub mod settings;
 pub mod store;
 
 #[cfg(test)]

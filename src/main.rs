@@ -59,12 +59,18 @@ enum Command {
         /// Write to FILE instead of standard output.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// The server (guild id, or `console`); default: discord.guild_id, else the only one.
+        #[arg(long, value_name = "SERVER")]
+        server: Option<roundtable::store::ServerId>,
     },
     /// List past discussions: question, dates, participation, most chosen stance, link.
     History {
         /// How many, newest first.
         #[arg(long, default_value_t = 20)]
         limit: usize,
+        /// The server (guild id, or `console`); default: discord.guild_id, else the only one.
+        #[arg(long, value_name = "SERVER")]
+        server: Option<roundtable::store::ServerId>,
     },
     /// Print a prompt's post as members would see it.
     Preview {
@@ -177,10 +183,12 @@ fn dispatch(command: Command, config: &Config, config_file: Option<&Path>) -> an
             discussion,
             format,
             out,
+            server,
         } => {
             let (out_file, format) = (out.as_deref(), format.into());
             roundtable::cli::export(
                 config,
+                server,
                 discussion,
                 format,
                 out_file,
@@ -188,7 +196,9 @@ fn dispatch(command: Command, config: &Config, config_file: Option<&Path>) -> an
                 stderr.lock(),
             )?;
         }
-        Command::History { limit } => roundtable::cli::history(config, limit, stdout.lock())?,
+        Command::History { limit, server } => {
+            roundtable::cli::history(config, server, limit, stdout.lock())?
+        }
         Command::Preview { prompt_id, prompts } => {
             let dir = prompts.as_ref().unwrap_or(&config.prompts);
             roundtable::cli::preview(dir, &prompt_id, stdout.lock())?;

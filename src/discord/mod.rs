@@ -17,10 +17,12 @@ pub mod config;
 mod events;
 mod flows;
 pub mod invite;
+mod live;
 mod once;
 mod reply;
 pub mod rest;
 mod results;
+mod servers;
 mod timekeeper;
 mod view;
 
@@ -32,9 +34,10 @@ use crate::config::Config;
 use crate::discussion::{Discussions, Rules};
 use crate::exit;
 use crate::prompt::Catalog;
-use crate::schedule::{Schedule, Scheduler};
-use crate::store::{Store, StoreError};
-pub use config::DiscordConfig;
+use crate::schedule::{Schedule, Scheduler, Scope};
+use crate::settings::{Defaults, RoleRef, Settings};
+use crate::store::{ServerId, Store, StoreError};
+pub use config::{DiscordConfig, Shards};
 use flows::{Core, FlowError};
 pub(crate) use reply::no_mentions;
 use serenity::gateway::{GatewayError, ShardManager};
@@ -143,6 +146,17 @@ pub enum Observed {
         roles: usize,
         members: usize,
     },
+    /// GUILD_DELETE: `removed` when the server removed the bot, else it is only unavailable.
+    GuildGone {
+        guild_id: u64,
+        removed: bool,
+    },
+    /// GUILD_ROLE_UPDATE (a role renamed, say): access goes by role id, so nothing changes.
+    RoleUpdated {
+        guild_id: u64,
+        role_id: u64,
+        name: String,
+    },
     ThreadCreated {
         thread_id: u64,
         parent_id: Option<u64>,
@@ -202,6 +216,8 @@ pub struct Bot {
     clock: Arc<dyn Clock>,
     /// `/healthz` and `/metrics`, when `[metrics] listen` is set; bound at start-up.
     metrics: Option<tokio::net::TcpListener>,
+    /// Gateway shards this process runs (all of them).
+    shards: u32,
 }
 
 /// Wakes the bot's timekeeper now (tests move an injected clock, then wake it).
@@ -265,19 +281,33 @@ impl Bot {
                 path: config.database.clone(),
                 cause,
             })?;
-        let engine = Discussions::new(store, clock.clone(), Rules::from(&config.discussion));
-        let schedules: Vec<Schedule> = config
+        let settings = Settings::new(store.clone(), defaults(config));
+        let engine = Discussions::new(
+            store.clone(),
+            clock.clone(),
+            Rules::from(&config.discussion),
+        )
+        .with_server_rules(Arc::new(settings.clone()));
+        let mut schedules: Vec<Schedule> = Vec::new();
+        for s in config
             .schedules
             .iter()
             .filter(|s| s.channel != crate::console::CHANNEL)
-            .filter_map(|s| Schedule::from_config(s).ok())
-            .collect();
+        {
+            match Schedule::from_config(s, dc.guild_id) {
+                Ok(s) => schedules.push(s),
+                Err((field, e)) => {
+                    tracing::warn!(schedule = %s.name, "schedule left out: {field}: {e}")
+                }
+            }
+        }
         let owner = format!(
             "bot-{}-{}",
             std::process::id(),
             clock.now().as_millisecond()
         );
-        let scheduler = Scheduler::new(engine.clone(), schedules, owner);
+        let scheduler = Scheduler::new(engine.clone(), Scope::Guilds, schedules, owner);
+        let unassigned = assign_older_rows(&store, &scheduler, dc.guild_id);
         let guild = match dc.guild_id {
             None => None,
             Some(id) => Some(GuildId::from(
@@ -294,7 +324,13 @@ impl Bot {
         let startup = DiscordError::at_startup(base);
         let app = rest.application_info().await.map_err(&startup)?;
         http.set_application_id(app.id);
-        let gateway_url = rest.gateway_url().await.map_err(&startup)?;
+        let (gateway_url, shards) = match dc.shards {
+            Shards::Fixed(n) => (rest.gateway_url().await.map_err(&startup)?, n),
+            Shards::Auto => {
+                let g = rest.bot_gateway().await.map_err(&startup)?;
+                (g.url, g.shards.max(1))
+            }
+        };
         let commands = commands::all();
         let registered = rest
             .set_commands(
@@ -317,15 +353,17 @@ impl Bot {
         let core = Arc::new(
             Core::new(
                 engine,
+                settings,
                 catalog,
                 config.prompts.clone(),
-                config.discussion.results,
                 dc.clone(),
                 rest.clone(),
                 scheduler,
             )
             .with_export(config.export.clone()),
         );
+        core.unassigned
+            .store(unassigned, std::sync::atomic::Ordering::Relaxed);
         let data = Data {
             rest,
             config: dc.clone(),
@@ -365,12 +403,15 @@ impl Bot {
                     .map_err(|cause| DiscordError::Metrics { addr, cause })?,
             ),
         };
+        let _ = core.guilds.set(client.cache.clone());
+        tracing::info!("{shards} gateway shard(s)");
         Ok(Bot {
             client,
             observed,
             core,
             clock,
             metrics,
+            shards,
         })
     }
 
@@ -419,7 +460,7 @@ impl Bot {
             });
             tasks.spawn(crate::metrics::server::serve(listener, status));
         }
-        tasks.spawn(flows::run_live(self.core.clone()));
+        tasks.spawn(live::run(self.core.clone()));
         let time = tasks.spawn(timekeeper::run(
             self.core.clone(),
             self.clock.clone(),
@@ -429,7 +470,7 @@ impl Bot {
         let shards = self.client.shard_manager.clone();
         let writer_died = store.writer_stopped();
         let result = tokio::select! {
-            r = self.client.start() => r.map_err(gateway_error),
+            r = self.client.start_shards(self.shards) => r.map_err(gateway_error),
             () = writer_died => {
                 tracing::error!("the store's writer has stopped: stopping the bot, as nothing more can be stored");
                 shards.shutdown_all().await;
@@ -450,7 +491,7 @@ impl Bot {
         if result.is_err() && !store.writer_alive() {
             return result;
         }
-        flows::flush_live(&self.core).await;
+        live::flush(&self.core).await;
         match flows::blocking(move || store.checkpoint()).await {
             Ok(Ok(true)) => tracing::info!("database checkpointed"),
             Ok(Ok(false)) => tracing::info!("database checkpoint held back by another reader"),
@@ -526,6 +567,61 @@ impl crate::metrics::Status for Health {
                 .flatten()
         })
     }
+}
+
+/// The file's values, for servers that set nothing with `/settings`.
+fn defaults(config: &Config) -> Defaults {
+    let dc = &config.discord;
+    Defaults {
+        discussion: config.discussion.clone(),
+        moderator_roles: dc
+            .moderator_role
+            .as_deref()
+            .and_then(RoleRef::from_file)
+            .into_iter()
+            .collect(),
+        voter_roles: dc
+            .voter_roles
+            .iter()
+            .filter_map(|r| RoleRef::from_file(r))
+            .collect(),
+        log_channel: dc.log_channel,
+        lock_thread_on_close: dc.lock_thread_on_close,
+        timezone: "UTC".to_string(),
+    }
+}
+
+/// Rows from before servers: all to `discord.guild_id` when it is set (one server, as before);
+/// else those the file's schedules name, and the rest once their channel's guild is known.
+/// Returns whether discussions still wait for their server.
+fn assign_older_rows(store: &Store, scheduler: &Scheduler, guild: Option<u64>) -> bool {
+    let waiting = match store.unassigned() {
+        Ok(u) => u,
+        Err(e) => {
+            tracing::error!("cannot count the rows without a server: {e}");
+            return false;
+        }
+    };
+    if waiting.discussions + waiting.slots == 0 {
+        return false;
+    }
+    let result = match guild {
+        Some(g) => store
+            .assign_unassigned(ServerId::Guild(g))
+            .map_err(|e| e.to_string()),
+        None => scheduler.assign_ledger().map_err(|e| e.to_string()),
+    };
+    match result {
+        Ok(a) => tracing::info!(
+            "store: gave {} discussion(s), {} ledger slot(s) and {} schedule state(s) from before servers to {}",
+            a.discussions,
+            a.slots,
+            a.states,
+            guild.map_or("the servers their schedules name".to_string(), |g| format!("guild {g} (discord.guild_id)"))
+        ),
+        Err(e) => tracing::error!("cannot assign rows from before servers: {e}"),
+    }
+    guild.is_none() && waiting.discussions > 0
 }
 
 /// `roundtable run`: the bot on Discord until SIGTERM or Ctrl-C.
