@@ -20,8 +20,10 @@ struct Cli {
     /// Configuration file (TOML); defaults apply when absent.
     #[arg(long, global = true, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Without a command: the bot's main job, `run` on Discord when a token is set up (DISCORD_TOKEN
+    /// or discord.token_file), else the local `console`, which stands in for Discord.
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
@@ -140,11 +142,12 @@ fn discussion_number(s: &str) -> Result<DiscussionId, String> {
 fn main() -> ExitCode {
     // Usage errors exit 2 here, with clap's message.
     let cli = Cli::parse();
+    let command = cli.command;
     let config = match Config::find(cli.config.as_deref()) {
         Ok(c) => c,
         Err(e) => {
             // `check` reports on stdout, like the prompt problems it lists.
-            if matches!(cli.command, Command::Check { .. }) {
+            if matches!(command, Some(Command::Check { .. })) {
                 println!("{e}");
             } else {
                 eprintln!("roundtable: {e}");
@@ -153,13 +156,30 @@ fn main() -> ExitCode {
         }
     };
     roundtable::logging::init(config.log_format);
-    match dispatch(cli.command, &config, cli.config.as_deref()) {
+    let command = command.unwrap_or_else(|| main_job(&config));
+    match dispatch(command, &config, cli.config.as_deref()) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             let root: &(dyn std::error::Error + 'static) = e.as_ref();
             eprintln!("roundtable: {}", exit::describe(root));
             ExitCode::from(exit::code_of_chain(root))
         }
+    }
+}
+
+/// What `roundtable` alone does: the bot on Discord when a token is set up; with none at all, the
+/// console, said once on stderr. A token file that is named but unreadable is still an error of
+/// `run` (it names the file), never a silent fall-back.
+fn main_job(config: &Config) -> Command {
+    match config.token() {
+        Err(roundtable::config::TokenError::Missing) => {
+            eprintln!(
+                "roundtable: no Discord token set up (DISCORD_TOKEN or discord.token_file): \
+                 the local console stands in for Discord. Type `help`."
+            );
+            Command::Console
+        }
+        _ => Command::Run,
     }
 }
 

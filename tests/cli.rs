@@ -619,3 +619,53 @@ fn export_warns_when_the_key_file_is_readable_by_others() {
         "{err}"
     );
 }
+
+/// `roundtable` with no command in `dir`, `input` on stdin and `token` as DISCORD_TOKEN.
+fn main_job_with(dir: &Path, token: Option<&str>, input: &[u8]) -> Output {
+    use std::io::Write;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_roundtable"));
+    cmd.current_dir(dir)
+        .env_remove("DISCORD_TOKEN")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(t) = token {
+        cmd.env("DISCORD_TOKEN", t);
+    }
+    let mut child = cmd.spawn().unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn with_no_command_and_no_token_the_main_job_is_the_console_and_says_so() {
+    let dir = folder_with_config("");
+    let o = main_job_with(
+        dir.path(),
+        None,
+        b"/discussion post syria-strike-2017\nvote 1\nquit\n",
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("no Discord token set up")
+            && err.contains("the local console stands in for Discord"),
+        "{err}"
+    );
+    let out = stdout(&o);
+    assert!(
+        out.contains("How do you think the United States should move forward?"),
+        "{out}"
+    );
+    assert!(dir.path().join("roundtable.db").exists());
+}
+
+#[test]
+fn with_no_command_a_named_token_file_that_is_missing_is_an_error_not_the_console() {
+    let dir = folder_with_config("[discord]\ntoken_file = \"secret/token.txt\"\n");
+    let o = main_job_with(dir.path(), None, b"quit\n");
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("secret/token.txt"), "{err}");
+    assert!(!err.contains("console stands in"), "{err}");
+}
