@@ -24,7 +24,9 @@
 pub mod actors;
 pub mod attribution;
 pub mod config;
+// Not a stage: fetching a linked page (the only I/O here).
 pub mod digests;
+pub mod fetch;
 pub mod lint;
 pub mod page;
 pub mod question;
