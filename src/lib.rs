@@ -13,6 +13,7 @@ pub mod discussion;
 pub mod draft;
 pub mod export;
 pub mod files;
+pub mod library;
 pub mod limits;
 pub mod location;
 pub mod prompt;

@@ -53,7 +53,7 @@ use text::{collapse, Text};
 
 pub use lint::neutralise;
 
-pub use render::to_toml;
+pub use render::{prompt_toml, to_toml};
 
 /// Why an article could not be drafted, or a draft not written.
 #[derive(Debug, thiserror::Error)]

@@ -4,6 +4,7 @@
 
 pub mod config;
 mod migrations;
+mod prompts;
 mod rows;
 mod schedule;
 mod writer;
@@ -16,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 pub use migrations::SCHEMA_VERSION;
+pub use prompts::{Approval, StoredPrompt};
 pub use rows::{ReplyRow, VoteRecord};
 pub use schedule::{Claim, ScheduleState, SlotClaim, SlotRecord, SlotState};
 use writer::Writer;
