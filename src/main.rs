@@ -84,6 +84,11 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Move prompts between the database (drafted and approved from Discord) and prompt files.
+    Prompts {
+        #[command(subcommand)]
+        action: PromptsAction,
+    },
     /// Run the bot on Discord (token from DISCORD_TOKEN or the config's token_file).
     Run,
     /// Copy the database to FILE, consistently, through SQLite's online backup API: safe while
@@ -91,6 +96,24 @@ enum Command {
     Backup {
         /// Where the copy goes (replaced if it exists; never the database itself).
         file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum PromptsAction {
+    /// Write a server's approved prompts as prompt files, DIR/ID.toml (replacing files of that name).
+    Export {
+        dir: PathBuf,
+        /// The server: a Discord guild id, or `console` (default: `discord.guild_id`, else `console`).
+        #[arg(long)]
+        server: Option<String>,
+    },
+    /// Approve every prompt file in DIR into a server's prompts, as a new version of any that
+    /// differ; if any file is bad, nothing is imported and every problem is listed.
+    Import {
+        dir: PathBuf,
+        #[arg(long)]
+        server: Option<String>,
     },
 }
 
@@ -256,6 +279,39 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                                 .with_context(|| format!("exporting to {}", path.display()));
                         }
                     }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Prompts { action } => {
+            let (dir, server) = match &action {
+                PromptsAction::Export { dir, server } | PromptsAction::Import { dir, server } => {
+                    (dir.clone(), server.clone())
+                }
+            };
+            let server =
+                roundtable::library::server_key(server.as_deref(), config.discord.guild_id)
+                    .map_err(anyhow::Error::msg)?;
+            let store = roundtable::store::Store::open(&config.database, &config.store)
+                .with_context(|| format!("opening {}", config.database.display()))?;
+            match action {
+                PromptsAction::Export { .. } => {
+                    let written = roundtable::library::export_dir(&store, &server, &dir)?;
+                    eprintln!(
+                        "Exported {} approved prompt(s) of server {server} to {}.",
+                        written.len(),
+                        dir.display()
+                    );
+                }
+                PromptsAction::Import { .. } => {
+                    let now = jiff::Timestamp::now();
+                    let ids = roundtable::library::import_dir(&store, &server, &dir, "host", now)?;
+                    eprintln!(
+                        "Imported {} prompt(s) into server {server}, approved{}{}.",
+                        ids.len(),
+                        if ids.is_empty() { "" } else { ": " },
+                        ids.join(", ")
+                    );
                 }
             }
             Ok(ExitCode::SUCCESS)

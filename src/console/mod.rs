@@ -444,9 +444,20 @@ impl<W: Write> Console<W> {
         }
     }
 
+    /// The console's catalog: the files and the prompts approved for the console in the store.
+    fn server_catalog(&self) -> Catalog {
+        crate::library::catalog_for(&self.catalog, self.engine.store(), "console").unwrap_or_else(
+            |e| {
+                tracing::error!("stored prompts unreadable: {e}");
+                crate::library::with_stored(&self.catalog, Vec::new())
+            },
+        )
+    }
+
     fn post(&mut self, prompt_id: &str) -> Result<(), ConsoleError> {
-        let Some(prompt) = self.catalog.get(prompt_id).cloned() else {
-            let known: Vec<&str> = self.catalog.prompts.keys().map(String::as_str).collect();
+        let catalog = self.server_catalog();
+        let Some(prompt) = catalog.get(prompt_id).cloned() else {
+            let known: Vec<&str> = catalog.prompts.keys().map(String::as_str).collect();
             writeln!(
                 self.out,
                 "! no prompt `{}`; known: {}",
@@ -582,7 +593,8 @@ impl<W: Write> Console<W> {
 
     /// Closes discussions whose time ran out and posts the console's scheduled discussions.
     fn tick(&mut self) -> Result<(), ConsoleError> {
-        let events = match self.scheduler.tick(&self.catalog) {
+        let catalog = self.server_catalog();
+        let events = match self.scheduler.tick(&catalog) {
             Ok(e) => e,
             Err(e) => {
                 writeln!(self.out, "! {e}")?;

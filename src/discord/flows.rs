@@ -157,6 +157,20 @@ impl Core {
             .clone()
     }
 
+    /// A server's catalog: the prompt files and the prompts it approved in the store (see
+    /// `library`). Reads the store: call it off the async threads. If the store cannot be read,
+    /// the files alone (and the error in the log).
+    pub(crate) fn catalog_in(&self, guild: &str) -> Arc<Catalog> {
+        let files = self.catalog();
+        match crate::library::catalog_for(&files, self.engine.store(), guild) {
+            Ok(c) => Arc::new(c),
+            Err(e) => {
+                tracing::error!("prompts of server {guild} unreadable: {e}");
+                files
+            }
+        }
+    }
+
     /// A discussion by id: from the cache while open, else from the store.
     pub(crate) async fn discussion(&self, id: DiscussionId) -> Result<Arc<Discussion>, FlowError> {
         if let Some(d) = self

@@ -54,8 +54,12 @@ pub(crate) async fn run(
 
 /// One look: discussions due to close, and schedule slots due to post.
 pub(crate) async fn tick(core: &Arc<Core>) {
-    let (scheduler, catalog) = (core.scheduler.clone(), core.catalog());
-    let events = match blocking(move || scheduler.tick(&catalog)).await {
+    let (scheduler, c) = (core.scheduler.clone(), core.clone());
+    let guild = core
+        .discord
+        .guild_id
+        .map_or_else(|| "console".to_string(), |g| g.to_string());
+    let events = match blocking(move || scheduler.tick(&c.catalog_in(&guild))).await {
         Ok(Ok(events)) => events,
         Ok(Err(e)) => {
             core.tell_moderators(&format!("roundtable's schedule could not run: {e}"))

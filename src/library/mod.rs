@@ -53,9 +53,9 @@ pub fn with_stored(files: &Catalog, stored: Vec<Prompt>) -> Catalog {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Entry {
     /// A file in `prompts/`.
-    File(Prompt),
+    File(Box<Prompt>),
     /// In the store.
-    Stored(StoredPrompt),
+    Stored(Box<StoredPrompt>),
 }
 
 impl Entry {
@@ -69,7 +69,7 @@ impl Entry {
     /// The text a moderator works on.
     pub fn prompt(&self) -> Option<&Prompt> {
         match self {
-            Entry::File(p) => Some(p),
+            Entry::File(p) => Some(p.as_ref()),
             Entry::Stored(s) => s.current(),
         }
     }
@@ -95,9 +95,9 @@ pub fn entries(files: &Catalog, store: &Store, guild: &str) -> Result<Vec<Entry>
         .values()
         .filter(|p| !stored.iter().any(|s| s.id == p.id))
         .cloned()
-        .map(Entry::File)
+        .map(|p| Entry::File(Box::new(p)))
         .collect();
-    out.extend(stored.into_iter().map(Entry::Stored));
+    out.extend(stored.into_iter().map(|s| Entry::Stored(Box::new(s))));
     out.sort_by(|a, b| a.id().cmp(b.id()));
     Ok(out)
 }
@@ -109,9 +109,9 @@ pub fn find(
     id: &str,
 ) -> Result<Option<Entry>, StoreError> {
     if let Some(s) = store.stored_prompt(guild, id)? {
-        return Ok(Some(Entry::Stored(s)));
+        return Ok(Some(Entry::Stored(Box::new(s))));
     }
-    Ok(files.get(id).cloned().map(Entry::File))
+    Ok(files.get(id).cloned().map(|p| Entry::File(Box::new(p))))
 }
 
 /// What a change to a prompt leaves to do: the rules it does not pass yet (approval is refused
@@ -162,8 +162,8 @@ pub fn approve(
 ) -> Result<u32, LibraryError> {
     let p = match find(files, store, guild, id)? {
         None => return Err(LibraryError::NotFound(id.to_string())),
-        Some(Entry::File(p)) => p,
-        Some(Entry::Stored(s)) => match s.draft {
+        Some(Entry::File(p)) => *p,
+        Some(Entry::Stored(s)) => match s.draft.clone() {
             Some(d) => d,
             // Nothing changed since the last approval: approving again is a no-op.
             None => return Ok(s.approved.map(|a| a.version).unwrap_or(0)),
@@ -207,6 +207,23 @@ pub fn delete(
     }
     store.delete_prompt(guild, id)?;
     Ok(())
+}
+
+/// The server a host command means: the one given (a guild id or `console`), else
+/// `discord.guild_id`, else the console.
+pub fn server_key(given: Option<&str>, default_guild: Option<u64>) -> Result<String, String> {
+    match given.map(str::trim) {
+        Some("console") => Ok("console".into()),
+        Some(g) => match g.parse::<u64>() {
+            Ok(n) if n > 0 => Ok(n.to_string()),
+            _ => Err(format!(
+                "`{g}` is not a server: give a Discord guild id (a number) or `console`"
+            )),
+        },
+        None => Ok(default_guild
+            .map(|g| g.to_string())
+            .unwrap_or_else(|| "console".into())),
+    }
 }
 
 pub fn valid_id(id: &str) -> bool {

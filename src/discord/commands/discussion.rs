@@ -70,7 +70,11 @@ async fn post(
     let Some((ix, core)) = parts(&ctx) else {
         return Ok(());
     };
-    let catalog = core.catalog();
+    let guild = ix
+        .guild_id
+        .map_or_else(|| "console".to_string(), |g| g.to_string());
+    let c = core.clone();
+    let catalog = blocking(move || c.catalog_in(&guild)).await?;
     let Some(p) = catalog.get(prompt.trim()).cloned() else {
         let known: Vec<&str> = catalog.prompts.keys().map(String::as_str).collect();
         return say(

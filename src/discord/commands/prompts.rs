@@ -14,7 +14,14 @@ pub(super) async fn autocomplete_prompt(
     partial: &str,
 ) -> CreateAutocompleteResponse {
     let partial = partial.trim().to_lowercase();
-    let catalog = ctx.data().core.catalog();
+    let guild = ctx
+        .guild_id()
+        .map_or_else(|| "console".to_string(), |g| g.to_string());
+    let core = ctx.data().core.clone();
+    let catalog = match blocking(move || core.catalog_in(&guild)).await {
+        Ok(c) => c,
+        Err(_) => ctx.data().core.catalog(),
+    };
     let choices = catalog
         .prompts
         .values()
