@@ -87,7 +87,7 @@ fn stored_approved(config: &Config) -> std::collections::BTreeSet<String> {
         return out;
     };
     for server in store.prompt_servers().unwrap_or_default() {
-        for p in store.approved_prompts(&server).unwrap_or_default() {
+        for p in store.approved_prompts(server).unwrap_or_default() {
             out.insert(p.id);
         }
     }
@@ -193,9 +193,13 @@ mod tests {
             let mut p = Prompt::from_str_at(Path::new("seed.toml"), SEED).unwrap();
             p.id = "stored".into();
             let now = jiff::Timestamp::from_second(1_800_000_000).unwrap();
-            store.approve_prompt("1", &p, "ana", now).unwrap();
+            store
+                .approve_prompt(crate::store::ServerId::Guild(1), &p, "ana", now)
+                .unwrap();
             p.id = "draft-only".into();
-            store.save_prompt_draft("1", &p, "ana", now).unwrap();
+            store
+                .save_prompt_draft(crate::store::ServerId::Guild(1), &p, "ana", now)
+                .unwrap();
         }
         let report = check_with(&config, Some(&file), &prompts, false);
         assert!(!report.text.contains("`stored`"), "{}", report.text);

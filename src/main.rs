@@ -53,12 +53,18 @@ enum Command {
         /// Write to FILE instead of standard output.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// The server (guild id, or `console`); default: discord.guild_id, else the only one.
+        #[arg(long, value_name = "SERVER")]
+        server: Option<roundtable::store::ServerId>,
     },
     /// List past discussions: question, dates, participation, most chosen stance, link.
     History {
         /// How many, newest first.
         #[arg(long, default_value_t = 20)]
         limit: usize,
+        /// The server (guild id, or `console`); default: discord.guild_id, else the only one.
+        #[arg(long, value_name = "SERVER")]
+        server: Option<roundtable::store::ServerId>,
     },
     /// Print a prompt's post as members would see it.
     Preview {
@@ -104,16 +110,17 @@ enum PromptsAction {
     /// Write a server's approved prompts as prompt files, DIR/ID.toml (replacing files of that name).
     Export {
         dir: PathBuf,
-        /// The server: a Discord guild id, or `console` (default: `discord.guild_id`, else `console`).
+        /// The server (guild id, or `console`); default: discord.guild_id, else the only one.
         #[arg(long)]
-        server: Option<String>,
+        server: Option<roundtable::store::ServerId>,
     },
     /// Approve every prompt file in DIR into a server's prompts, as a new version of any that
     /// differ; if any file is bad, nothing is imported and every problem is listed.
     Import {
         dir: PathBuf,
+        /// The server (guild id, or `console`); default: discord.guild_id, else the only one.
         #[arg(long)]
-        server: Option<String>,
+        server: Option<roundtable::store::ServerId>,
     },
 }
 
@@ -209,7 +216,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let schedules: Vec<roundtable::schedule::Schedule> = config
                 .schedules
                 .iter()
-                .filter_map(|s| roundtable::schedule::Schedule::from_config(s).ok())
+                .filter_map(|s| {
+                    roundtable::schedule::Schedule::from_config(s, config.discord.guild_id).ok()
+                })
                 .collect();
             if schedules.is_empty() {
                 println!(
@@ -224,13 +233,27 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 std::sync::Arc::new(roundtable::clock::SystemClock),
                 (&config.discussion).into(),
             );
+            let scheduler_engine = engine.clone();
             let catalog = roundtable::prompt::Catalog::load_dir(&config.prompts);
             for p in &catalog.problems {
                 eprintln!("prompt problem: {p}");
             }
-            let scheduler = roundtable::schedule::Scheduler::new(engine, schedules, "dry-run");
+            let scheduler = roundtable::schedule::Scheduler::new(
+                engine,
+                roundtable::schedule::Scope::Guilds,
+                schedules.clone(),
+                "dry-run",
+            );
+            let console = roundtable::schedule::Scheduler::new(
+                scheduler_engine,
+                roundtable::schedule::Scope::Console,
+                schedules,
+                "dry-run",
+            );
             // A weekly schedule has one slot a week; a cron schedule is shown for as many slots.
-            for u in scheduler.upcoming(&catalog, weeks)? {
+            let mut upcoming = scheduler.upcoming(None, &catalog, weeks)?;
+            upcoming.extend(console.upcoming(None, &catalog, weeks)?);
+            for u in upcoming {
                 println!("{}", u.line());
             }
             Ok(ExitCode::SUCCESS)
@@ -239,6 +262,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             discussion,
             format,
             out,
+            server,
         } => {
             let id = discussion
                 .trim()
@@ -248,11 +272,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .map_err(|_| anyhow::anyhow!("`{discussion}` is not a discussion number"))?;
             let ids = roundtable::export::MemberIds::from_config(&config.export)?;
             let engine = existing_engine(&config)?;
+            let server = server_of(&engine, server, &config)?;
             let format = format.into();
             match out {
                 None => {
                     let stdout = std::io::stdout();
-                    roundtable::export::export(&engine, id, format, &ids, stdout.lock())?;
+                    roundtable::export::export(&engine, server, id, format, &ids, stdout.lock())?;
                 }
                 Some(path) => {
                     // Written beside the target and renamed at the end: a failed export leaves no
@@ -262,7 +287,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     let partial = PathBuf::from(partial);
                     let written = std::fs::File::create(&partial)
                         .map_err(roundtable::export::ExportError::from)
-                        .and_then(|f| roundtable::export::export(&engine, id, format, &ids, f))
+                        .and_then(|f| {
+                            roundtable::export::export(&engine, server, id, format, &ids, f)
+                        })
                         .and_then(|s| {
                             std::fs::rename(&partial, &path)?;
                             Ok(s)
@@ -286,17 +313,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Prompts { action } => {
             let (dir, server) = match &action {
                 PromptsAction::Export { dir, server } | PromptsAction::Import { dir, server } => {
-                    (dir.clone(), server.clone())
+                    (dir.clone(), *server)
                 }
             };
-            let server =
-                roundtable::library::server_key(server.as_deref(), config.discord.guild_id)
-                    .map_err(anyhow::Error::msg)?;
             let store = roundtable::store::Store::open(&config.database, &config.store)
                 .with_context(|| format!("opening {}", config.database.display()))?;
+            let known = store.servers()?;
+            let server = roundtable::store::ServerId::pick(server, config.discord.guild_id, &known)
+                .map_err(anyhow::Error::msg)?;
             match action {
                 PromptsAction::Export { .. } => {
-                    let written = roundtable::library::export_dir(&store, &server, &dir)?;
+                    let written = roundtable::library::export_dir(&store, server, &dir)?;
                     eprintln!(
                         "Exported {} approved prompt(s) of server {server} to {}.",
                         written.len(),
@@ -305,7 +332,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 PromptsAction::Import { .. } => {
                     let now = jiff::Timestamp::now();
-                    let ids = roundtable::library::import_dir(&store, &server, &dir, "host", now)?;
+                    let ids = roundtable::library::import_dir(&store, server, &dir, "host", now)?;
                     eprintln!(
                         "Imported {} prompt(s) into server {server}, approved{}{}.",
                         ids.len(),
@@ -327,13 +354,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::History { limit } => {
+        Command::History { limit, server } => {
             let engine = existing_engine(&config)?;
-            let past = engine.history(limit)?;
-            print!(
-                "{}",
-                roundtable::render::history::history_text(&past, config.discord.guild_id)
-            );
+            let server = server_of(&engine, server, &config)?;
+            let past = engine.history(server, limit)?;
+            print!("{}", roundtable::render::history::history_text(&past));
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { prompts, strict } => {
@@ -395,6 +420,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
     }
+}
+
+/// The server a command on the host means (see `ServerId::pick`).
+fn server_of(
+    engine: &roundtable::discussion::Discussions,
+    given: Option<roundtable::store::ServerId>,
+    config: &Config,
+) -> anyhow::Result<roundtable::store::ServerId> {
+    let known = engine.store().servers()?;
+    roundtable::store::ServerId::pick(given, config.discord.guild_id, &known)
+        .map_err(|e| anyhow::anyhow!(e))
 }
 
 /// The engine over the configured database, which must exist already (nothing to read otherwise).

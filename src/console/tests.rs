@@ -185,18 +185,22 @@ fn a_console_schedule_posts_on_time_and_moderators_steer_it() {
             .join("prompts")
             .as_path(),
     );
-    let schedule = Schedule::from_config(&ScheduleConfig {
-        name: "weekly".into(),
-        channel: CHANNEL.into(),
-        at: Some("Mon 18:00".into()),
-        cron: None,
-        timezone: "UTC".into(),
-        duration_hours: None,
-        queue: QueuePolicy::Sequential,
-        prompts: vec![],
-        repeat: true,
-        grace_hours: 6,
-    })
+    let schedule = Schedule::from_config(
+        &ScheduleConfig {
+            name: "weekly".into(),
+            guild: None,
+            channel: CHANNEL.into(),
+            at: Some("Mon 18:00".into()),
+            cron: None,
+            timezone: "UTC".into(),
+            duration_hours: None,
+            queue: QueuePolicy::Sequential,
+            prompts: vec![],
+            repeat: true,
+            grace_hours: 6,
+        },
+        None,
+    )
     .unwrap();
     let mut out = Vec::new();
     let mut c =
@@ -435,13 +439,13 @@ fn a_schedule_posts_a_prompt_approved_in_the_store_and_post_finds_it() {
     next.id = "next-week".into();
     next.title = "Next week's article".into();
     store
-        .approve_prompt("console", &next, "rosa", clock.now())
+        .approve_prompt(ServerId::Console, &next, "rosa", clock.now())
         .unwrap();
     // A draft only (never approved) is not posted.
     let mut draft = next.clone();
     draft.id = "unapproved".into();
     store
-        .save_prompt_draft("console", &draft, "rosa", clock.now())
+        .save_prompt_draft(ServerId::Console, &draft, "rosa", clock.now())
         .unwrap();
     let engine = Discussions::new(
         store,
@@ -452,18 +456,22 @@ fn a_schedule_posts_a_prompt_approved_in_the_store_and_post_finds_it() {
             keep_file_order: true,
         },
     );
-    let schedule = Schedule::from_config(&ScheduleConfig {
-        name: "weekly".into(),
-        channel: CHANNEL.into(),
-        at: Some("Mon 18:00".into()),
-        cron: None,
-        timezone: "UTC".into(),
-        duration_hours: None,
-        queue: QueuePolicy::Sequential,
-        prompts: vec!["next-week".into()],
-        repeat: true,
-        grace_hours: 6,
-    })
+    let schedule = Schedule::from_config(
+        &ScheduleConfig {
+            name: "weekly".into(),
+            guild: None,
+            channel: CHANNEL.into(),
+            at: Some("Mon 18:00".into()),
+            cron: None,
+            timezone: "UTC".into(),
+            duration_hours: None,
+            queue: QueuePolicy::Sequential,
+            prompts: vec!["next-week".into()],
+            repeat: true,
+            grace_hours: 6,
+        },
+        None,
+    )
     .unwrap();
     let mut out = Vec::new();
     let mut c =

@@ -6,7 +6,7 @@
 //! that server.
 
 use crate::prompt::{self, lint, Catalog, Prompt};
-use crate::store::{Store, StoreError, StoredPrompt};
+use crate::store::{ServerId, Store, StoreError, StoredPrompt};
 use jiff::Timestamp;
 use std::path::{Path, PathBuf};
 
@@ -33,8 +33,12 @@ pub enum LibraryError {
 
 /// A server's catalog: the files, then its approved stored prompts (which replace a file's prompt
 /// with the same id).
-pub fn catalog_for(files: &Catalog, store: &Store, guild: &str) -> Result<Catalog, StoreError> {
-    let stored = store.approved_prompts(guild)?;
+pub fn catalog_for(
+    files: &Catalog,
+    store: &Store,
+    server: ServerId,
+) -> Result<Catalog, StoreError> {
+    let stored = store.approved_prompts(server)?;
     Ok(with_stored(files, stored))
 }
 
@@ -88,8 +92,8 @@ impl Entry {
 }
 
 /// Every prompt a server sees, by id: its stored prompts and the files it has not replaced.
-pub fn entries(files: &Catalog, store: &Store, guild: &str) -> Result<Vec<Entry>, StoreError> {
-    let stored = store.stored_prompts(guild)?;
+pub fn entries(files: &Catalog, store: &Store, server: ServerId) -> Result<Vec<Entry>, StoreError> {
+    let stored = store.stored_prompts(server)?;
     let mut out: Vec<Entry> = files
         .prompts
         .values()
@@ -105,10 +109,10 @@ pub fn entries(files: &Catalog, store: &Store, guild: &str) -> Result<Vec<Entry>
 pub fn find(
     files: &Catalog,
     store: &Store,
-    guild: &str,
+    server: ServerId,
     id: &str,
 ) -> Result<Option<Entry>, StoreError> {
-    if let Some(s) = store.stored_prompt(guild, id)? {
+    if let Some(s) = store.stored_prompt(server, id)? {
         return Ok(Some(Entry::Stored(Box::new(s))));
     }
     Ok(files.get(id).cloned().map(|p| Entry::File(Box::new(p))))
@@ -138,7 +142,7 @@ impl Review {
 /// Saves a draft (new, or a change) and says what is left to do.
 pub fn save_draft(
     store: &Store,
-    guild: &str,
+    server: ServerId,
     p: &Prompt,
     by: &str,
     now: Timestamp,
@@ -146,7 +150,7 @@ pub fn save_draft(
     if !valid_id(&p.id) {
         return Err(LibraryError::BadId(p.id.clone()));
     }
-    store.save_prompt_draft(guild, p, by, now)?;
+    store.save_prompt_draft(server, p, by, now)?;
     Ok(Review::of(p))
 }
 
@@ -155,12 +159,12 @@ pub fn save_draft(
 pub fn approve(
     files: &Catalog,
     store: &Store,
-    guild: &str,
+    server: ServerId,
     id: &str,
     by: &str,
     now: Timestamp,
 ) -> Result<u32, LibraryError> {
-    let p = match find(files, store, guild, id)? {
+    let p = match find(files, store, server, id)? {
         None => return Err(LibraryError::NotFound(id.to_string())),
         Some(Entry::File(p)) => *p,
         Some(Entry::Stored(s)) => match s.draft.clone() {
@@ -176,7 +180,7 @@ pub fn approve(
             problems,
         });
     }
-    Ok(store.approve_prompt(guild, &p, by, now)?)
+    Ok(store.approve_prompt(server, &p, by, now)?)
 }
 
 /// Deletes a stored prompt. Refused for a file, for a prompt a discussion still open was made from,
@@ -184,11 +188,11 @@ pub fn approve(
 pub fn delete(
     files: &Catalog,
     store: &Store,
-    guild: &str,
+    server: ServerId,
     id: &str,
     named_by: &[String],
 ) -> Result<(), LibraryError> {
-    match find(files, store, guild, id)? {
+    match find(files, store, server, id)? {
         None => return Err(LibraryError::NotFound(id.to_string())),
         Some(Entry::File(_)) => return Err(LibraryError::IsFile(id.to_string())),
         Some(Entry::Stored(_)) => {}
@@ -199,31 +203,14 @@ pub fn delete(
             why: format!("the schedule `{s}` names it"),
         });
     }
-    if store.prompt_open(id)? {
+    if store.prompt_open(server, id)? {
         return Err(LibraryError::InUse {
             id: id.to_string(),
             why: "a discussion made from it is still open".into(),
         });
     }
-    store.delete_prompt(guild, id)?;
+    store.delete_prompt(server, id)?;
     Ok(())
-}
-
-/// The server a host command means: the one given (a guild id or `console`), else
-/// `discord.guild_id`, else the console.
-pub fn server_key(given: Option<&str>, default_guild: Option<u64>) -> Result<String, String> {
-    match given.map(str::trim) {
-        Some("console") => Ok("console".into()),
-        Some(g) => match g.parse::<u64>() {
-            Ok(n) if n > 0 => Ok(n.to_string()),
-            _ => Err(format!(
-                "`{g}` is not a server: give a Discord guild id (a number) or `console`"
-            )),
-        },
-        None => Ok(default_guild
-            .map(|g| g.to_string())
-            .unwrap_or_else(|| "console".into())),
-    }
 }
 
 pub fn valid_id(id: &str) -> bool {
@@ -239,7 +226,7 @@ pub fn valid_id(id: &str) -> bool {
 /// stored with the same text is left as it is. Returns the ids imported.
 pub fn import_dir(
     store: &Store,
-    guild: &str,
+    server: ServerId,
     dir: &Path,
     by: &str,
     now: Timestamp,
@@ -254,12 +241,12 @@ pub fn import_dir(
     }
     let mut out = Vec::new();
     for p in catalog.prompts.values() {
-        if let Some(s) = store.stored_prompt(guild, &p.id)? {
+        if let Some(s) = store.stored_prompt(server, &p.id)? {
             if s.draft.is_none() && s.approved.as_ref().is_some_and(|a| &a.prompt == p) {
                 continue;
             }
         }
-        store.approve_prompt(guild, p, by, now)?;
+        store.approve_prompt(server, p, by, now)?;
         out.push(p.id.clone());
     }
     Ok(out)
@@ -267,14 +254,18 @@ pub fn import_dir(
 
 /// `roundtable prompts export DIR`: a server's approved stored prompts as prompt files
 /// (`DIR/ID.toml`, replacing files of the same name). Returns the files written.
-pub fn export_dir(store: &Store, guild: &str, dir: &Path) -> Result<Vec<PathBuf>, LibraryError> {
+pub fn export_dir(
+    store: &Store,
+    server: ServerId,
+    dir: &Path,
+) -> Result<Vec<PathBuf>, LibraryError> {
     let fail = |path: &Path, e: std::io::Error| LibraryError::Files {
         path: path.to_path_buf(),
         message: e.to_string(),
     };
     std::fs::create_dir_all(dir).map_err(|e| fail(dir, e))?;
     let mut out = Vec::new();
-    for p in store.approved_prompts(guild)? {
+    for p in store.approved_prompts(server)? {
         let path = dir.join(format!("{}.toml", p.id));
         let partial = dir.join(format!(".{}.toml.partial", p.id));
         std::fs::write(&partial, crate::draft::prompt_toml(&p)).map_err(|e| fail(&partial, e))?;

@@ -2,7 +2,7 @@
 //! and when). The files in `prompts/` are not here: they are loaded for every server as before.
 //! What may be stored (validation, neutrality) is decided by the core (`library`); this only keeps it.
 
-use super::{from_millis, millis, Store, StoreError};
+use super::{from_millis, millis, ServerId, Store, StoreError};
 use crate::prompt::Prompt;
 use jiff::Timestamp;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -45,7 +45,11 @@ fn from_json(s: &str) -> Result<Prompt, StoreError> {
     serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("a stored prompt: {e}")))
 }
 
-fn read_one(c: &Connection, guild: &str, id: &str) -> Result<Option<StoredPrompt>, StoreError> {
+fn read_one(
+    c: &Connection,
+    server: ServerId,
+    id: &str,
+) -> Result<Option<StoredPrompt>, StoreError> {
     let row = c
         .prepare_cached(
             "SELECT p.draft, p.version, p.changed_by, p.changed_at, v.prompt, v.approved_by, v.approved_at
@@ -53,7 +57,7 @@ fn read_one(c: &Connection, guild: &str, id: &str) -> Result<Option<StoredPrompt
                ON v.guild = p.guild AND v.id = p.id AND v.version = p.version
              WHERE p.guild = ?1 AND p.id = ?2",
         )?
-        .query_row(params![guild, id], |r| {
+        .query_row(params![server, id], |r| {
             Ok((
                 r.get::<_, Option<String>>(0)?,
                 r.get::<_, i64>(1)?,
@@ -91,13 +95,12 @@ impl Store {
     /// Saves a prompt's working draft for a server (a new prompt, or a change to one).
     pub fn save_prompt_draft(
         &self,
-        guild: &str,
+        server: ServerId,
         prompt: &Prompt,
         by: &str,
         at: Timestamp,
     ) -> Result<(), StoreError> {
-        let (guild, id, json, by, at) = (
-            guild.to_string(),
+        let (id, json, by, at) = (
             prompt.id.clone(),
             to_json(prompt)?,
             by.to_string(),
@@ -107,7 +110,7 @@ impl Store {
             c.execute(
                 "INSERT INTO prompts (guild, id, draft, changed_by, changed_at) VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (guild, id) DO UPDATE SET draft = ?3, changed_by = ?4, changed_at = ?5",
-                params![guild, id, json, by, at],
+                params![server, id, json, by, at],
             )?;
             Ok(())
         })
@@ -117,13 +120,12 @@ impl Store {
     /// next version, recorded with who and when, and the draft is cleared. Returns the version.
     pub fn approve_prompt(
         &self,
-        guild: &str,
+        server: ServerId,
         prompt: &Prompt,
         by: &str,
         at: Timestamp,
     ) -> Result<u32, StoreError> {
-        let (guild, id, json, by, at) = (
-            guild.to_string(),
+        let (id, json, by, at) = (
             prompt.id.clone(),
             to_json(prompt)?,
             by.to_string(),
@@ -133,7 +135,7 @@ impl Store {
             let version: i64 = c
                 .query_row(
                     "SELECT version FROM prompts WHERE guild = ?1 AND id = ?2",
-                    params![guild, id],
+                    params![server, id],
                     |r| r.get(0),
                 )
                 .optional()?
@@ -142,46 +144,50 @@ impl Store {
             c.execute(
                 "INSERT INTO prompt_versions (guild, id, version, prompt, approved_by, approved_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![guild, id, version, json, by, at],
+                params![server, id, version, json, by, at],
             )?;
             c.execute(
                 "INSERT INTO prompts (guild, id, draft, version, changed_by, changed_at) VALUES (?1, ?2, NULL, ?3, ?4, ?5)
                  ON CONFLICT (guild, id) DO UPDATE SET draft = NULL, version = ?3",
-                params![guild, id, version, by, at],
+                params![server, id, version, by, at],
             )?;
             Ok(version as u32)
         })
     }
 
     /// Deletes a prompt and its versions from a server. Returns whether it existed.
-    pub fn delete_prompt(&self, guild: &str, id: &str) -> Result<bool, StoreError> {
-        let (guild, id) = (guild.to_string(), id.to_string());
+    pub fn delete_prompt(&self, server: ServerId, id: &str) -> Result<bool, StoreError> {
+        let id = id.to_string();
         self.inner.writer.write(move |c| {
             c.execute(
                 "DELETE FROM prompt_versions WHERE guild = ?1 AND id = ?2",
-                params![guild, id],
+                params![server, id],
             )?;
             Ok(c.execute(
                 "DELETE FROM prompts WHERE guild = ?1 AND id = ?2",
-                params![guild, id],
+                params![server, id],
             )? > 0)
         })
     }
 
-    pub fn stored_prompt(&self, guild: &str, id: &str) -> Result<Option<StoredPrompt>, StoreError> {
-        self.read(|c| read_one(c, guild, id))
+    pub fn stored_prompt(
+        &self,
+        server: ServerId,
+        id: &str,
+    ) -> Result<Option<StoredPrompt>, StoreError> {
+        self.read(|c| read_one(c, server, id))
     }
 
     /// Every prompt stored for a server, by id.
-    pub fn stored_prompts(&self, guild: &str) -> Result<Vec<StoredPrompt>, StoreError> {
+    pub fn stored_prompts(&self, server: ServerId) -> Result<Vec<StoredPrompt>, StoreError> {
         self.read(|c| {
             let ids: Vec<String> = c
                 .prepare_cached("SELECT id FROM prompts WHERE guild = ?1 ORDER BY id")?
-                .query_map(params![guild], |r| r.get(0))?
+                .query_map(params![server], |r| r.get(0))?
                 .collect::<Result<_, _>>()?;
             let mut out = Vec::with_capacity(ids.len());
             for id in ids {
-                if let Some(p) = read_one(c, guild, &id)? {
+                if let Some(p) = read_one(c, server, &id)? {
                     out.push(p);
                 }
             }
@@ -190,7 +196,7 @@ impl Store {
     }
 
     /// The latest approved version of every prompt a server approved, by id.
-    pub fn approved_prompts(&self, guild: &str) -> Result<Vec<Prompt>, StoreError> {
+    pub fn approved_prompts(&self, server: ServerId) -> Result<Vec<Prompt>, StoreError> {
         self.read(|c| {
             let rows: Vec<String> = c
                 .prepare_cached(
@@ -198,44 +204,32 @@ impl Store {
                        ON v.guild = p.guild AND v.id = p.id AND v.version = p.version
                      WHERE p.guild = ?1 ORDER BY p.id",
                 )?
-                .query_map(params![guild], |r| r.get(0))?
+                .query_map(params![server], |r| r.get(0))?
                 .collect::<Result<_, _>>()?;
             rows.iter().map(|s| from_json(s)).collect()
         })
     }
 
     /// The servers that have stored prompts (for `prompts export` and `check`).
-    pub fn prompt_servers(&self) -> Result<Vec<String>, StoreError> {
+    pub fn prompt_servers(&self) -> Result<Vec<ServerId>, StoreError> {
         self.read(|c| {
-            Ok(
-                c.prepare_cached("SELECT DISTINCT guild FROM prompts ORDER BY guild")?
-                    .query_map([], |r| r.get(0))?
-                    .collect::<Result<_, _>>()?,
-            )
-        })
-    }
-
-    /// How many discussions opened each prompt id (any server until discussions carry theirs).
-    pub fn prompt_use_counts(&self) -> Result<std::collections::HashMap<String, u64>, StoreError> {
-        self.read(|c| {
-            let mut out = std::collections::HashMap::new();
-            let mut st =
-                c.prepare_cached("SELECT prompt_id, COUNT(*) FROM discussions GROUP BY prompt_id")?;
-            let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
-            for row in rows {
-                let (id, n) = row?;
-                out.insert(id, n as u64);
-            }
-            Ok(out)
+            let names: Vec<String> = c
+                .prepare_cached("SELECT DISTINCT guild FROM prompts ORDER BY guild")?
+                .query_map([], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            names
+                .iter()
+                .map(|n| n.parse().map_err(StoreError::Corrupt))
+                .collect()
         })
     }
 
     /// Whether a discussion of this prompt is still open (a prompt in use is not deleted).
-    pub fn prompt_open(&self, id: &str) -> Result<bool, StoreError> {
+    pub fn prompt_open(&self, server: ServerId, id: &str) -> Result<bool, StoreError> {
         self.read(|c| {
             Ok(c.query_row(
-                "SELECT EXISTS (SELECT 1 FROM discussions WHERE prompt_id = ?1 AND closed_at IS NULL)",
-                params![id],
+                "SELECT EXISTS (SELECT 1 FROM discussions WHERE guild = ?1 AND prompt_id = ?2 AND closed_at IS NULL)",
+                params![server, id],
                 |r| r.get(0),
             )?)
         })
@@ -244,7 +238,7 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use crate::store::{Store, StoreConfig};
+    use crate::store::{ServerId, Store, StoreConfig};
     use jiff::Timestamp;
 
     fn seed(id: &str) -> crate::prompt::Prompt {
@@ -257,6 +251,9 @@ mod tests {
         p
     }
 
+    const G1: ServerId = ServerId::Guild(1);
+    const G2: ServerId = ServerId::Guild(2);
+
     fn at(s: i64) -> Timestamp {
         Timestamp::from_second(1_800_000_000 + s).unwrap()
     }
@@ -266,27 +263,27 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("s.db"), &StoreConfig::default()).unwrap();
         let mut p = seed("next-week");
-        store.save_prompt_draft("1", &p, "ana", at(0)).unwrap();
-        let s = store.stored_prompt("1", "next-week").unwrap().unwrap();
+        store.save_prompt_draft(G1, &p, "ana", at(0)).unwrap();
+        let s = store.stored_prompt(G1, "next-week").unwrap().unwrap();
         assert!(s.approved.is_none());
         assert_eq!((s.changed_by.as_str(), s.changed_at), ("ana", at(0)));
-        assert!(store.approved_prompts("1").unwrap().is_empty());
+        assert!(store.approved_prompts(G1).unwrap().is_empty());
 
-        assert_eq!(store.approve_prompt("1", &p, "ben", at(5)).unwrap(), 1);
+        assert_eq!(store.approve_prompt(G1, &p, "ben", at(5)).unwrap(), 1);
         p.title = "A second title".into();
-        store.save_prompt_draft("1", &p, "ana", at(9)).unwrap();
-        let s = store.stored_prompt("1", "next-week").unwrap().unwrap();
+        store.save_prompt_draft(G1, &p, "ana", at(9)).unwrap();
+        let s = store.stored_prompt(G1, "next-week").unwrap().unwrap();
         let a = s.approved.as_ref().unwrap();
         assert_eq!((a.version, a.by.as_str(), a.at), (1, "ben", at(5)));
         assert_ne!(a.prompt.title, "A second title");
         assert_eq!(s.current().unwrap().title, "A second title");
         // Until approved again, the schedule posts version 1.
         assert_ne!(
-            store.approved_prompts("1").unwrap()[0].title,
+            store.approved_prompts(G1).unwrap()[0].title,
             "A second title"
         );
-        assert_eq!(store.approve_prompt("1", &p, "cy", at(12)).unwrap(), 2);
-        let s = store.stored_prompt("1", "next-week").unwrap().unwrap();
+        assert_eq!(store.approve_prompt(G1, &p, "cy", at(12)).unwrap(), 2);
+        let s = store.stored_prompt(G1, "next-week").unwrap().unwrap();
         assert!(s.draft.is_none());
         assert_eq!(s.approved.unwrap().prompt.title, "A second title");
     }
@@ -296,14 +293,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("s.db"), &StoreConfig::default()).unwrap();
         store
-            .approve_prompt("1", &seed("mine"), "ana", at(0))
+            .approve_prompt(G1, &seed("mine"), "ana", at(0))
             .unwrap();
-        assert!(store.stored_prompt("2", "mine").unwrap().is_none());
-        assert!(store.approved_prompts("2").unwrap().is_empty());
-        assert!(!store.delete_prompt("2", "mine").unwrap());
-        assert_eq!(store.approved_prompts("1").unwrap().len(), 1);
-        assert!(store.delete_prompt("1", "mine").unwrap());
-        assert!(store.stored_prompts("1").unwrap().is_empty());
+        assert!(store.stored_prompt(G2, "mine").unwrap().is_none());
+        assert!(store.approved_prompts(G2).unwrap().is_empty());
+        assert!(!store.delete_prompt(G2, "mine").unwrap());
+        assert_eq!(store.approved_prompts(G1).unwrap().len(), 1);
+        assert!(store.delete_prompt(G1, "mine").unwrap());
+        assert!(store.stored_prompts(G1).unwrap().is_empty());
     }
 
     #[test]
@@ -313,11 +310,11 @@ mod tests {
         {
             let store = Store::open(&path, &StoreConfig::default()).unwrap();
             store
-                .approve_prompt("1", &seed("kept"), "ana", at(0))
+                .approve_prompt(G1, &seed("kept"), "ana", at(0))
                 .unwrap();
         }
         let store = Store::open(&path, &StoreConfig::default()).unwrap();
-        assert_eq!(store.approved_prompts("1").unwrap()[0].id, "kept");
-        assert_eq!(store.prompt_servers().unwrap(), vec!["1".to_string()]);
+        assert_eq!(store.approved_prompts(G1).unwrap()[0].id, "kept");
+        assert_eq!(store.prompt_servers().unwrap(), vec![G1]);
     }
 }

@@ -6,6 +6,7 @@ use crate::discord::reply::{parts, say};
 use crate::discord::{CommandError, Context};
 use crate::prompt::Catalog;
 use crate::render::cut::cut;
+use crate::store::ServerId;
 use serenity::builder::{AutocompleteChoice, CreateAutocompleteResponse};
 use std::sync::Arc;
 
@@ -14,13 +15,13 @@ pub(super) async fn autocomplete_prompt(
     partial: &str,
 ) -> CreateAutocompleteResponse {
     let partial = partial.trim().to_lowercase();
-    let guild = ctx
-        .guild_id()
-        .map_or_else(|| "console".to_string(), |g| g.to_string());
     let core = ctx.data().core.clone();
-    let catalog = match blocking(move || core.catalog_in(&guild)).await {
-        Ok(c) => c,
-        Err(_) => ctx.data().core.catalog(),
+    let catalog = match ctx.guild_id() {
+        Some(g) => match blocking(move || core.catalog_in(ServerId::Guild(g.get()))).await {
+            Ok(c) => c,
+            Err(_) => ctx.data().core.catalog(),
+        },
+        None => core.catalog(),
     };
     let choices = catalog
         .prompts
