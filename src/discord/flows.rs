@@ -83,6 +83,8 @@ pub(crate) struct Core {
     pub discord: DiscordConfig,
     /// How `/discussion export` shows member ids.
     pub export: ExportConfig,
+    /// `/prompts draft`: the drafter's settings and the link fetcher's guard.
+    pub draft: crate::draft::DraftConfig,
     pub rest: Rest,
     pub live: Live,
     pub scheduler: Arc<Scheduler>,
@@ -116,6 +118,7 @@ impl Core {
             prompts_dir,
             discord,
             export: ExportConfig::default(),
+            draft: crate::draft::DraftConfig::default(),
             rest,
             live: Live::new(every),
             scheduler: Arc::new(scheduler),
@@ -130,6 +133,11 @@ impl Core {
     /// How exports show member ids (by default they need a key, which is then missing).
     pub(crate) fn with_export(mut self, export: ExportConfig) -> Core {
         self.export = export;
+        self
+    }
+
+    pub(crate) fn with_draft(mut self, draft: crate::draft::DraftConfig) -> Core {
+        self.draft = draft;
         self
     }
 
