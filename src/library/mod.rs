@@ -5,6 +5,8 @@
 //! approved prompts from either source; a stored approved prompt with a file's id takes its place for
 //! that server.
 
+pub mod edit;
+
 use crate::prompt::{self, lint, Catalog, Prompt};
 use crate::store::{ServerId, Store, StoreError, StoredPrompt};
 use jiff::Timestamp;
@@ -23,7 +25,7 @@ pub enum LibraryError {
     InUse { id: String, why: String },
     #[error("`{0}` is a prompt file in prompts/: remove the file on the host to retire it")]
     IsFile(String),
-    #[error("`{0}` is not a prompt id: use lowercase letters, digits, `-` and `_` (at most 64)")]
+    #[error("`{0}` is not a prompt id: use lowercase letters, digits, `-` and `_` (at most 48)")]
     BadId(String),
     #[error("{0}")]
     Store(#[from] StoreError),
@@ -215,7 +217,7 @@ pub fn delete(
 
 pub fn valid_id(id: &str) -> bool {
     !id.is_empty()
-        && id.len() <= 64
+        && id.len() <= crate::limits::ours::PROMPT_ID
         && id
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
