@@ -5,17 +5,21 @@
 
 pub mod chart;
 pub mod check;
+pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod console;
 pub mod discord;
 pub mod discussion;
 pub mod draft;
+pub mod exit;
 pub mod export;
 pub mod files;
 pub mod library;
 pub mod limits;
 pub mod location;
+pub mod logging;
+pub mod metrics;
 pub mod prompt;
 pub mod render;
 pub mod schedule;

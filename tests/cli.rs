@@ -96,8 +96,106 @@ fn check_reports_a_bad_config_with_its_line() {
     )
     .unwrap();
     let o = roundtable(&["--config", "c.toml", "check"], dir.path());
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(78), "a configuration error");
     assert!(stdout(&o).starts_with("c.toml:2:11: "), "{}", stdout(&o));
+    let history = roundtable(&["--config", "c.toml", "history"], dir.path());
+    assert_eq!(history.status.code(), Some(78));
+    let stderr = String::from_utf8_lossy(&history.stderr);
+    assert!(stderr.starts_with("roundtable: c.toml:2:11: "), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
+#[test]
+fn invite_prints_the_link_with_exactly_the_permissions_the_bot_uses() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_roundtable"))
+        .args(["invite", "--client-id", "123456789012345678"])
+        .current_dir(dir.path())
+        .env_remove("DISCORD_TOKEN")
+        .output()
+        .unwrap();
+    let out = stdout(&o);
+    assert!(
+        o.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // View Channel, Send Messages, Embed Links, Attach Files, Read Message History, Manage
+    // Threads, Create Public Threads, Send Messages in Threads: bits 10, 11, 14, 15, 16, 34, 35, 38.
+    let bits: u64 = [10, 11, 14, 15, 16, 34, 35, 38]
+        .iter()
+        .map(|b| 1u64 << b)
+        .sum();
+    assert_eq!(bits, 326_417_632_256);
+    let link = out
+        .lines()
+        .find(|l| l.starts_with("https://"))
+        .expect("a link");
+    assert_eq!(
+        link,
+        format!("https://discord.com/oauth2/authorize?client_id=123456789012345678&scope=bot+applications.commands&permissions={bits}")
+    );
+    assert!(out.contains("never Administrator"), "{out}");
+    assert!(
+        out.contains("Nothing to switch on in the Developer Portal"),
+        "{out}"
+    );
+
+    std::fs::write(
+        dir.path().join("roundtable.toml"),
+        "[discord]\nmessage_content = true\n",
+    )
+    .unwrap();
+    let o = roundtable(&["invite", "--client-id", "1"], dir.path());
+    assert!(
+        stdout(&o).contains("Privileged Gateway Intents): Message Content Intent"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn invite_without_an_id_or_a_token_says_what_to_pass_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_roundtable"))
+        .arg("invite")
+        .current_dir(dir.path())
+        .env_remove("DISCORD_TOKEN")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("Pass --client-id ID"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
+fn help_documents_the_exit_statuses_and_usage_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = roundtable(&["--help"], dir.path());
+    assert!(help.status.success());
+    let text = stdout(&help);
+    assert!(
+        text.contains("Exit status: 0 done; 1 runtime failure (worth retrying); 2 usage error; 77 Discord refused the bot token; 78 configuration error"),
+        "{text}"
+    );
+    assert_eq!(
+        roundtable(&["frobnicate"], dir.path()).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        roundtable(&["history", "--limit", "many"], dir.path())
+            .status
+            .code(),
+        Some(2)
+    );
+    let version = roundtable(&["--version"], dir.path());
+    assert_eq!(
+        stdout(&version),
+        format!("roundtable {}\n", env!("CARGO_PKG_VERSION"))
+    );
 }
 
 #[test]
@@ -438,7 +536,7 @@ fn check_on_a_missing_folder_names_it_without_a_line() {
 fn a_missing_config_file_is_named_once_with_its_cause_once() {
     let dir = tempfile::tempdir().unwrap();
     let o = roundtable(&["--config", "nope.toml", "history"], dir.path());
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(78), "a configuration error");
     assert_eq!(
         String::from_utf8_lossy(&o.stderr),
         "roundtable: cannot read config nope.toml: No such file or directory (os error 2)\n"
@@ -459,7 +557,7 @@ fn a_token_file_that_does_not_exist_is_named() {
         .env_remove("DISCORD_TOKEN")
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(78), "a configuration error");
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
         err.contains("cannot read the Discord token file secret/token.txt (discord.token_file): No such file or directory"),

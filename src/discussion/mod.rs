@@ -360,8 +360,9 @@ impl Discussions {
             .store
             .add_reply(server, id, member, source, text, origin, self.clock.now())?
         {
+            ReplyWrite::Added { id } => Ok(crate::metrics::reply_committed(source.as_str(), id)),
             // The same thread message or form submission delivered again: stored once.
-            ReplyWrite::Added { id } | ReplyWrite::Duplicate { id } => Ok(id),
+            ReplyWrite::Duplicate { id } => Ok(id),
             ReplyWrite::NotOpen(c) => Err(closed(id, c)),
             ReplyWrite::NotFound => Err(DiscussionError::NotFound(id)),
         }
@@ -468,6 +469,7 @@ fn vote_outcome(
     write: VoteWrite,
 ) -> Result<VoteOutcome, DiscussionError> {
     let until = d.record.closes_at;
+    crate::metrics::vote_committed(write.change());
     match write {
         VoteWrite::Recorded { previous } => Ok(VoteOutcome::Recorded {
             option,
@@ -487,6 +489,7 @@ fn vote_outcome(
 }
 
 fn withdraw_outcome(d: &Discussion, write: VoteWrite) -> Result<WithdrawOutcome, DiscussionError> {
+    crate::metrics::vote_committed(write.change());
     match write {
         VoteWrite::Withdrawn { previous } => Ok(WithdrawOutcome::Withdrawn {
             previous: d
