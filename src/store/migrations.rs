@@ -142,6 +142,26 @@ const MIGRATIONS: &[&str] = &[
         guild   TEXT PRIMARY KEY,
         left_at INTEGER                -- NULL: present
      ) WITHOUT ROWID;",
+    // 5: prompts authored from Discord (issue 11): one row per prompt and server with its working
+    // draft, and one row per approval (the approved text, who, when).
+    "CREATE TABLE prompts (
+        guild      TEXT NOT NULL,      -- the server (a guild id, or `console`)
+        id         TEXT NOT NULL,
+        draft      TEXT,               -- the working copy (JSON prompt); NULL: none since the last approval
+        version    INTEGER NOT NULL DEFAULT 0,  -- the latest approved version; 0: never approved
+        changed_by TEXT NOT NULL,
+        changed_at INTEGER NOT NULL,   -- unix milliseconds
+        PRIMARY KEY (guild, id)
+     ) WITHOUT ROWID;
+     CREATE TABLE prompt_versions (
+        guild       TEXT NOT NULL,
+        id          TEXT NOT NULL,
+        version     INTEGER NOT NULL,
+        prompt      TEXT NOT NULL,     -- the approved prompt (JSON)
+        approved_by TEXT NOT NULL,
+        approved_at INTEGER NOT NULL,
+        PRIMARY KEY (guild, id, version)
+     ) WITHOUT ROWID;",
 ];
 
 /// The version from which rows belong to servers.

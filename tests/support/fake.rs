@@ -338,6 +338,11 @@ pub struct World {
     /// The message whose button opened a modal, by (user, modal custom_id): the submission
     /// carries it, as Discord's does.
     modal_sources: HashMap<(u64, String), u64>,
+    /// What the CDN (`/attachments/...`) and the page server (`/pages/...`) serve: path →
+    /// (content type, body).
+    files: HashMap<String, (String, Vec<u8>)>,
+    /// Uploaded attachments by id, as `resolved.attachments` carries them.
+    attachments: HashMap<u64, Value>,
     conns: Vec<Conn>,
     next_conn: u64,
     gateway: Vec<GwEvent>,
@@ -1315,6 +1320,21 @@ async fn rest_handler(
 ) -> Response {
     let full_path = uri.path().to_string();
     let query = uri.query().map(str::to_string);
+    // The CDN and the page server: plain GETs, not API requests.
+    if method == Method::GET
+        && (full_path.starts_with("/attachments/") || full_path.starts_with("/pages/"))
+    {
+        let w = shared.lock();
+        return match w.files.get(&full_path) {
+            Some((content_type, body)) => (
+                StatusCode::OK,
+                [(axum::http::header::CONTENT_TYPE, content_type.clone())],
+                body.clone(),
+            )
+                .into_response(),
+            None => StatusCode::NOT_FOUND.into_response(),
+        };
+    }
     let Some(path) = full_path.strip_prefix("/api/v10") else {
         let mut w = shared.lock();
         w.violations
@@ -1736,6 +1756,8 @@ impl Discord {
             departed: Vec::new(),
             recommended_shards: 1,
             modal_sources: HashMap::new(),
+            files: HashMap::new(),
+            attachments: HashMap::new(),
             conns: Vec::new(),
             next_conn: 0,
             gateway: Vec::new(),
@@ -1775,6 +1797,41 @@ impl Discord {
 
     fn world(&self) -> MutexGuard<'_, World> {
         self.shared.lock()
+    }
+
+    /// A member uploads `filename` with a command: the attachment's id, for an option of type 11.
+    /// Its `url` is on this Discord's CDN route (`/attachments/...`), which serves `body`
+    /// (docs/resources/message.md, Attachment Object).
+    pub fn upload_attachment(&self, filename: &str, content_type: &str, body: &[u8]) -> u64 {
+        let base = self.api_base();
+        let mut w = self.world();
+        let id = w.snowflake();
+        let path = format!("/attachments/{}/{id}/{filename}", w.app_id);
+        w.files
+            .insert(path.clone(), (content_type.to_string(), body.to_vec()));
+        let url = format!("{base}{path}");
+        w.attachments.insert(
+            id,
+            json!({
+                "id": id.to_string(),
+                "filename": filename,
+                "size": body.len(),
+                "url": url,
+                "proxy_url": url,
+                "content_type": content_type,
+            }),
+        );
+        id
+    }
+
+    /// The local page server: `body` served at `/pages/{path}` with `content_type`; its URL.
+    pub fn host_page(&self, path: &str, content_type: &str, body: &[u8]) -> String {
+        let base = self.api_base();
+        let full = format!("/pages/{path}");
+        self.world()
+            .files
+            .insert(full.clone(), (content_type.to_string(), body.to_vec()));
+        format!("{base}{full}")
     }
 
     /// What `api_base` must be for the bot to use this Discord.
@@ -2321,6 +2378,7 @@ impl Discord {
             options: &Value,
             roles: &mut serde_json::Map<String, Value>,
             channels: &mut serde_json::Map<String, Value>,
+            attachments: &mut serde_json::Map<String, Value>,
         ) {
             for o in options.as_array().into_iter().flatten() {
                 let id = id_str(&o["value"]);
@@ -2333,6 +2391,14 @@ impl Discord {
                             .unwrap_or_else(|| panic!("no role {id} in guild {}", guild.id));
                         roles.insert(id.to_string(), role);
                     }
+                    Some(11) => {
+                        let a = w
+                            .attachments
+                            .get(&id)
+                            .cloned()
+                            .unwrap_or_else(|| panic!("no attachment {id}: upload it first"));
+                        attachments.insert(id.to_string(), a);
+                    }
                     Some(7) => {
                         let channel = w
                             .channel_json(id)
@@ -2344,12 +2410,23 @@ impl Discord {
                     }
                     _ => {}
                 }
-                walk(w, guild, &o["options"], roles, channels);
+                walk(w, guild, &o["options"], roles, channels, attachments);
             }
         }
-        walk(&w, guild, &options, &mut roles, &mut channels);
-        if !roles.is_empty() || !channels.is_empty() {
+        let mut attachments = serde_json::Map::new();
+        walk(
+            &w,
+            guild,
+            &options,
+            &mut roles,
+            &mut channels,
+            &mut attachments,
+        );
+        if !roles.is_empty() || !channels.is_empty() || !attachments.is_empty() {
             let mut resolved = serde_json::Map::new();
+            if !attachments.is_empty() {
+                resolved.insert("attachments".into(), Value::Object(attachments));
+            }
             if !roles.is_empty() {
                 resolved.insert("roles".into(), Value::Object(roles));
             }
