@@ -97,11 +97,12 @@ fn main() {
     runtime.block_on(async {
         let discord = Discord::start().await;
         let setup = Instant::now();
-        // Every tenth server holds a discussion; servers go round the shards.
+        // Every tenth server holds a discussion; servers go round the shards, and so do the tenth ones
+        // (server 10k is on shard 11k % 4: 25 discussions per shard).
         let guilds: Vec<Guild> = (0..SERVERS)
             .map(|i| {
                 let members = if i % (SERVERS / DISCUSSIONS) == 0 { VOTERS } else { 2 };
-                discord.create_guild_on_shard(&format!("Server {i}"), members, i as u64 % SHARDS, SHARDS)
+                discord.create_guild_on_shard(&format!("Server {i}"), members, (i + i / 10) as u64 % SHARDS, SHARDS)
             })
             .collect();
         let dir = tempfile::tempdir().expect("temp dir");
