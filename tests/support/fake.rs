@@ -343,6 +343,8 @@ pub struct World {
     files: HashMap<String, (String, Vec<u8>)>,
     /// Uploaded attachments by id, as `resolved.attachments` carries them.
     attachments: HashMap<u64, Value>,
+    /// The guild each channel and thread was made in (a hint: [`World::channel_in`] checks it).
+    channel_guilds: HashMap<u64, u64>,
     conns: Vec<Conn>,
     next_conn: u64,
     gateway: Vec<GwEvent>,
@@ -425,23 +427,34 @@ impl World {
     }
 
     fn channel_guild(&self, channel_id: u64) -> Option<u64> {
-        self.guilds
-            .iter()
-            .find(|g| {
-                g.channels
-                    .iter()
-                    .chain(&g.threads)
-                    .any(|c| id_str(&c["id"]) == channel_id)
-            })
-            .map(|g| g.guild.id)
+        self.channel_in(channel_id).map(|(g, _)| g.guild.id)
     }
 
     fn channel_json(&self, channel_id: u64) -> Option<Value> {
+        self.channel_in(channel_id).map(|(_, c)| c.clone())
+    }
+
+    /// The guild a channel (or thread) is in, and the channel: through the index of where
+    /// channels were made (a thousand guilds are not scanned per click), checked against the guild.
+    fn channel_in(&self, channel_id: u64) -> Option<(&GuildState, &Value)> {
+        fn in_guild(g: &GuildState, channel_id: u64) -> Option<&Value> {
+            g.channels
+                .iter()
+                .chain(&g.threads)
+                .find(|c| id_str(&c["id"]) == channel_id)
+        }
+        if let Some(g) = self
+            .channel_guilds
+            .get(&channel_id)
+            .and_then(|g| self.guild_state(*g))
+        {
+            if let Some(c) = in_guild(g, channel_id) {
+                return Some((g, c));
+            }
+        }
         self.guilds
             .iter()
-            .flat_map(|g| g.channels.iter().chain(&g.threads))
-            .find(|c| id_str(&c["id"]) == channel_id)
-            .cloned()
+            .find_map(|g| in_guild(g, channel_id).map(|c| (g, c)))
     }
 
     fn member_of(&self, guild_id: u64, user_id: u64) -> Option<&Member> {
@@ -937,10 +950,11 @@ impl World {
     fn callback(&mut self, m: &Matched, body: &Value) -> Response {
         let id = m.id_param("interaction_id");
         let token = m.param("interaction_token");
+        // Answers come soon after their interaction: search from the newest.
         let Some(idx) = self
             .interactions
             .iter()
-            .position(|i| i.id == id && i.token == token)
+            .rposition(|i| i.id == id && i.token == token)
         else {
             return discord_error(StatusCode::NOT_FOUND, 10062, "Unknown interaction");
         };
@@ -1199,6 +1213,7 @@ impl World {
                 if let Some(g) = self.guilds.iter_mut().find(|g| g.guild.id == guild) {
                     g.threads.push(thread.clone());
                 }
+                self.channel_guilds.insert(id, guild);
                 self.record_sent(SentKind::Thread, None, Some(channel), Some(id), body);
                 let mut event = thread.clone();
                 event["newly_created"] = json!(true);
@@ -1758,6 +1773,7 @@ impl Discord {
             modal_sources: HashMap::new(),
             files: HashMap::new(),
             attachments: HashMap::new(),
+            channel_guilds: HashMap::new(),
             conns: Vec::new(),
             next_conn: 0,
             gateway: Vec::new(),
@@ -1934,6 +1950,8 @@ impl Discord {
             p::text_channel(general, id, "general", 0),
             p::text_channel(discussions, id, "discussions", 1),
         ];
+        w.channel_guilds.insert(general, id);
+        w.channel_guilds.insert(discussions, id);
         w.guilds.push(GuildState {
             guild: guild.clone(),
             json_roles,
@@ -2494,9 +2512,22 @@ impl Discord {
         let message = self
             .message(message_id)
             .unwrap_or_else(|| panic!("no message {message_id}"));
+        self.click_message(who, guild, message, custom_id)
+    }
+
+    /// [`Discord::click`] on `message` as the caller fetched it with [`Discord::message`] (a load
+    /// run clicking many times does not look the message up among all messages each time).
+    pub fn click_message(
+        &self,
+        who: &Member,
+        guild: &Guild,
+        message: Value,
+        custom_id: &str,
+    ) -> Interaction {
         assert!(
             p::custom_ids(&message).iter().any(|c| c == custom_id),
-            "message {message_id} has no component {custom_id:?}: {}",
+            "message {} has no component {custom_id:?}: {}",
+            message["id"],
             message["components"]
         );
         let channel = id_str(&message["channel_id"]);
