@@ -15,6 +15,7 @@ pub mod export;
 pub mod files;
 pub mod limits;
 pub mod location;
+pub mod opinion;
 pub mod prompt;
 pub mod render;
 pub mod schedule;
