@@ -178,10 +178,7 @@ impl Discussions {
         channel: &str,
         open_for: Option<SignedDuration>,
     ) -> Result<Discussion, DiscussionError> {
-        let mut order: Vec<String> = prompt.options.iter().map(|o| o.key.clone()).collect();
-        if !self.rules.keep_file_order {
-            order.shuffle(&mut StdRng::from_os_rng());
-        }
+        let order = self.option_order(prompt);
         let now = self.clock.now();
         let closes_at = now
             .checked_add(open_for.unwrap_or(self.rules.duration))
@@ -196,13 +193,13 @@ impl Discussions {
         self.get(id)
     }
 
-    /// A new discussion's option order: shuffled, unless the rules keep the file's order.
+    /// A new discussion's option order: shuffled, unless the rules keep the file's order. An
+    /// "Other" option stays last (survey practice): only the substantive stances move.
     pub fn option_order(&self, prompt: &Prompt) -> Vec<String> {
-        let mut order: Vec<String> = prompt.options.iter().map(|o| o.key.clone()).collect();
-        if !self.rules.keep_file_order {
-            order.shuffle(&mut StdRng::from_os_rng());
+        if self.rules.keep_file_order {
+            return prompt.options.iter().map(|o| o.key.clone()).collect();
         }
-        order
+        shuffled_order(prompt, &mut StdRng::from_os_rng())
     }
 
     pub fn get(&self, id: DiscussionId) -> Result<Discussion, DiscussionError> {
@@ -445,6 +442,29 @@ fn withdraw_outcome(d: &Discussion, write: VoteWrite) -> Result<WithdrawOutcome,
             StoreError::Corrupt("a withdrawal was answered as a vote".into()),
         )),
     }
+}
+
+/// Whether an option is the catch-all "Other": its key is `other`, or its label begins with
+/// "Other" as a word.
+pub fn is_other(option: &AnswerOption) -> bool {
+    let label = option.label.trim_start();
+    option.key.eq_ignore_ascii_case("other")
+        || (label.len() >= 5
+            && label.is_char_boundary(5)
+            && label[..5].eq_ignore_ascii_case("other")
+            && !label[5..].starts_with(|c: char| c.is_alphanumeric()))
+}
+
+/// The prompt's option keys shuffled by `rng`, with any "Other" options last in the file's order.
+pub fn shuffled_order(prompt: &Prompt, rng: &mut impl rand::Rng) -> Vec<String> {
+    let (others, mut order): (Vec<&AnswerOption>, Vec<&AnswerOption>) =
+        prompt.options.iter().partition(|o| is_other(o));
+    order.shuffle(rng);
+    order
+        .into_iter()
+        .chain(others)
+        .map(|o| o.key.clone())
+        .collect()
 }
 
 #[cfg(test)]

@@ -347,3 +347,36 @@ fn counters_agree_with_a_recount_after_many_changes() {
         );
     }
 }
+
+#[test]
+fn other_stays_last_when_the_options_are_shuffled() {
+    let f = fixture_with(false);
+    let mut firsts = std::collections::HashSet::new();
+    for _ in 0..40 {
+        let d = f.engine.open(&seed(), "general", None).unwrap();
+        let keys: Vec<String> = d.options().into_iter().map(|o| o.key).collect();
+        assert_eq!(keys.last().map(String::as_str), Some("other"), "{keys:?}");
+        firsts.insert(keys[0].clone());
+    }
+    assert!(
+        firsts.len() > 1,
+        "the other options still shuffle: {firsts:?}"
+    );
+}
+
+#[test]
+fn other_is_known_by_its_key_or_its_label() {
+    use crate::prompt::AnswerOption;
+    let o = |key: &str, label: &str| AnswerOption {
+        key: key.into(),
+        label: label.into(),
+    };
+    assert!(super::is_other(&o("other", "Something else")));
+    assert!(super::is_other(&o("x", "Other (explain in the thread)")));
+    assert!(super::is_other(&o("x", "other")));
+    assert!(!super::is_other(&o("x", "Otherwise, stay out")));
+    assert!(!super::is_other(&o(
+        "x",
+        "Keep up pressure on other states"
+    )));
+}
