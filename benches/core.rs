@@ -52,6 +52,7 @@ fn cast(engine: &Discussions, d: &Discussion, voters: u64, n: u64) -> Duration {
                     let m = MEMBER.fetch_add(1, Ordering::Relaxed);
                     engine
                         .vote(
+                            roundtable::store::ServerId::Console,
                             d.id(),
                             &format!("member-{m}"),
                             &keys[(i as usize) % keys.len()],
@@ -71,7 +72,9 @@ fn votes(c: &mut Criterion) {
         for voters in [16u64, 1] {
             let dir = tempfile::tempdir().unwrap();
             let e = engine(dir.path(), sync);
-            let d = e.open(&seed(), "bench", None).unwrap();
+            let d = e
+                .open(roundtable::store::ServerId::Console, &seed(), "bench", None)
+                .unwrap();
             g.throughput(Throughput::Elements(1));
             g.bench_function(format!("{voters}_voters_sync_{name}"), |b| {
                 b.iter_custom(|iters| cast(&e, &d, voters, iters.max(voters)))
@@ -84,12 +87,24 @@ fn votes(c: &mut Criterion) {
 fn tally(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let e = engine(dir.path(), Synchronous::Normal);
-    let d = e.open(&seed(), "bench", None).unwrap();
+    let d = e
+        .open(roundtable::store::ServerId::Console, &seed(), "bench", None)
+        .unwrap();
     let t = cast(&e, &d, 16, 1_000_000);
     println!("setup: 1,000,000 votes by 16 voters committed in {:.1} s ({:.0} votes/s, synchronous=normal)", t.as_secs_f64(), 1e6 / t.as_secs_f64());
-    assert_eq!(e.tally(d.id()).unwrap().participants, 1_000_000);
+    assert_eq!(
+        e.tally(roundtable::store::ServerId::Console, d.id())
+            .unwrap()
+            .participants,
+        1_000_000
+    );
     let mut g = c.benchmark_group("tally");
-    g.bench_function("tally_of_1m_votes", |b| b.iter(|| e.tally(d.id()).unwrap()));
+    g.bench_function("tally_of_1m_votes", |b| {
+        b.iter(|| {
+            e.tally(roundtable::store::ServerId::Console, d.id())
+                .unwrap()
+        })
+    });
     g.sample_size(10);
     g.bench_function("recount_1m_vote_rows", |b| {
         b.iter(|| e.store().recount(d.id()).unwrap())

@@ -52,7 +52,9 @@ fn engine(db: &Path) -> Discussions {
 /// In the child: discussion #1 with `VOTES` votes by 16 concurrent voters and `REPLIES` replies.
 fn build_database(db: &Path) {
     let e = engine(db);
-    let d = e.open(&seed(), "123", None).unwrap();
+    let d = e
+        .open(roundtable::store::ServerId::Console, &seed(), "123", None)
+        .unwrap();
     let keys: Vec<String> = d.options().into_iter().map(|o| o.key).collect();
     let start = Instant::now();
     std::thread::scope(|s| {
@@ -61,19 +63,37 @@ fn build_database(db: &Path) {
             s.spawn(move || {
                 for i in (t..VOTES).step_by(16) {
                     let member = format!("{}", 100_000_000_000_000_000 + i);
-                    e.vote(id, &member, &keys[(i % 7 % 6) as usize]).unwrap();
+                    e.vote(
+                        roundtable::store::ServerId::Console,
+                        id,
+                        &member,
+                        &keys[(i % 7 % 6) as usize],
+                    )
+                    .unwrap();
                     if i % (VOTES / REPLIES) == 0 {
                         let text = format!(
                             "Reply {i}: \"quoted\", with a comma,\nand a second line; =1+1"
                         );
-                        e.reply(id, &member, ReplySource::Form, Some(&text), None)
-                            .unwrap();
+                        e.reply(
+                            roundtable::store::ServerId::Console,
+                            id,
+                            &member,
+                            ReplySource::Form,
+                            Some(&text),
+                            None,
+                        )
+                        .unwrap();
                     }
                 }
             });
         }
     });
-    assert_eq!(e.tally(d.id()).unwrap().participants, VOTES);
+    assert_eq!(
+        e.tally(roundtable::store::ServerId::Console, d.id())
+            .unwrap()
+            .participants,
+        VOTES
+    );
     println!(
         "setup: {VOTES} votes and {REPLIES} replies committed in {:.1} s",
         start.elapsed().as_secs_f64()
@@ -212,13 +232,24 @@ fn exports(c: &mut Criterion, db: &Path) {
         .throughput(Throughput::Elements(VOTES + REPLIES));
     for format in [Format::Csv, Format::Json] {
         g.bench_function(format!("100k_votes_{}", format.extension()), |b| {
-            b.iter(|| export::export(&e, DiscussionId(1), format, &ids, std::io::sink()).unwrap())
+            b.iter(|| {
+                export::export(
+                    &e,
+                    roundtable::store::ServerId::Console,
+                    DiscussionId(1),
+                    format,
+                    &ids,
+                    std::io::sink(),
+                )
+                .unwrap()
+            })
         });
     }
     g.bench_function("100k_votes_csv_raw_ids", |b| {
         b.iter(|| {
             export::export(
                 &e,
+                roundtable::store::ServerId::Console,
                 DiscussionId(1),
                 Format::Csv,
                 &MemberIds::Raw,

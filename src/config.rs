@@ -132,20 +132,25 @@ impl Config {
                 ));
             }
         }
+        // A schedule's name is unique within its server.
         let mut names = std::collections::HashSet::new();
         for (i, sc) in config.schedules.iter().enumerate() {
-            if !names.insert(sc.name.as_str()) {
+            let schedule = match crate::schedule::Schedule::from_config(sc, config.discord.guild_id)
+            {
+                Ok(s) => s,
+                Err((field, message)) => {
+                    return Err(bad(
+                        &[Name("schedule"), Index(i), Name(field)],
+                        format!("schedule.{field}"),
+                        message,
+                    ))
+                }
+            };
+            if !names.insert((schedule.server, schedule.name)) {
                 return Err(bad(
                     &[Name("schedule"), Index(i), Name("name")],
                     "schedule.name".into(),
-                    format!("duplicate schedule name `{}`", sc.name),
-                ));
-            }
-            if let Err((field, message)) = crate::schedule::Schedule::from_config(sc) {
-                return Err(bad(
-                    &[Name("schedule"), Index(i), Name(field)],
-                    format!("schedule.{field}"),
-                    message,
+                    format!("duplicate schedule name `{}` in its server", sc.name),
                 ));
             }
         }
@@ -280,6 +285,31 @@ mod tests {
             let err = error_of(text);
             assert!(err.contains(&format!(": {field}: must be between")), "{text}: {err}");
         }
+    }
+
+    #[test]
+    fn a_schedule_names_its_server_unless_discord_guild_id_does() {
+        let table = "[[schedule]]\nname = \"w\"\nchannel = \"123\"\nat = \"Mon 18:00\"\ntimezone = \"UTC\"\n";
+        let err = error_of(table);
+        assert!(
+            err.starts_with("c.toml:1:1: schedule.guild: name the Discord server"),
+            "{err}"
+        );
+        let with_default = format!("[discord]\nguild_id = 7\n{table}");
+        let c = Config::parse(Path::new("c.toml"), &with_default).unwrap();
+        assert_eq!(
+            crate::schedule::Schedule::from_config(&c.schedules[0], c.discord.guild_id)
+                .unwrap()
+                .server,
+            crate::store::ServerId::Guild(7)
+        );
+        // The same name in two servers is two schedules; twice in one server is refused.
+        let two = format!("{table}guild = 1\n{table}guild = 2\n");
+        assert!(Config::parse(Path::new("c.toml"), &two).is_ok());
+        let twice = format!("{table}guild = 1\n{table}guild = 1\n");
+        assert!(error_of(&twice).contains("duplicate schedule name `w` in its server"));
+        let console = "[[schedule]]\nname = \"w\"\nguild = 1\nchannel = \"console\"\nat = \"Mon 18:00\"\ntimezone = \"UTC\"\n";
+        assert!(error_of(console).contains("schedule.guild: a schedule posting in the console"));
     }
 
     #[test]

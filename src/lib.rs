@@ -19,6 +19,7 @@ pub mod opinion;
 pub mod prompt;
 pub mod render;
 pub mod schedule;
+pub mod settings;
 pub mod store;
 
 #[cfg(test)]

@@ -55,6 +55,15 @@ pub fn thread_auto_archive(minutes: i64) -> u16 {
         .find(|&m| i64::from(m) >= minutes)
         .unwrap_or(THREAD_AUTO_ARCHIVE_MINUTES[3])
 }
+/// Message edits Discord allows in one channel per [`CHANNEL_EDIT_WINDOW_MS`] (about 5 per 5 s):
+/// the live counts of every discussion in a channel share them.
+pub const CHANNEL_EDITS: usize = 5;
+pub const CHANNEL_EDIT_WINDOW_MS: u64 = 5000;
+/// Characters of one slash command's names, descriptions and choice values together (its
+/// options, subcommands and groups included).
+pub const COMMAND_CHARS: usize = 8000;
+/// Guilds one gateway shard may carry; beyond it Discord requires more shards.
+pub const GUILDS_PER_SHARD: usize = 2500;
 
 /// roundtable's own bounds, chosen so that rendered posts stay within Discord's.
 pub mod ours {

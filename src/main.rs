@@ -53,12 +53,18 @@ enum Command {
         /// Write to FILE instead of standard output.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// The server (guild id, or `console`); default: discord.guild_id, else the only one.
+        #[arg(long, value_name = "SERVER")]
+        server: Option<roundtable::store::ServerId>,
     },
     /// List past discussions: question, dates, participation, most chosen stance, link.
     History {
         /// How many, newest first.
         #[arg(long, default_value_t = 20)]
         limit: usize,
+        /// The server (guild id, or `console`); default: discord.guild_id, else the only one.
+        #[arg(long, value_name = "SERVER")]
+        server: Option<roundtable::store::ServerId>,
     },
     /// Print a prompt's post as members would see it.
     Preview {
@@ -186,7 +192,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let schedules: Vec<roundtable::schedule::Schedule> = config
                 .schedules
                 .iter()
-                .filter_map(|s| roundtable::schedule::Schedule::from_config(s).ok())
+                .filter_map(|s| {
+                    roundtable::schedule::Schedule::from_config(s, config.discord.guild_id).ok()
+                })
                 .collect();
             if schedules.is_empty() {
                 println!(
@@ -201,13 +209,27 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 std::sync::Arc::new(roundtable::clock::SystemClock),
                 (&config.discussion).into(),
             );
+            let scheduler_engine = engine.clone();
             let catalog = roundtable::prompt::Catalog::load_dir(&config.prompts);
             for p in &catalog.problems {
                 eprintln!("prompt problem: {p}");
             }
-            let scheduler = roundtable::schedule::Scheduler::new(engine, schedules, "dry-run");
+            let scheduler = roundtable::schedule::Scheduler::new(
+                engine,
+                roundtable::schedule::Scope::Guilds,
+                schedules.clone(),
+                "dry-run",
+            );
+            let console = roundtable::schedule::Scheduler::new(
+                scheduler_engine,
+                roundtable::schedule::Scope::Console,
+                schedules,
+                "dry-run",
+            );
             // A weekly schedule has one slot a week; a cron schedule is shown for as many slots.
-            for u in scheduler.upcoming(&catalog, weeks)? {
+            let mut upcoming = scheduler.upcoming(None, &catalog, weeks)?;
+            upcoming.extend(console.upcoming(None, &catalog, weeks)?);
+            for u in upcoming {
                 println!("{}", u.line());
             }
             Ok(ExitCode::SUCCESS)
@@ -216,6 +238,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             discussion,
             format,
             out,
+            server,
         } => {
             let id = discussion
                 .trim()
@@ -225,11 +248,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .map_err(|_| anyhow::anyhow!("`{discussion}` is not a discussion number"))?;
             let ids = roundtable::export::MemberIds::from_config(&config.export)?;
             let engine = existing_engine(&config)?;
+            let server = server_of(&engine, server, &config)?;
             let format = format.into();
             match out {
                 None => {
                     let stdout = std::io::stdout();
-                    roundtable::export::export(&engine, id, format, &ids, stdout.lock())?;
+                    roundtable::export::export(&engine, server, id, format, &ids, stdout.lock())?;
                 }
                 Some(path) => {
                     // Written beside the target and renamed at the end: a failed export leaves no
@@ -239,7 +263,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     let partial = PathBuf::from(partial);
                     let written = std::fs::File::create(&partial)
                         .map_err(roundtable::export::ExportError::from)
-                        .and_then(|f| roundtable::export::export(&engine, id, format, &ids, f))
+                        .and_then(|f| {
+                            roundtable::export::export(&engine, server, id, format, &ids, f)
+                        })
                         .and_then(|s| {
                             std::fs::rename(&partial, &path)?;
                             Ok(s)
@@ -271,13 +297,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::History { limit } => {
+        Command::History { limit, server } => {
             let engine = existing_engine(&config)?;
-            let past = engine.history(limit)?;
-            print!(
-                "{}",
-                roundtable::render::history::history_text(&past, config.discord.guild_id)
-            );
+            let server = server_of(&engine, server, &config)?;
+            let past = engine.history(server, limit)?;
+            print!("{}", roundtable::render::history::history_text(&past));
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { prompts, strict } => {
@@ -339,6 +363,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
     }
+}
+
+/// The server a command on the host means (see `ServerId::pick`).
+fn server_of(
+    engine: &roundtable::discussion::Discussions,
+    given: Option<roundtable::store::ServerId>,
+    config: &Config,
+) -> anyhow::Result<roundtable::store::ServerId> {
+    let known = engine.store().servers()?;
+    roundtable::store::ServerId::pick(given, config.discord.guild_id, &known)
+        .map_err(|e| anyhow::anyhow!(e))
 }
 
 /// The engine over the configured database, which must exist already (nothing to read otherwise).

@@ -152,7 +152,7 @@ fn schedule_dry_run_prints_the_next_eight_slots_with_their_prompts() {
     std::fs::write(
         dir.path().join("roundtable.toml"),
         format!(
-            "prompts = \"{}\"\n[[schedule]]\nname = \"weekly\"\nchannel = \"123\"\nat = \"Mon 18:00\"\ntimezone = \"America/New_York\"\nrepeat = true\n",
+            "prompts = \"{}\"\n[[schedule]]\nname = \"weekly\"\nguild = 42\nchannel = \"123\"\nat = \"Mon 18:00\"\ntimezone = \"America/New_York\"\nrepeat = true\n",
             repo().join("prompts").display()
         ),
     )
@@ -470,7 +470,7 @@ fn a_token_file_that_does_not_exist_is_named() {
 #[test]
 fn schedule_needs_dry_run_and_shows_the_real_local_time_on_the_spring_forward_day() {
     let dir = folder_with_config(
-        "[[schedule]]\nname = \"weekly\"\nchannel = \"123\"\nat = \"Sun 02:30\"\ntimezone = \"America/New_York\"\nrepeat = true\n",
+        "[[schedule]]\nname = \"weekly\"\nguild = 1\nchannel = \"123\"\nat = \"Sun 02:30\"\ntimezone = \"America/New_York\"\nrepeat = true\n",
     );
     let refused = roundtable(&["schedule"], dir.path());
     assert_eq!(refused.status.code(), Some(2));

@@ -110,7 +110,13 @@ async fn a_discussion_closes_by_itself_at_its_close_time_even_across_a_restart()
             s.channel_id == Some(thread) && s.content().starts_with("**Final result")
         })
         .await;
-    let d = store(&config).discussion(DiscussionId(1)).unwrap().unwrap();
+    let d = store(&config)
+        .discussion(
+            roundtable::store::ServerId::Guild(guild.id),
+            DiscussionId(1),
+        )
+        .unwrap()
+        .unwrap();
     assert_eq!(
         d.closed_at.unwrap().to_string(),
         "2026-11-30T20:00:00Z",

@@ -378,3 +378,53 @@ async fn the_seed_discussion_runs_end_to_end_on_discord() {
     running.stop().await.expect("clean stop");
     discord.assert_conformant();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn discussions_sharing_a_channel_share_its_five_edits_per_five_seconds() {
+    let discord = Discord::start().await;
+    let guild = discord.create_guild("Newsroom", 1);
+    let mut config = discord.config(Some(&guild));
+    config.discord.live_refresh_ms = 100;
+    let mut running = bot::start(&config).await;
+    running.ready().await;
+    let mut posts = Vec::new();
+    for _ in 0..7 {
+        posts.push(post_seed(&discord, &guild).await);
+    }
+    let before = discord.sent().len();
+    for p in &posts {
+        discord
+            .answer(&discord.click(guild.member(0), &guild, p.message, &p.stances[0]))
+            .await;
+    }
+    // Every post's counts are refreshed in the end.
+    let edits = discord
+        .wait_for(
+            "every post refreshed",
+            std::time::Duration::from_secs(15),
+            |w| {
+                let edits: Vec<Sent> = w.sent_so_far()[before..]
+                    .iter()
+                    .filter(|s| {
+                        s.kind == SentKind::EditMessage && s.channel_id == Some(guild.discussions)
+                    })
+                    .cloned()
+                    .collect();
+                posts
+                    .iter()
+                    .all(|p| edits.iter().any(|e| e.message_id == Some(p.message)))
+                    .then_some(edits)
+            },
+        )
+        .await;
+    // …never more than five in any five seconds of the channel.
+    for (i, first) in edits.iter().enumerate() {
+        let within = edits[i..]
+            .iter()
+            .filter(|e| e.at.duration_since(first.at) < std::time::Duration::from_secs(5))
+            .count();
+        assert!(within <= 5, "{within} edits within 5 s of edit {i}");
+    }
+    running.stop().await.unwrap();
+    discord.assert_conformant();
+}

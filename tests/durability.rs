@@ -79,7 +79,7 @@ fn every_acknowledged_vote_survives_sigkill() {
 
     let store = Store::open(&dir.path().join("votes.db"), &StoreConfig::default()).unwrap();
     let d = store
-        .discussion(DiscussionId(1))
+        .discussion(roundtable::store::ServerId::Console, DiscussionId(1))
         .unwrap()
         .expect("the discussion survived");
     for (member, label) in &acknowledged {

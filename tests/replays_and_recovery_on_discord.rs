@@ -13,7 +13,7 @@ use roundtable::config::StoreConfig;
 use roundtable::discord::DiscordError;
 use roundtable::discord::Observed;
 use roundtable::schedule::{QueuePolicy, ScheduleConfig};
-use roundtable::store::{DiscussionId, SlotState, Store};
+use roundtable::store::{DiscussionId, ServerId, SlotState, Store};
 use serde_json::{json, Value};
 use std::sync::Arc;
 use support::{bot, logs, Discord, Fault, Guild, SentKind, STEP};
@@ -196,7 +196,7 @@ async fn an_interaction_delivered_twice_is_handled_once() {
     running.stop().await.unwrap();
     let store = reopen(&config);
     let list = store
-        .discussions(false, jiff::Timestamp::now(), 10)
+        .discussions(ServerId::Guild(guild.id), false, jiff::Timestamp::now(), 10)
         .unwrap();
     assert_eq!(list.len(), 1, "one discussion for one command");
     let key = |custom_id: &str| custom_id.rsplit(':').next().unwrap().to_string();
@@ -322,6 +322,7 @@ fn weekly(channel: u64) -> ScheduleConfig {
         prompts: vec![],
         repeat: true,
         grace_hours: 6,
+        guild: None,
     }
 }
 
@@ -382,10 +383,16 @@ async fn assert_finished_once(
         .collect();
     assert_eq!(threads, posts, "one thread, on the post");
     let store = reopen(config);
-    let d = store.discussion(DiscussionId(1)).unwrap().unwrap();
+    let d = store
+        .discussion(ServerId::Guild(guild.id), DiscussionId(1))
+        .unwrap()
+        .unwrap();
     assert_eq!(d.message_id, Some(posts[0].to_string()));
     assert_eq!(d.thread_id, Some(posts[0].to_string()));
-    let slot = store.slot("weekly", "2026-11-30T18:00").unwrap().unwrap();
+    let slot = store
+        .slot(ServerId::Guild(guild.id), "weekly", "2026-11-30T18:00")
+        .unwrap()
+        .unwrap();
     assert_eq!(slot.state, SlotState::Posted);
     // Whatever continues in the thread went out once.
     let in_thread: Vec<String> = discord
@@ -400,7 +407,7 @@ async fn assert_finished_once(
     assert_eq!(in_thread.len(), unique.len(), "no continuation post twice");
     assert!(
         store
-            .discussions(false, jiff::Timestamp::now(), 10)
+            .discussions(ServerId::Guild(guild.id), false, jiff::Timestamp::now(), 10)
             .unwrap()
             .len()
             == 1
@@ -435,7 +442,7 @@ async fn recovery_finishes_the_thread_of_a_post_the_bot_died_on() {
     // The continuation posts went into the thread, after it was adopted.
     let store = reopen(&config);
     let thread = store
-        .discussion(DiscussionId(1))
+        .discussion(ServerId::Guild(guild.id), DiscussionId(1))
         .unwrap()
         .unwrap()
         .thread_id

@@ -248,21 +248,46 @@ fn database(extra_config: &str) -> Db {
             keep_file_order: true,
         },
     );
-    let d = engine.open(&seed(), "123", None).unwrap();
+    let d = engine
+        .open(roundtable::store::ServerId::Guild(42), &seed(), "123", None)
+        .unwrap();
     engine.set_post(d.id(), Some("456"), Some("789")).unwrap();
     for (i, text) in HOSTILE.iter().enumerate() {
         clock.advance(jiff::SignedDuration::from_secs(60));
         let member = format!("3000000000000000{i:02}");
         let option = ["stay-out", "other", "un-diplomacy"][i % 3];
-        engine.vote(d.id(), &member, option).unwrap();
         engine
-            .reply(d.id(), &member, ReplySource::Form, Some(text), None)
+            .vote(
+                roundtable::store::ServerId::Guild(42),
+                d.id(),
+                &member,
+                option,
+            )
+            .unwrap();
+        engine
+            .reply(
+                roundtable::store::ServerId::Guild(42),
+                d.id(),
+                &member,
+                ReplySource::Form,
+                Some(text),
+                None,
+            )
             .unwrap();
     }
     engine
-        .reply(d.id(), "399", ReplySource::Thread, None, Some("1001"))
+        .reply(
+            roundtable::store::ServerId::Guild(42),
+            d.id(),
+            "399",
+            ReplySource::Thread,
+            None,
+            Some("1001"),
+        )
         .unwrap();
-    engine.close(d.id(), "mod:rosa").unwrap();
+    engine
+        .close(roundtable::store::ServerId::Guild(42), d.id(), "mod:rosa")
+        .unwrap();
     let config = dir.path().join("c.toml");
     std::fs::write(
         &config,
@@ -477,7 +502,24 @@ fn history_lists_past_discussions_with_links_offline() {
         out.contains("\n    https://discord.com/channels/42/123/456\n"),
         "{out}"
     );
+    // The link is built from the discussion's own server, whatever the configuration names.
     let without_guild = database("");
     let out = ok(&roundtable(&without_guild, &["history"], None));
+    assert!(
+        out.contains("\n    https://discord.com/channels/42/123/456\n"),
+        "{out}"
+    );
+    // Another server's history does not show it.
+    let out = ok(&roundtable(
+        &without_guild,
+        &["history", "--server", "7"],
+        None,
+    ));
+    assert!(!out.contains("How do you think"), "{out}");
+    let out = ok(&roundtable(
+        &without_guild,
+        &["history", "--server", "console"],
+        None,
+    ));
     assert!(!out.contains("https://"), "{out}");
 }

@@ -13,6 +13,7 @@ use support::{bot, Discord, SentKind};
 fn weekly(channel: u64) -> ScheduleConfig {
     ScheduleConfig {
         name: "weekly".into(),
+        guild: None,
         channel: channel.to_string(),
         at: Some("Mon 18:00".into()),
         cron: None,
@@ -136,10 +137,14 @@ async fn a_slot_whose_channel_is_unknown_is_reported_in_the_moderators_log_chann
         &roundtable::config::StoreConfig::default(),
     )
     .unwrap();
-    let slot = store.slot("weekly", "2026-11-30T18:00").unwrap().unwrap();
+    let server = roundtable::store::ServerId::Guild(guild.id);
+    let slot = store
+        .slot(server, "weekly", "2026-11-30T18:00")
+        .unwrap()
+        .unwrap();
     assert!(slot.reason.unwrap().starts_with("not posted: "));
     assert!(store
-        .discussion(roundtable::store::DiscussionId(1))
+        .discussion(server, roundtable::store::DiscussionId(1))
         .unwrap()
         .unwrap()
         .closed_at

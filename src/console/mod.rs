@@ -10,13 +10,15 @@ use crate::export::ExportConfig;
 use crate::limits;
 use crate::prompt::Catalog;
 use crate::render::{self, text, DiscussionView, Results};
-use crate::schedule::{Event, Schedule, Scheduler};
-use crate::store::{DiscussionId, ReplySource, Store, StoreError};
+use crate::schedule::{Event, Schedule, Scheduler, Scope};
+use crate::store::{DiscussionId, ReplySource, ServerId, Store, StoreError};
 use std::io::{BufRead, IsTerminal, Write};
 use std::sync::Arc;
 
 /// The channel the console's discussions live in.
 pub const CHANNEL: &str = "console";
+/// The console is one server of its own: it sees only its own discussions and schedules.
+const HERE: ServerId = ServerId::Console;
 
 /// The longest line the console reads, in bytes (a reply of the longest allowed length fits);
 /// a longer one is refused without being kept or echoed.
@@ -171,7 +173,7 @@ pub fn console_schedules(config: &Config) -> Vec<Schedule> {
         .schedules
         .iter()
         .filter(|s| s.channel == CHANNEL)
-        .filter_map(|s| Schedule::from_config(s).ok())
+        .filter_map(|s| Schedule::from_config(s, None).ok())
         .collect()
 }
 
@@ -180,6 +182,7 @@ impl<W: Write> Console<W> {
         Console {
             scheduler: Scheduler::new(
                 engine.clone(),
+                Scope::Console,
                 Vec::new(),
                 format!("console-{}", std::process::id()),
             ),
@@ -198,6 +201,7 @@ impl<W: Write> Console<W> {
     pub fn with_schedules(mut self, schedules: Vec<Schedule>) -> Self {
         self.scheduler = Scheduler::new(
             self.engine.clone(),
+            Scope::Console,
             schedules,
             format!("console-{}", std::process::id()),
         );
@@ -288,13 +292,15 @@ impl<W: Write> Console<W> {
             "help" => writeln!(self.out, "{HELP}").map_err(Into::into),
             "as" => self.switch(rest),
             "vote" => self.with_open(|c, d| {
-                let o = c.engine.vote(d.id(), &c.who.name, rest)?;
+                let o = c.engine.vote(HERE, d.id(), &c.who.name, rest)?;
                 Ok(text::plain_times(&render::vote_receipt(&o)))
             }),
             "unvote" => self.with_open(|c, d| {
-                Ok(render::withdraw_receipt(
-                    &c.engine.withdraw(d.id(), &c.who.name)?,
-                ))
+                Ok(render::withdraw_receipt(&c.engine.withdraw(
+                    HERE,
+                    d.id(),
+                    &c.who.name,
+                )?))
             }),
             "reply" | "thread" => {
                 let source = if word == "reply" {
@@ -304,7 +310,7 @@ impl<W: Write> Console<W> {
                 };
                 self.with_open(|c, d| {
                     c.engine
-                        .reply(d.id(), &c.who.name, source, Some(rest), None)?;
+                        .reply(HERE, d.id(), &c.who.name, source, Some(rest), None)?;
                     Ok(render::reply_receipt(rest.chars().count()))
                 })
             }
@@ -368,7 +374,7 @@ impl<W: Write> Console<W> {
     }
 
     fn current(&self) -> Result<Option<Discussion>, DiscussionError> {
-        self.engine.latest_open_in(CHANNEL)
+        self.engine.latest_open_in(HERE, CHANNEL)
     }
 
     /// Runs `f` on the open discussion and prints its answer, or the reason it could not.
@@ -429,7 +435,7 @@ impl<W: Write> Console<W> {
                 ))
             }),
             _ => self.with_open(|c, d| {
-                let (d, t) = c.engine.close(d.id(), &c.who.label())?;
+                let (d, t) = c.engine.close(HERE, d.id(), &c.who.label())?;
                 Ok(format!(
                     "Discussion #{} is closed.\n{}",
                     d.id(),
@@ -463,7 +469,7 @@ impl<W: Write> Console<W> {
             )?;
             return Ok(());
         }
-        match self.engine.open(&prompt, CHANNEL, None) {
+        match self.engine.open(HERE, &prompt, CHANNEL, None) {
             Ok(d) => {
                 let rendered = self.render(&d)?;
                 for post in rendered.all() {
@@ -496,7 +502,7 @@ impl<W: Write> Console<W> {
     }
 
     fn list(&mut self) -> Result<(), ConsoleError> {
-        match self.engine.list(false, 20) {
+        match self.engine.list(HERE, false, 20) {
             Ok(list) if list.is_empty() => writeln!(self.out, "No discussions yet.")?,
             Ok(list) => {
                 for d in list {
@@ -520,8 +526,8 @@ impl<W: Write> Console<W> {
     }
 
     fn history(&mut self) -> Result<(), ConsoleError> {
-        match self.engine.history(10) {
-            Ok(past) => write!(self.out, "{}", render::history::history_text(&past, None))?,
+        match self.engine.history(HERE, 10) {
+            Ok(past) => write!(self.out, "{}", render::history::history_text(&past))?,
             Err(e) => writeln!(self.out, "! {e}")?,
         }
         Ok(())
@@ -546,7 +552,7 @@ impl<W: Write> Console<W> {
         }
         let id = match id {
             Some(id) => Some(id),
-            None => match self.engine.list(false, 100) {
+            None => match self.engine.list(HERE, false, 100) {
                 Ok(list) => list
                     .into_iter()
                     .find(|d| d.record.channel == CHANNEL)
@@ -563,7 +569,7 @@ impl<W: Write> Console<W> {
         };
         let written = export::MemberIds::from_config(&self.export).and_then(|ids| {
             let mut data = Vec::new();
-            export::export(&self.engine, id, format, &ids, &mut data)
+            export::export(&self.engine, HERE, id, format, &ids, &mut data)
                 .map(|s| (s, data, ids.describe()))
         });
         match written {
@@ -615,7 +621,7 @@ impl<W: Write> Console<W> {
                     for post in rendered.all() {
                         writeln!(self.out, "{}", text::post_to_text(post))?;
                     }
-                    if let Err(e) = self.scheduler.posted(&schedule, &slot.key()) {
+                    if let Err(e) = self.scheduler.posted(HERE, &schedule, &slot.key()) {
                         writeln!(self.out, "! {e}")?;
                     }
                 }
@@ -623,6 +629,7 @@ impl<W: Write> Console<W> {
                     schedule,
                     slot,
                     reason,
+                    ..
                 } => {
                     writeln!(
                         self.out,
@@ -630,9 +637,9 @@ impl<W: Write> Console<W> {
                         slot.key()
                     )?;
                 }
-                Event::Problem { schedule, message } => {
-                    writeln!(self.out, "! schedule `{schedule}`: {message}")?
-                }
+                Event::Problem {
+                    schedule, message, ..
+                } => writeln!(self.out, "! schedule `{schedule}`: {message}")?,
             }
         }
         Ok(())
@@ -643,7 +650,7 @@ impl<W: Write> Console<W> {
         let sub = words.next().unwrap_or("");
         let args: Vec<&str> = words.collect();
         if sub == "show" || sub.is_empty() {
-            return match self.scheduler.upcoming(&self.catalog, 4) {
+            return match self.scheduler.upcoming(Some(HERE), &self.catalog, 4) {
                 Ok(list) if list.is_empty() => writeln!(
                     self.out,
                     "No schedule posts in the console (see [[schedule]] in config.example.toml)."
@@ -671,12 +678,13 @@ impl<W: Write> Console<W> {
             "next" => (args.first().copied(), args.get(1).copied()),
             _ => (None, args.first().copied()),
         };
-        let names: Vec<String> = self
-            .scheduler
-            .schedules()
-            .iter()
-            .map(|s| s.name.clone())
-            .collect();
+        let names: Vec<String> = match self.scheduler.schedules_of(HERE) {
+            Ok(list) => list.into_iter().map(|s| s.name).collect(),
+            Err(e) => {
+                writeln!(self.out, "! {e}")?;
+                return Ok(());
+            }
+        };
         let name = match (name_arg, names.as_slice()) {
             (Some(n), _) => n.to_string(),
             (None, [only]) => only.clone(),
@@ -693,19 +701,19 @@ impl<W: Write> Console<W> {
         let answer = match (sub, prompt) {
             ("pause", _) => self
                 .scheduler
-                .pause(&name, true)
+                .pause(HERE, &name, true)
                 .map(|_| format!("Schedule `{name}` is paused.")),
             ("resume", _) => self
                 .scheduler
-                .pause(&name, false)
+                .pause(HERE, &name, false)
                 .map(|_| format!("Schedule `{name}` is running.")),
             ("skip", _) => self
                 .scheduler
-                .skip_next(&name, &by)
+                .skip_next(HERE, &name, &by)
                 .map(|o| format!("The slot of {} in `{name}` will be skipped.", o.key())),
             ("next", Some(p)) => self
                 .scheduler
-                .put_next(&name, p, &self.catalog)
+                .put_next(HERE, &name, p, &self.catalog)
                 .map(|_| format!("`{p}` goes out at the next slot of `{name}`.")),
             ("next", None) => Ok("! `/schedule next` needs a prompt id".to_string()),
             _ => Ok("! `/schedule` takes show, pause, resume, skip or next".to_string()),

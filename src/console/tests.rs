@@ -185,18 +185,22 @@ fn a_console_schedule_posts_on_time_and_moderators_steer_it() {
             .join("prompts")
             .as_path(),
     );
-    let schedule = Schedule::from_config(&ScheduleConfig {
-        name: "weekly".into(),
-        channel: CHANNEL.into(),
-        at: Some("Mon 18:00".into()),
-        cron: None,
-        timezone: "UTC".into(),
-        duration_hours: None,
-        queue: QueuePolicy::Sequential,
-        prompts: vec![],
-        repeat: true,
-        grace_hours: 6,
-    })
+    let schedule = Schedule::from_config(
+        &ScheduleConfig {
+            name: "weekly".into(),
+            guild: None,
+            channel: CHANNEL.into(),
+            at: Some("Mon 18:00".into()),
+            cron: None,
+            timezone: "UTC".into(),
+            duration_hours: None,
+            queue: QueuePolicy::Sequential,
+            prompts: vec![],
+            repeat: true,
+            grace_hours: 6,
+        },
+        None,
+    )
     .unwrap();
     let mut out = Vec::new();
     let mut c =

@@ -5,15 +5,19 @@
 //! form's submission) plus `rt:ping`. An id the bot cannot place (another version's, a discussion
 //! it does not know) gets a polite ephemeral answer, never silence. State comes from the store, so
 //! buttons keep working after a restart.
+//!
+//! A custom_id is not trusted by itself: the discussion must belong to the server the click came
+//! from, and the button must sit on that discussion's own post (or on the bot's ephemeral answer
+//! to a click on it, like "Withdraw my stance"). A copied or forged button records nothing.
 
-use super::access::{moderator_standing, REFUSED};
+use super::access::{may_take_part, moderator_standing, not_allowed, REFUSED};
 use super::commands::{ping_buttons, ping_text};
 use super::flows::{blocking, FlowError};
 use super::reply::ephemeral;
 use super::{no_mentions, CommandError, Data};
-use crate::discussion::{DiscussionError, VoteOutcome};
+use crate::discussion::{Discussion, DiscussionError, VoteOutcome};
 use crate::render::{self, ids::Action};
-use crate::store::{DiscussionId, ReplySource};
+use crate::store::{DiscussionId, ReplySource, ServerId};
 use serenity::builder::{
     CreateActionRow, CreateButton, CreateInputText, CreateInteractionResponse,
     CreateInteractionResponseMessage, CreateModal,
@@ -21,9 +25,10 @@ use serenity::builder::{
 use serenity::client::Context;
 use serenity::gateway::ShardManager;
 use serenity::model::application::{
-    ActionRowComponent, ButtonStyle, ComponentInteraction, InputTextStyle, ModalInteraction,
+    ActionRowComponent, ButtonStyle, ComponentInteraction, InputTextStyle,
+    MessageInteractionMetadata, ModalInteraction,
 };
-use serenity::model::guild::Member;
+use serenity::model::channel::{Message, MessageFlags};
 
 /// What a component's custom_id asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,43 +59,38 @@ pub(super) const UNKNOWN_DISCUSSION: &str =
     "This discussion is unknown or already closed, so nothing was recorded.";
 pub(super) const STALE: &str =
     "This button is out of date: roundtable no longer knows what it belongs to.";
+pub(super) const NOT_ITS_POST: &str =
+    "This button is not on its discussion's post, so nothing was recorded. Use the buttons under the discussion itself.";
 /// A discussion's button or form used outside a server (in a DM): there is no server to scope
 /// the discussion to, nor a member to count.
 pub(super) const NOT_IN_A_SERVER: &str =
     "Discussions take place in a server's channels: take part there. Nothing was recorded.";
 const REPLY_FIELD: &str = "text";
 
-/// Whether `member` may vote and reply: everyone, or holders of one of the configured roles (by
-/// id or by name as the cache knows it).
-fn may_take_part(
-    ctx: &Context,
-    data: &Data,
-    member: Option<&Member>,
-    guild: Option<serenity::model::id::GuildId>,
-) -> bool {
-    let wanted = &data.config.voter_roles;
-    if wanted.is_empty() {
+/// Whether `message` is where a button of `d` may be clicked: the discussion's own post, or the
+/// bot's ephemeral answer to a click on that post (Discord names the clicked message in the
+/// answer's `interaction_metadata`).
+pub(super) fn is_from_post(d: &Discussion, message: &Message, bot: Option<u64>) -> bool {
+    let Some(post) = d
+        .record
+        .message_id
+        .as_deref()
+        .and_then(|m| m.parse::<u64>().ok())
+    else {
+        return false;
+    };
+    if message.id.get() == post {
         return true;
     }
-    let Some(member) = member else { return false };
-    let g = guild.and_then(|g| ctx.cache.guild(g));
-    member.roles.iter().any(|role| {
-        let name = g
-            .as_ref()
-            .and_then(|g| g.roles.get(role))
-            .map(|r| r.name.clone());
-        wanted.iter().any(|w| {
-            w == &role.get().to_string()
-                || name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(w))
-        })
-    })
-}
-
-fn not_allowed(data: &Data) -> String {
-    format!(
-        "Only members with the role {} can take part in discussions here; nothing was recorded.",
-        data.config.voter_roles.join(" or ")
-    )
+    let ephemeral = message
+        .flags
+        .is_some_and(|f| f.contains(MessageFlags::EPHEMERAL));
+    let by_bot = bot.map_or(true, |b| message.author.id.get() == b);
+    let answers_post = match message.interaction_metadata.as_deref() {
+        Some(MessageInteractionMetadata::Component(m)) => m.interacted_message_id.get() == post,
+        _ => false,
+    };
+    ephemeral && by_bot && answers_post
 }
 
 /// The answer a member gets when the engine refuses.
@@ -113,6 +113,7 @@ fn refusal(e: &FlowError) -> String {
         ) => {
             format!("{e}. Nothing was recorded.")
         }
+        FlowError::Invalid(why) => why.clone(),
         other => {
             tracing::error!("answer not recorded: {other}");
             "Something went wrong and nothing was recorded; please try again.".to_string()
@@ -122,14 +123,13 @@ fn refusal(e: &FlowError) -> String {
 
 async fn vote(
     data: &Data,
+    d: &Discussion,
     member: String,
-    id: DiscussionId,
     key: &str,
 ) -> Result<CreateInteractionResponse, FlowError> {
     let core = &data.core;
-    let d = core.discussion(id).await?;
-    let outcome = core.engine.vote_async(&d, &member, key).await?;
-    core.live.mark(id);
+    let outcome = core.engine.vote_async(d, &member, key).await?;
+    core.mark(d);
     let text = render::vote_receipt(&outcome);
     Ok(match outcome {
         VoteOutcome::Unchanged { .. } => CreateInteractionResponse::Message(
@@ -137,7 +137,7 @@ async fn vote(
                 .content(text)
                 .ephemeral(true)
                 .components(vec![CreateActionRow::Buttons(vec![CreateButton::new(
-                    Action::Withdraw { discussion: id }.custom_id(),
+                    Action::Withdraw { discussion: d.id() }.custom_id(),
                 )
                 .label("Withdraw my stance")
                 .style(ButtonStyle::Secondary)])])
@@ -149,13 +149,12 @@ async fn vote(
 
 async fn withdraw(
     data: &Data,
+    d: &Discussion,
     member: String,
-    id: DiscussionId,
 ) -> Result<CreateInteractionResponse, FlowError> {
     let core = &data.core;
-    let d = core.discussion(id).await?;
-    let outcome = core.engine.withdraw_async(&d, &member).await?;
-    core.live.mark(id);
+    let outcome = core.engine.withdraw_async(d, &member).await?;
+    core.mark(d);
     // The button sits on the member's own ephemeral answer: replace it.
     Ok(CreateInteractionResponse::UpdateMessage(
         CreateInteractionResponseMessage::new()
@@ -165,9 +164,9 @@ async fn withdraw(
     ))
 }
 
-async fn reply_form(data: &Data, id: DiscussionId) -> Result<CreateInteractionResponse, FlowError> {
+async fn reply_form(data: &Data, d: &Discussion) -> Result<CreateInteractionResponse, FlowError> {
     let core = &data.core;
-    let d = core.discussion(id).await?;
+    let id = d.id();
     if !d.is_open(core.engine.now()) {
         return Err(FlowError::Discussion(DiscussionError::Closed {
             id,
@@ -179,8 +178,9 @@ async fn reply_form(data: &Data, id: DiscussionId) -> Result<CreateInteractionRe
         }));
     }
     let max = core
-        .engine
-        .rules()
+        .settings(d.record.server)
+        .await?
+        .discussion
         .max_reply_chars
         .min(crate::limits::TEXT_INPUT) as u16;
     let input = CreateInputText::new(InputTextStyle::Paragraph, "Your reply", REPLY_FIELD)
@@ -199,20 +199,70 @@ async fn reply_form(data: &Data, id: DiscussionId) -> Result<CreateInteractionRe
     ))
 }
 
+fn discussion_of(action: &Action) -> DiscussionId {
+    match action {
+        Action::Vote { discussion, .. }
+        | Action::Withdraw { discussion }
+        | Action::OpenReplyForm { discussion }
+        | Action::SubmitReply { discussion } => *discussion,
+    }
+}
+
+/// A click on a discussion's button, from `server`.
+async fn on_discussion_button(
+    ctx: &Context,
+    data: &Data,
+    interaction: &ComponentInteraction,
+    server: ServerId,
+    action: Action,
+) -> Result<CreateInteractionResponse, FlowError> {
+    let core = &data.core;
+    let config = core.settings(server).await?;
+    let roles = interaction.member.as_ref().map(|m| m.roles.as_slice());
+    if !matches!(action, Action::Withdraw { .. })
+        && !may_take_part(&ctx.cache, interaction.guild_id, roles, &config)
+    {
+        return Ok(ephemeral(not_allowed(&config)));
+    }
+    let d = core
+        .posted_discussion(server, discussion_of(&action))
+        .await?;
+    let bot = Some(ctx.cache.current_user().id.get());
+    if !is_from_post(&d, &interaction.message, bot) {
+        tracing::info!(
+            discussion = %d.id(), message = %interaction.message.id,
+            "a button of the discussion was clicked on another message; nothing recorded"
+        );
+        return Ok(ephemeral(NOT_ITS_POST));
+    }
+    let member = interaction.user.id.get().to_string();
+    match action {
+        Action::Vote { option, .. } => vote(data, &d, member, &option).await,
+        Action::Withdraw { .. } => withdraw(data, &d, member).await,
+        Action::OpenReplyForm { .. } => reply_form(data, &d).await,
+        Action::SubmitReply { .. } => Ok(ephemeral(STALE)),
+    }
+}
+
 pub(super) async fn on_component(
     ctx: &Context,
     shards: &ShardManager,
     data: &Data,
     interaction: &ComponentInteraction,
 ) -> Result<(), CommandError> {
-    let member_id = interaction.user.id.get().to_string();
-    let response = match ComponentAction::parse(&interaction.data.custom_id) {
-        Some(ComponentAction::Ping) => {
+    let server = interaction.guild_id.map(|g| ServerId::Guild(g.get()));
+    let response = match (ComponentAction::parse(&interaction.data.custom_id), server) {
+        (Some(ComponentAction::Ping), Some(server)) => {
+            let config = data
+                .core
+                .settings(server)
+                .await
+                .map_err(CommandError::Flow)?;
             match moderator_standing(
                 &ctx.cache,
                 interaction.member.as_ref(),
                 interaction.guild_id,
-                &data.config,
+                &config,
             ) {
                 Some(standing) => {
                     let latency = shard_latency(ctx, shards).await;
@@ -226,27 +276,13 @@ pub(super) async fn on_component(
                 None => ephemeral(REFUSED),
             }
         }
-        Some(ComponentAction::Discussion(_)) if interaction.guild_id.is_none() => {
-            ephemeral(NOT_IN_A_SERVER)
+        (Some(ComponentAction::Discussion(action)), Some(server)) => {
+            on_discussion_button(ctx, data, interaction, server, action)
+                .await
+                .unwrap_or_else(|e| ephemeral(refusal(&e)))
         }
-        Some(ComponentAction::Discussion(action)) => {
-            if !may_take_part(ctx, data, interaction.member.as_ref(), interaction.guild_id)
-                && !matches!(action, Action::Withdraw { .. })
-            {
-                ephemeral(not_allowed(data))
-            } else {
-                let result = match action {
-                    Action::Vote { discussion, option } => {
-                        vote(data, member_id, discussion, &option).await
-                    }
-                    Action::Withdraw { discussion } => withdraw(data, member_id, discussion).await,
-                    Action::OpenReplyForm { discussion } => reply_form(data, discussion).await,
-                    Action::SubmitReply { .. } => Ok(ephemeral(STALE)),
-                };
-                result.unwrap_or_else(|e| ephemeral(refusal(&e)))
-            }
-        }
-        None => {
+        (Some(_), None) => ephemeral(NOT_IN_A_SERVER),
+        (None, _) => {
             tracing::debug!("unknown custom_id {:?}", interaction.data.custom_id);
             ephemeral(STALE)
         }
@@ -257,61 +293,73 @@ pub(super) async fn on_component(
     Ok(())
 }
 
+/// The reply form's submission, from `server`.
+async fn on_reply(
+    ctx: &Context,
+    data: &Data,
+    interaction: &ModalInteraction,
+    server: ServerId,
+    discussion: DiscussionId,
+) -> Result<CreateInteractionResponse, FlowError> {
+    let core = &data.core;
+    let config = core.settings(server).await?;
+    let roles = interaction.member.as_ref().map(|m| m.roles.as_slice());
+    if !may_take_part(&ctx.cache, interaction.guild_id, roles, &config) {
+        return Ok(ephemeral(not_allowed(&config)));
+    }
+    let d = core.posted_discussion(server, discussion).await?;
+    // Opened from a button: Discord names its message; it must be the discussion's post.
+    if let Some(message) = &interaction.message {
+        let bot = Some(ctx.cache.current_user().id.get());
+        if !is_from_post(&d, message, bot) {
+            return Ok(ephemeral(NOT_ITS_POST));
+        }
+    }
+    let text = interaction
+        .data
+        .components
+        .iter()
+        .flat_map(|row| row.components.iter())
+        .find_map(|c| match c {
+            ActionRowComponent::InputText(t) if t.custom_id == REPLY_FIELD => t.value.clone(),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let (engine, member, origin) = (
+        core.engine.clone(),
+        interaction.user.id.get().to_string(),
+        interaction.id.get().to_string(),
+    );
+    let chars = text.trim().chars().count();
+    // Keyed by the interaction: a submission delivered twice is stored once.
+    blocking(move || {
+        engine.reply(
+            server,
+            discussion,
+            &member,
+            ReplySource::Form,
+            Some(&text),
+            Some(&origin),
+        )
+    })
+    .await??;
+    core.mark(&d);
+    Ok(ephemeral(render::reply_receipt(chars)))
+}
+
 pub(super) async fn on_modal(
     ctx: &Context,
     data: &Data,
     interaction: &ModalInteraction,
 ) -> Result<(), CommandError> {
-    let response = match Action::parse(&interaction.data.custom_id) {
-        Some(Action::SubmitReply { .. }) if interaction.guild_id.is_none() => {
-            ephemeral(NOT_IN_A_SERVER)
+    let server = interaction.guild_id.map(|g| ServerId::Guild(g.get()));
+    let response = match (Action::parse(&interaction.data.custom_id), server) {
+        (Some(Action::SubmitReply { discussion }), Some(server)) => {
+            on_reply(ctx, data, interaction, server, discussion)
+                .await
+                .unwrap_or_else(|e| ephemeral(refusal(&e)))
         }
-        Some(Action::SubmitReply { discussion }) => {
-            if !may_take_part(ctx, data, interaction.member.as_ref(), interaction.guild_id) {
-                ephemeral(not_allowed(data))
-            } else {
-                let text = interaction
-                    .data
-                    .components
-                    .iter()
-                    .flat_map(|row| row.components.iter())
-                    .find_map(|c| match c {
-                        ActionRowComponent::InputText(t) if t.custom_id == REPLY_FIELD => {
-                            t.value.clone()
-                        }
-                        _ => None,
-                    })
-                    .unwrap_or_default();
-                let (engine, member, origin) = (
-                    data.core.engine.clone(),
-                    interaction.user.id.get().to_string(),
-                    interaction.id.get().to_string(),
-                );
-                let chars = text.trim().chars().count();
-                let result = match data.core.discussion(discussion).await {
-                    // Keyed by the interaction: a submission delivered twice is stored once.
-                    Ok(_) => blocking(move || {
-                        engine.reply(
-                            discussion,
-                            &member,
-                            ReplySource::Form,
-                            Some(&text),
-                            Some(&origin),
-                        )
-                    })
-                    .await
-                    .and_then(|r| r.map_err(FlowError::from)),
-                    Err(e) => Err(e),
-                };
-                match result {
-                    Ok(_) => {
-                        data.core.live.mark(discussion);
-                        ephemeral(render::reply_receipt(chars))
-                    }
-                    Err(e) => ephemeral(refusal(&e)),
-                }
-            }
-        }
+        (Some(Action::SubmitReply { .. }), None) => ephemeral(NOT_IN_A_SERVER),
         _ => ephemeral(STALE),
     };
     data.rest

@@ -1,11 +1,15 @@
 //! Gateway events beyond slash commands (which poise dispatches itself): components, modals, and
-//! what the adapter observes (guilds, threads, members' messages).
+//! what the adapter observes (guilds, threads, members' messages). Every event is handled in the
+//! server it came from: a thread message, an edit or a deletion only ever reaches a discussion of
+//! that server. Servers joining and leaving are handled in `servers.rs`.
 
+use super::access::may_take_part;
 use super::components::{on_component, on_modal};
 use super::flows::blocking;
 use super::reply::ephemeral;
+use super::servers;
 use super::{CommandError, Data, Observed};
-use crate::store::ReplySource;
+use crate::store::{ReplySource, ServerId};
 use serenity::client::{Context, FullEvent};
 use serenity::model::application::Interaction;
 use serenity::model::channel::ChannelType;
@@ -17,16 +21,34 @@ pub(super) async fn handle(
     let ctx: &Context = framework.serenity_context;
     let data = framework.user_data;
     match event {
-        FullEvent::Ready { data_about_bot } => data.observe(Observed::Ready {
-            session_id: data_about_bot.session_id.clone(),
-            guilds: data_about_bot.guilds.len(),
-        }),
+        FullEvent::Ready { data_about_bot } => {
+            servers::ready(data, data_about_bot).await;
+            data.observe(Observed::Ready {
+                session_id: data_about_bot.session_id.clone(),
+                guilds: data_about_bot.guilds.len(),
+            })
+        }
         FullEvent::Resume { .. } => data.observe(Observed::Resumed),
-        FullEvent::GuildCreate { guild, .. } => data.observe(Observed::GuildAvailable {
-            guild_id: guild.id.get(),
-            channels: guild.channels.len(),
-            roles: guild.roles.len(),
-            members: guild.members.len(),
+        FullEvent::GuildCreate { guild, .. } => {
+            servers::available(data, guild).await;
+            data.observe(Observed::GuildAvailable {
+                guild_id: guild.id.get(),
+                channels: guild.channels.len(),
+                roles: guild.roles.len(),
+                members: guild.members.len(),
+            })
+        }
+        FullEvent::GuildDelete { incomplete, .. } => {
+            servers::gone(data, incomplete).await;
+            data.observe(Observed::GuildGone {
+                guild_id: incomplete.id.get(),
+                removed: !incomplete.unavailable,
+            })
+        }
+        FullEvent::GuildRoleUpdate { new, .. } => data.observe(Observed::RoleUpdated {
+            guild_id: new.guild_id.get(),
+            role_id: new.id.get(),
+            name: new.name.clone(),
         }),
         FullEvent::ThreadCreate { thread } => data.observe(Observed::ThreadCreated {
             thread_id: thread.id.get(),
@@ -45,7 +67,7 @@ pub(super) async fn handle(
                     })
                 })
             });
-            thread_reply(data, new_message).await;
+            thread_reply(ctx, data, new_message).await;
             data.observe(Observed::MessageCreated {
                 channel_id: new_message.channel_id.get(),
                 message_id: new_message.id.get(),
@@ -55,19 +77,23 @@ pub(super) async fn handle(
             });
         }
         FullEvent::MessageUpdate { event, .. } => {
-            if data.config.message_content {
-                if let Some(content) = &event.content {
-                    let (engine, id, text) = (
-                        data.core.engine.clone(),
-                        event.id.get().to_string(),
-                        content.clone(),
-                    );
-                    if let Ok(Err(e)) =
-                        blocking(move || engine.store().edit_reply_by_message(&id, Some(&text)))
-                            .await
-                    {
-                        tracing::error!("cannot update an edited thread reply: {e}");
-                    }
+            let server = event.guild_id.map(|g| ServerId::Guild(g.get()));
+            if let (true, Some(content), Some(server)) =
+                (data.config.message_content, &event.content, server)
+            {
+                let (engine, id, text) = (
+                    data.core.engine.clone(),
+                    event.id.get().to_string(),
+                    content.clone(),
+                );
+                if let Ok(Err(e)) = blocking(move || {
+                    engine
+                        .store()
+                        .edit_reply_by_message(server, &id, Some(&text))
+                })
+                .await
+                {
+                    tracing::error!("cannot update an edited thread reply: {e}");
                 }
             }
             data.observe(Observed::MessageEdited {
@@ -79,21 +105,23 @@ pub(super) async fn handle(
         FullEvent::MessageDelete {
             channel_id,
             deleted_message_id,
-            ..
+            guild_id,
         } => {
-            let (engine, id) = (
-                data.core.engine.clone(),
-                deleted_message_id.get().to_string(),
-            );
-            match blocking(move || engine.store().delete_reply_by_message(&id)).await {
-                Ok(Ok(true)) => {
-                    if let Ok(Some(d)) = data.core.by_thread(channel_id.get()).await {
-                        data.core.live.mark(d);
+            if let Some(server) = guild_id.map(|g| ServerId::Guild(g.get())) {
+                let (engine, id) = (
+                    data.core.engine.clone(),
+                    deleted_message_id.get().to_string(),
+                );
+                match blocking(move || engine.store().delete_reply_by_message(server, &id)).await {
+                    Ok(Ok(Some(d))) => {
+                        if let Ok(d) = data.core.discussion(server, d).await {
+                            data.core.mark(&d);
+                        }
                     }
+                    Ok(Ok(None)) => {}
+                    Ok(Err(e)) => tracing::error!("cannot remove a deleted thread reply: {e}"),
+                    Err(e) => tracing::error!("cannot remove a deleted thread reply: {e}"),
                 }
-                Ok(Ok(false)) => {}
-                Ok(Err(e)) => tracing::error!("cannot remove a deleted thread reply: {e}"),
-                Err(e) => tracing::error!("cannot remove a deleted thread reply: {e}"),
             }
             data.observe(Observed::MessageDeleted {
                 channel_id: channel_id.get(),
@@ -113,9 +141,14 @@ pub(super) async fn handle(
 }
 
 /// A member's message in a discussion's thread is a reply: with its text when the Message Content
-/// intent is on, else counted without it.
-async fn thread_reply(data: &Data, message: &serenity::model::channel::Message) {
-    let discussion = match data.core.by_thread(message.channel_id.get()).await {
+/// intent is on, else counted without it. Like the buttons and the form, it counts only from a
+/// member who may take part (the server's voter roles); anyone else's stays in the thread,
+/// unrecorded.
+async fn thread_reply(ctx: &Context, data: &Data, message: &serenity::model::channel::Message) {
+    let Some(server) = message.guild_id.map(|g| ServerId::Guild(g.get())) else {
+        return;
+    };
+    let d = match data.core.by_thread(server, message.channel_id.get()).await {
         Ok(Some(d)) => d,
         Ok(None) => return,
         Err(e) => {
@@ -123,6 +156,19 @@ async fn thread_reply(data: &Data, message: &serenity::model::channel::Message) 
             return;
         }
     };
+    let config = match data.core.settings(server).await {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::error!("thread message not recorded: the server's settings: {e}");
+            return;
+        }
+    };
+    let roles = message.member.as_ref().map(|m| m.roles.as_slice());
+    if !may_take_part(&ctx.cache, message.guild_id, roles, &config) {
+        tracing::info!(discussion = %d.id(), "thread message not recorded: its author has no voter role");
+        return;
+    }
+    let discussion = d.id();
     let text = (data.config.message_content && !message.content.trim().is_empty())
         .then(|| message.content.clone());
     let (engine, member, mid) = (
@@ -132,6 +178,7 @@ async fn thread_reply(data: &Data, message: &serenity::model::channel::Message) 
     );
     let result = blocking(move || {
         engine.reply(
+            server,
             discussion,
             &member,
             ReplySource::Thread,
@@ -141,7 +188,7 @@ async fn thread_reply(data: &Data, message: &serenity::model::channel::Message) 
     })
     .await;
     match result {
-        Ok(Ok(_)) => data.core.live.mark(discussion),
+        Ok(Ok(_)) => data.core.mark(&d),
         // A closed discussion takes no replies; a too-long message stays in the thread, uncounted.
         Ok(Err(e)) => tracing::info!(discussion = %discussion, "thread message not recorded: {e}"),
         Err(e) => tracing::error!("thread message not recorded: {e}"),

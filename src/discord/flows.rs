@@ -3,6 +3,7 @@
 //! thread, buttons disabled, thread locked). Everything here reads and writes through the core
 //! engine; blocking store calls and chart drawing run on tokio's blocking pool.
 
+use super::live::{Live, Target};
 use super::rest::{Rest, RestError, Upload};
 use super::view;
 use crate::chart::{self, ChartOptions};
@@ -14,14 +15,17 @@ use crate::prompt::Catalog;
 use crate::render::ids::Action;
 use crate::render::{self, cut::cut, DiscussionView, Results};
 use crate::schedule::Scheduler;
-use crate::store::DiscussionId;
+use crate::settings::{ServerConfig, Settings, SettingsError};
+use crate::store::{DiscussionId, ServerId};
 use serenity::builder::{CreateMessage, CreateThread, EditThread};
+use serenity::cache::Cache;
 use serenity::model::application::{ActionRowComponent, Button, ButtonKind};
 use serenity::model::channel::{ChannelType, Message, MessageType};
-use serenity::model::id::{ChannelId, MessageId};
-use std::collections::{HashMap, HashSet};
+use serenity::model::id::{ChannelId, GuildId, MessageId};
+use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::Duration;
 use tokio::sync::Notify;
 
@@ -38,6 +42,8 @@ pub enum FlowError {
     Store(#[from] crate::store::StoreError),
     #[error("the chart could not be drawn: {0}")]
     Chart(crate::chart::ChartError),
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
     #[error("{0}")]
     Invalid(String),
     #[error("a background task failed: {0}")]
@@ -67,45 +73,13 @@ fn id_of(s: &Option<String>) -> Option<u64> {
     s.as_deref().and_then(|v| v.parse().ok())
 }
 
-/// Discussions whose live counts need a refresh, and the task's wake-up.
-pub(crate) struct Live {
-    dirty: Mutex<HashSet<DiscussionId>>,
-    notify: Notify,
-    every: Duration,
-}
-
-impl Live {
-    fn new(every: Duration) -> Self {
-        Live {
-            dirty: Mutex::new(HashSet::new()),
-            notify: Notify::new(),
-            every,
-        }
-    }
-
-    /// Something changed in `id`: its post is refreshed within one interval.
-    pub(crate) fn mark(&self, id: DiscussionId) {
-        self.dirty
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(id);
-        self.notify.notify_one();
-    }
-
-    fn take(&self) -> Vec<DiscussionId> {
-        self.dirty
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .drain()
-            .collect()
-    }
-}
-
 pub(crate) struct Core {
     pub engine: Discussions,
+    /// Every server's settings (its own over the file's).
+    pub settings: Settings,
     pub catalog: RwLock<Arc<Catalog>>,
     pub prompts_dir: PathBuf,
-    pub results: ResultsMode,
+    /// The file's `[discord]` section.
     pub discord: DiscordConfig,
     /// How `/discussion export` shows member ids.
     pub export: ExportConfig,
@@ -116,14 +90,20 @@ pub(crate) struct Core {
     pub wake: Arc<Notify>,
     /// Open discussions by id, so a click does not read the prompt snapshot again.
     cache: Mutex<HashMap<DiscussionId, Arc<Discussion>>>,
+    /// serenity's cache (guilds, channels, roles), once the client exists.
+    pub guilds: OnceLock<Arc<Cache>>,
+    /// Discussions from before servers still wait for theirs (see `servers.rs`).
+    pub unassigned: AtomicBool,
+    /// Told each time a post's message id is recorded (a click may come before).
+    posted: Notify,
 }
 
 impl Core {
     pub(crate) fn new(
         engine: Discussions,
+        settings: Settings,
         catalog: Catalog,
         prompts_dir: PathBuf,
-        results: ResultsMode,
         discord: DiscordConfig,
         rest: Rest,
         scheduler: Scheduler,
@@ -131,9 +111,9 @@ impl Core {
         let every = Duration::from_millis(discord.live_refresh_ms.max(1));
         Core {
             engine,
+            settings,
             catalog: RwLock::new(Arc::new(catalog)),
             prompts_dir,
-            results,
             discord,
             export: ExportConfig::default(),
             rest,
@@ -141,6 +121,9 @@ impl Core {
             scheduler: Arc::new(scheduler),
             wake: Arc::new(Notify::new()),
             cache: Mutex::new(HashMap::new()),
+            guilds: OnceLock::new(),
+            unassigned: AtomicBool::new(false),
+            posted: Notify::new(),
         }
     }
 
@@ -157,25 +140,66 @@ impl Core {
             .clone()
     }
 
-    /// A discussion by id: from the cache while open, else from the store.
-    pub(crate) async fn discussion(&self, id: DiscussionId) -> Result<Arc<Discussion>, FlowError> {
-        if let Some(d) = self
+    /// The settings `server` runs by: from the cache, read from the store the first time.
+    pub(crate) async fn settings(&self, server: ServerId) -> Result<Arc<ServerConfig>, FlowError> {
+        if let Some(c) = self.settings.cached(server) {
+            return Ok(c);
+        }
+        let settings = self.settings.clone();
+        Ok(blocking(move || settings.get(server)).await??)
+    }
+
+    /// Discussion `id` of `server`: from the cache while open, else from the store. A discussion
+    /// of another server is not found.
+    pub(crate) async fn discussion(
+        &self,
+        server: ServerId,
+        id: DiscussionId,
+    ) -> Result<Arc<Discussion>, FlowError> {
+        let cached = self
             .cache
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .get(&id)
-        {
-            return Ok(d.clone());
+            .cloned();
+        if let Some(d) = cached {
+            if d.record.server != server {
+                return Err(DiscussionError::NotFound(id).into());
+            }
+            return Ok(d);
         }
         let engine = self.engine.clone();
-        let d = Arc::new(blocking(move || engine.get(id)).await??);
-        if d.is_open(self.engine.now()) {
+        let d = Arc::new(blocking(move || engine.get(server, id)).await??);
+        // Cached once its post is known: buttons are checked against the post's id.
+        if d.is_open(self.engine.now()) && d.record.message_id.is_some() {
             self.cache
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .insert(id, d.clone());
         }
         Ok(d)
+    }
+
+    /// The guild a channel belongs to, if serenity's cache knows it.
+    pub(crate) fn guild_of_channel(&self, channel: ChannelId) -> Option<u64> {
+        let cache = self.guilds.get()?;
+        cache.guilds().into_iter().find_map(|g| {
+            cache
+                .guild(g)
+                .filter(|guild| {
+                    guild.channels.contains_key(&channel)
+                        || guild.threads.iter().any(|t| t.id == channel)
+                })
+                .map(|_| g.get())
+        })
+    }
+
+    /// Drops what is cached of `server`'s discussions (its data was deleted).
+    pub(crate) fn forget_server(&self, server: ServerId) {
+        self.cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|_, d| d.record.server != server);
     }
 
     fn forget(&self, id: DiscussionId) {
@@ -185,40 +209,94 @@ impl Core {
             .remove(&id);
     }
 
-    /// The discussion whose thread is `channel`, if any.
-    pub(crate) async fn by_thread(&self, channel: u64) -> Result<Option<DiscussionId>, FlowError> {
+    /// Discussion `id` of `server` with its post's message id: a member may click a button of a
+    /// post that Discord shows already while the bot has not recorded its id yet (it does as soon
+    /// as Discord answers); then this waits for it, within a second.
+    pub(crate) async fn posted_discussion(
+        &self,
+        server: ServerId,
+        id: DiscussionId,
+    ) -> Result<Arc<Discussion>, FlowError> {
+        let d = self.discussion(server, id).await?;
+        if d.record.message_id.is_some() {
+            return Ok(d);
+        }
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
+        loop {
+            let recorded = self.posted.notified();
+            tokio::pin!(recorded);
+            recorded.as_mut().enable();
+            let d = self.discussion(server, id).await?;
+            if d.record.message_id.is_some() {
+                return Ok(d);
+            }
+            if tokio::time::timeout_at(deadline, recorded).await.is_err() {
+                return Ok(d);
+            }
+        }
+    }
+
+    /// The discussion of `server` whose thread is `channel`, if any.
+    pub(crate) async fn by_thread(
+        &self,
+        server: ServerId,
+        channel: u64,
+    ) -> Result<Option<Arc<Discussion>>, FlowError> {
         let cached = self
             .cache
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .values()
-            .find(|d| id_of(&d.record.thread_id) == Some(channel))
-            .map(|d| d.id());
+            .find(|d| d.record.server == server && id_of(&d.record.thread_id) == Some(channel))
+            .cloned();
         if cached.is_some() {
             return Ok(cached);
         }
         let engine = self.engine.clone();
-        Ok(blocking(move || engine.store().discussion_by_thread(&channel.to_string())).await??)
+        let found = blocking(move || {
+            engine
+                .store()
+                .discussion_by_thread(server, &channel.to_string())
+        })
+        .await??;
+        match found {
+            Some(id) => Ok(Some(self.discussion(server, id).await?)),
+            None => Ok(None),
+        }
     }
 
-    /// The discussion a command means: the given number, else the open one posted in (or whose
-    /// thread is) `channel`, else the only open one.
+    /// Marks the discussion's post for a refresh of its live counts.
+    pub(crate) fn mark(&self, d: &Discussion) {
+        if let Some(channel) = id_of(&Some(d.record.channel.clone())) {
+            self.live.mark(
+                d.id(),
+                Target {
+                    server: d.record.server,
+                    channel,
+                },
+            );
+        }
+    }
+
+    /// The discussion a command in `server` means: the given number, else the open one posted in
+    /// (or whose thread is) `channel`, else the only open one of the server.
     pub(crate) async fn resolve(
         &self,
+        server: ServerId,
         given: Option<i64>,
         channel: u64,
     ) -> Result<Arc<Discussion>, FlowError> {
         if let Some(n) = given {
-            return self.discussion(DiscussionId(n)).await;
+            return self.discussion(server, DiscussionId(n)).await;
         }
         let engine = self.engine.clone();
-        let open = blocking(move || engine.list(true, 100)).await??;
+        let open = blocking(move || engine.list(server, true, 100)).await??;
         let here = open.iter().find(|d| {
             d.record.channel == channel.to_string() || id_of(&d.record.thread_id) == Some(channel)
         });
         match (here, open.as_slice()) {
-            (Some(d), _) | (None, [d]) => self.discussion(d.id()).await,
-            (None, []) => Err(FlowError::Invalid("No discussion is open.".into())),
+            (Some(d), _) | (None, [d]) => self.discussion(server, d.id()).await,
+            (None, []) => Err(FlowError::Invalid("No discussion is open here.".into())),
             (None, _) => Err(FlowError::Invalid(format!(
                 "Several discussions are open ({}); name one with the `discussion` option.",
                 open.iter()
@@ -229,11 +307,18 @@ impl Core {
         }
     }
 
-    /// The discussion's post as it should look now.
-    fn render(&self, d: &Discussion, tally: &Tally) -> render::Rendered {
+    /// The discussion's post as it should look now, with its server's results setting.
+    async fn render(&self, d: &Discussion, tally: &Tally) -> render::Rendered {
+        let mode = match self.settings(d.record.server).await {
+            Ok(c) => c.discussion.results,
+            Err(e) => {
+                tracing::error!(discussion = %d.id(), "the server's settings: {e}");
+                ResultsMode::Hidden
+            }
+        };
         let closed = !d.is_open(self.engine.now());
         let options = d.options();
-        let results = match self.results {
+        let results = match mode {
             ResultsMode::Live => Results::Live(tally),
             ResultsMode::Hidden => Results::Hidden(tally),
         };
@@ -259,6 +344,13 @@ impl Core {
         d: &Discussion,
         channel: ChannelId,
     ) -> Result<MessageId, FlowError> {
+        if let Some(other) = self.guild_of_channel(channel) {
+            if Some(other) != d.record.server.guild() {
+                return Err(FlowError::Invalid(format!(
+                    "channel {channel} belongs to another server"
+                )));
+            }
+        }
         self.post_or_finish(d, channel, false).await
     }
 
@@ -279,7 +371,7 @@ impl Core {
     ) -> Result<MessageId, FlowError> {
         let id = d.id();
         let tally = self.tally(d).await?;
-        let rendered = self.render(d, &tally);
+        let rendered = self.render(d, &tally).await;
         let message = match id_of(&d.record.message_id) {
             Some(m) => MessageId::new(m),
             None => {
@@ -311,6 +403,7 @@ impl Core {
                 };
                 let (engine, m) = (self.engine.clone(), message.get().to_string());
                 blocking(move || engine.set_post(id, Some(&m), None)).await??;
+                self.posted.notify_waiters();
                 message
             }
         };
@@ -401,9 +494,13 @@ impl Core {
     }
 
     /// Edits the discussion's post to show its state now (live counts, or closed).
-    pub(crate) async fn refresh(&self, id: DiscussionId) -> Result<(), FlowError> {
+    pub(crate) async fn refresh(
+        &self,
+        server: ServerId,
+        id: DiscussionId,
+    ) -> Result<(), FlowError> {
         let engine = self.engine.clone();
-        let d = blocking(move || engine.get(id)).await??;
+        let d = blocking(move || engine.get(server, id)).await??;
         let (Some(channel), Some(message)) = (
             id_of(&Some(d.record.channel.clone())),
             id_of(&d.record.message_id),
@@ -411,7 +508,7 @@ impl Core {
             return Ok(()); // not posted on Discord
         };
         let tally = self.tally(&d).await?;
-        let rendered = self.render(&d, &tally);
+        let rendered = self.render(&d, &tally).await;
         self.rest
             .edit_message(
                 ChannelId::new(channel),
@@ -425,11 +522,12 @@ impl Core {
     /// Closes on behalf of `by` and shows the result.
     pub(crate) async fn close(
         &self,
+        server: ServerId,
         id: DiscussionId,
         by: String,
     ) -> Result<(Discussion, Tally), FlowError> {
         let engine = self.engine.clone();
-        let (d, tally) = blocking(move || engine.close(id, &by)).await??;
+        let (d, tally) = blocking(move || engine.close(server, id, &by)).await??;
         self.finalize(&d, &tally).await?;
         Ok((d, tally))
     }
@@ -443,7 +541,7 @@ impl Core {
         };
         let result = render::tally_post(d.id(), &d.prompt().question, &d.options(), tally);
         if let Some(message) = id_of(&d.record.message_id) {
-            let rendered = self.render(d, tally);
+            let rendered = self.render(d, tally).await;
             self.rest
                 .edit_message(
                     channel,
@@ -464,7 +562,11 @@ impl Core {
             .await?;
         if let Some(thread) = id_of(&d.record.thread_id).map(ChannelId::new) {
             self.post_result(d, thread, &result, chart.as_ref()).await?;
-            if self.discord.lock_thread_on_close {
+            let lock = match self.settings(d.record.server).await {
+                Ok(c) => c.lock_thread_on_close,
+                Err(_) => self.discord.lock_thread_on_close,
+            };
+            if lock {
                 self.rest
                     .edit_thread(thread, &EditThread::new().locked(true))
                     .await?;
@@ -500,10 +602,13 @@ impl Core {
                     ..
                 },
             ) => {
-                self.tell_moderators(&format!(
-                    "The chart of discussion #{} could not be attached in <#{channel}>; the result is posted without it: {e}",
-                    d.id()
-                ))
+                self.tell_moderators(
+                    Some(d.record.server),
+                    &format!(
+                        "The chart of discussion #{} could not be attached in <#{channel}>; the result is posted without it: {e}",
+                        d.id()
+                    ),
+                )
                 .await;
                 self.rest.create_message(channel, result).await?;
                 Ok(())
@@ -512,10 +617,43 @@ impl Core {
         }
     }
 
-    /// A line for the moderators' log channel (and the log).
-    pub(crate) async fn tell_moderators(&self, text: &str) {
-        tracing::warn!("{text}");
-        if let Some(channel) = self.discord.log_channel {
+    /// The log channel of `server`'s moderators: the one it set, else the file's if that channel
+    /// is in this server (a channel of one server never hears of another's). `None`: the
+    /// file's, for what concerns no one server.
+    pub(crate) async fn log_channel(&self, server: Option<ServerId>) -> Option<u64> {
+        let Some(server) = server else {
+            return self.discord.log_channel;
+        };
+        let config = self.settings(server).await.ok()?;
+        let channel = config.log_channel?;
+        if !config.log_channel_is_default() {
+            return Some(channel);
+        }
+        // The file's channel: only where it belongs.
+        let in_server = match (server.guild(), self.guilds.get()) {
+            (Some(g), Some(cache)) => cache
+                .guild(GuildId::new(g))
+                .is_some_and(|guild| guild.channels.contains_key(&ChannelId::new(channel))),
+            _ => false,
+        };
+        let only_server =
+            self.discord.guild_id.is_some() && server.guild() == self.discord.guild_id;
+        (in_server || only_server).then_some(channel)
+    }
+
+    /// A line for the moderators' log channel of `server` (and the log).
+    pub(crate) async fn tell_moderators(&self, server: Option<ServerId>, text: &str) {
+        match server {
+            Some(s) => tracing::warn!(server = %s, "{text}"),
+            None => tracing::warn!("{text}"),
+        }
+        self.note_for_moderators(server, text).await;
+    }
+
+    /// A line for the moderators' log channel of `server` only (what the bot's log has already,
+    /// e.g. a settings change, logged where it was made).
+    pub(crate) async fn note_for_moderators(&self, server: Option<ServerId>, text: &str) {
+        if let Some(channel) = self.log_channel(server).await.filter(|c| *c != 0) {
             let m = CreateMessage::new()
                 .content(cut(text, crate::limits::CONTENT).0)
                 .allowed_mentions(super::no_mentions());
@@ -543,24 +681,6 @@ fn carries(message: &Message, id: DiscussionId) -> bool {
             ),
             _ => false,
         })
-}
-
-/// Refreshes marked posts, at most once per interval each, however many votes arrive.
-pub(crate) async fn run_live(core: Arc<Core>) {
-    loop {
-        core.live.notify.notified().await;
-        tokio::time::sleep(core.live.every).await;
-        flush_live(&core).await;
-    }
-}
-
-/// Refreshes every marked post now (also on shutdown).
-pub(crate) async fn flush_live(core: &Core) {
-    for id in core.live.take() {
-        if let Err(e) = core.refresh(id).await {
-            tracing::warn!(discussion = %id, "cannot refresh the post's counts: {e}");
-        }
-    }
 }
 
 /// The chart of `tally` as a PNG attachment with its alt text, drawn on the blocking pool.

@@ -16,10 +16,12 @@ mod components;
 pub mod config;
 mod events;
 mod flows;
+mod live;
 mod once;
 mod reply;
 pub mod rest;
 mod results;
+mod servers;
 mod timekeeper;
 mod view;
 
@@ -30,9 +32,10 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::discussion::{Discussions, Rules};
 use crate::prompt::Catalog;
-use crate::schedule::{Schedule, Scheduler};
-use crate::store::{Store, StoreError};
-pub use config::DiscordConfig;
+use crate::schedule::{Schedule, Scheduler, Scope};
+use crate::settings::{Defaults, RoleRef, Settings};
+use crate::store::{ServerId, Store, StoreError};
+pub use config::{DiscordConfig, Shards};
 use flows::{Core, FlowError};
 pub(crate) use reply::no_mentions;
 use serenity::gateway::{GatewayError, ShardManager};
@@ -131,6 +134,17 @@ pub enum Observed {
         roles: usize,
         members: usize,
     },
+    /// GUILD_DELETE: `removed` when the server removed the bot, else it is only unavailable.
+    GuildGone {
+        guild_id: u64,
+        removed: bool,
+    },
+    /// GUILD_ROLE_UPDATE (a role renamed, say): access goes by role id, so nothing changes.
+    RoleUpdated {
+        guild_id: u64,
+        role_id: u64,
+        name: String,
+    },
     ThreadCreated {
         thread_id: u64,
         parent_id: Option<u64>,
@@ -188,6 +202,8 @@ pub struct Bot {
     observed: broadcast::Sender<Observed>,
     core: Arc<Core>,
     clock: Arc<dyn Clock>,
+    /// Gateway shards this process runs (all of them).
+    shards: u32,
 }
 
 /// Wakes the bot's timekeeper now (tests move an injected clock, then wake it).
@@ -227,19 +243,33 @@ impl Bot {
                 path: config.database.clone(),
                 cause,
             })?;
-        let engine = Discussions::new(store, clock.clone(), Rules::from(&config.discussion));
-        let schedules: Vec<Schedule> = config
+        let settings = Settings::new(store.clone(), defaults(config));
+        let engine = Discussions::new(
+            store.clone(),
+            clock.clone(),
+            Rules::from(&config.discussion),
+        )
+        .with_server_rules(Arc::new(settings.clone()));
+        let mut schedules: Vec<Schedule> = Vec::new();
+        for s in config
             .schedules
             .iter()
             .filter(|s| s.channel != crate::console::CHANNEL)
-            .filter_map(|s| Schedule::from_config(s).ok())
-            .collect();
+        {
+            match Schedule::from_config(s, dc.guild_id) {
+                Ok(s) => schedules.push(s),
+                Err((field, e)) => {
+                    tracing::warn!(schedule = %s.name, "schedule left out: {field}: {e}")
+                }
+            }
+        }
         let owner = format!(
             "bot-{}-{}",
             std::process::id(),
             clock.now().as_millisecond()
         );
-        let scheduler = Scheduler::new(engine.clone(), schedules, owner);
+        let scheduler = Scheduler::new(engine.clone(), Scope::Guilds, schedules, owner);
+        let unassigned = assign_older_rows(&store, &scheduler, dc.guild_id);
         let guild = match dc.guild_id {
             None => None,
             Some(id) => Some(GuildId::from(
@@ -272,7 +302,13 @@ impl Bot {
         let startup = DiscordError::at_startup(base);
         let app = rest.application_info().await.map_err(&startup)?;
         http.set_application_id(app.id);
-        let gateway_url = rest.gateway_url().await.map_err(&startup)?;
+        let (gateway_url, shards) = match dc.shards {
+            Shards::Fixed(n) => (rest.gateway_url().await.map_err(&startup)?, n),
+            Shards::Auto => {
+                let g = rest.bot_gateway().await.map_err(&startup)?;
+                (g.url, g.shards.max(1))
+            }
+        };
         let commands = commands::all();
         let registered = rest
             .set_commands(
@@ -295,15 +331,17 @@ impl Bot {
         let core = Arc::new(
             Core::new(
                 engine,
+                settings,
                 catalog,
                 config.prompts.clone(),
-                config.discussion.results,
                 dc.clone(),
                 rest.clone(),
                 scheduler,
             )
             .with_export(config.export.clone()),
         );
+        core.unassigned
+            .store(unassigned, std::sync::atomic::Ordering::Relaxed);
         let data = Data {
             rest,
             config: dc.clone(),
@@ -332,11 +370,14 @@ impl Bot {
         // serenity asked for the gateway too and, had that failed, would fall back to Discord's
         // public gateway; the URL we fetched ourselves is the one to use.
         *client.ws_url.lock().await = gateway_url;
+        let _ = core.guilds.set(client.cache.clone());
+        tracing::info!("{shards} gateway shard(s)");
         Ok(Bot {
             client,
             observed,
             core,
             clock,
+            shards,
         })
     }
 
@@ -368,7 +409,7 @@ impl Bot {
     pub async fn run(mut self) -> Result<(), DiscordError> {
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let mut tasks = tokio::task::JoinSet::new();
-        tasks.spawn(flows::run_live(self.core.clone()));
+        tasks.spawn(live::run(self.core.clone()));
         let time = tasks.spawn(timekeeper::run(
             self.core.clone(),
             self.clock.clone(),
@@ -378,7 +419,7 @@ impl Bot {
         let shards = self.client.shard_manager.clone();
         let writer_died = store.writer_stopped();
         let result = tokio::select! {
-            r = self.client.start() => r.map_err(gateway_error),
+            r = self.client.start_shards(self.shards) => r.map_err(gateway_error),
             () = writer_died => {
                 tracing::error!("the store's writer has stopped: stopping the bot, as nothing more can be stored");
                 shards.shutdown_all().await;
@@ -399,7 +440,7 @@ impl Bot {
         if result.is_err() && !store.writer_alive() {
             return result;
         }
-        flows::flush_live(&self.core).await;
+        live::flush(&self.core).await;
         match flows::blocking(move || store.checkpoint()).await {
             Ok(Ok(true)) => tracing::info!("database checkpointed"),
             Ok(Ok(false)) => tracing::info!("database checkpoint held back by another reader"),
@@ -421,6 +462,61 @@ fn gateway_error(e: serenity::Error) -> DiscordError {
         ) => DiscordError::IntentsRefused,
         other => DiscordError::Gateway(other),
     }
+}
+
+/// The file's values, for servers that set nothing with `/settings`.
+fn defaults(config: &Config) -> Defaults {
+    let dc = &config.discord;
+    Defaults {
+        discussion: config.discussion.clone(),
+        moderator_roles: dc
+            .moderator_role
+            .as_deref()
+            .and_then(RoleRef::from_file)
+            .into_iter()
+            .collect(),
+        voter_roles: dc
+            .voter_roles
+            .iter()
+            .filter_map(|r| RoleRef::from_file(r))
+            .collect(),
+        log_channel: dc.log_channel,
+        lock_thread_on_close: dc.lock_thread_on_close,
+        timezone: "UTC".to_string(),
+    }
+}
+
+/// Rows from before servers: all to `discord.guild_id` when it is set (one server, as before);
+/// else those the file's schedules name, and the rest once their channel's guild is known.
+/// Returns whether discussions still wait for their server.
+fn assign_older_rows(store: &Store, scheduler: &Scheduler, guild: Option<u64>) -> bool {
+    let waiting = match store.unassigned() {
+        Ok(u) => u,
+        Err(e) => {
+            tracing::error!("cannot count the rows without a server: {e}");
+            return false;
+        }
+    };
+    if waiting.discussions + waiting.slots == 0 {
+        return false;
+    }
+    let result = match guild {
+        Some(g) => store
+            .assign_unassigned(ServerId::Guild(g))
+            .map_err(|e| e.to_string()),
+        None => scheduler.assign_ledger().map_err(|e| e.to_string()),
+    };
+    match result {
+        Ok(a) => tracing::info!(
+            "store: gave {} discussion(s), {} ledger slot(s) and {} schedule state(s) from before servers to {}",
+            a.discussions,
+            a.slots,
+            a.states,
+            guild.map_or("the servers their schedules name".to_string(), |g| format!("guild {g} (discord.guild_id)"))
+        ),
+        Err(e) => tracing::error!("cannot assign rows from before servers: {e}"),
+    }
+    guild.is_none() && waiting.discussions > 0
 }
 
 /// `roundtable run`: the bot on Discord until SIGTERM or Ctrl-C.

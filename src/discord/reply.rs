@@ -25,6 +25,13 @@ pub(crate) fn ephemeral(text: impl Into<String>) -> CreateInteractionResponse {
     )
 }
 
+/// The server a command came from (a guild; commands are guild-only).
+pub(crate) fn server_of(
+    ix: &serenity::model::application::CommandInteraction,
+) -> Option<crate::store::ServerId> {
+    ix.guild_id.map(|g| crate::store::ServerId::Guild(g.get()))
+}
+
 /// The interaction behind an application command, and the bot's core.
 pub(crate) fn parts<'a>(
     ctx: &'a Context<'a>,

@@ -117,6 +117,13 @@ struct GatewayInfo {
     url: String,
 }
 
+/// `GET /gateway/bot`: the WebSocket URL and the number of shards Discord recommends.
+#[derive(Debug, Clone, Deserialize)]
+pub struct BotGateway {
+    pub url: String,
+    pub shards: u32,
+}
+
 /// A file to attach to a message: its name, its description (alt text, at most 1024
 /// characters) and its bytes. One file per message: serenity's public multipart form numbers
 /// every file `files[0]`, and roundtable attaches one at a time.
@@ -401,6 +408,15 @@ impl Rest {
             .send(WHAT, Request::new(Route::Gateway, LightMethod::Get))
             .await?;
         Ok(Self::decode::<GatewayInfo>(WHAT, &r)?.url)
+    }
+
+    /// `GET /gateway/bot`: the WebSocket URL and Discord's recommended shard count.
+    pub async fn bot_gateway(&self) -> Result<BotGateway, RestError> {
+        const WHAT: &str = "get bot gateway";
+        let r = self
+            .send(WHAT, Request::new(Route::GatewayBot, LightMethod::Get))
+            .await?;
+        Self::decode(WHAT, &r)
     }
 
     /// Replaces the commands registered in `guild`, or the global ones when `guild` is `None`.

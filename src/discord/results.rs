@@ -10,7 +10,7 @@
 
 use super::access::moderator;
 use super::flows::{blocking, FlowError};
-use super::reply::{defer, finish, parts, say};
+use super::reply::{defer, finish, parts, say, server_of};
 use super::rest::{RestError, Upload};
 use super::{no_mentions, view, CommandError, Context};
 use crate::discussion::{Discussion, Discussions};
@@ -18,7 +18,7 @@ use crate::export::ExportConfig;
 use crate::export::{self, ExportError, ExportSummary, Format, MemberIds};
 use crate::limits;
 use crate::render::{self, cut::cut};
-use crate::store::DiscussionId;
+use crate::store::{DiscussionId, ServerId};
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use serenity::builder::{CreateInteractionResponse, EditInteractionResponse};
@@ -54,13 +54,13 @@ pub(super) async fn export(
     discussion: Option<i64>,
     #[description = "File format (default: csv)"] format: Option<ExportFormat>,
 ) -> Result<(), CommandError> {
-    let Some(_by) = moderator(&ctx).await? else {
+    let Some((_by, server)) = moderator(&ctx).await? else {
         return Ok(());
     };
     let Some((ix, core)) = parts(&ctx) else {
         return Ok(());
     };
-    let d = match resolve_for_export(core, discussion, ix.channel_id.get()).await {
+    let d = match resolve_for_export(core, server, discussion, ix.channel_id.get()).await {
         Ok(d) => d,
         Err(e) => return say(&ctx, e.to_string()).await,
     };
@@ -68,10 +68,11 @@ pub(super) async fn export(
     let format = Format::from(format.unwrap_or(ExportFormat::Csv));
     let limit = upload_limit(ix.attachment_size_limit);
     let (engine, config, id) = (core.engine.clone(), core.export.clone(), d.id());
-    let made = match blocking(move || export_within(&engine, id, format, &config, limit)).await {
-        Ok(made) => made,
-        Err(e) => return finish(&ctx, format!("Nothing was exported: {e}")).await,
-    };
+    let made =
+        match blocking(move || export_within(&engine, server, id, format, &config, limit)).await {
+            Ok(made) => made,
+            Err(e) => return finish(&ctx, format!("Nothing was exported: {e}")).await,
+        };
     let on_host = format!("`roundtable export {id} --format {}`", format.extension());
     let (data, gzipped, summary, ids) = match made {
         Ok(Exported::File {
@@ -134,12 +135,15 @@ pub(super) async fn history(ctx: Context<'_>) -> Result<(), CommandError> {
     let Some((ix, core)) = parts(&ctx) else {
         return Ok(());
     };
+    let Some(server) = server_of(ix) else {
+        return say(&ctx, "There is no history outside a server.").await;
+    };
     let engine = core.engine.clone();
-    let past = match blocking(move || engine.history(HISTORY_LIMIT)).await? {
+    let past = match blocking(move || engine.history(server, HISTORY_LIMIT)).await? {
         Ok(p) => p,
         Err(e) => return say(&ctx, e.to_string()).await,
     };
-    let post = render::history::history_post(&past, ix.guild_id.map(|g| g.get()));
+    let post = render::history::history_post(&past);
     let answer = CreateInteractionResponse::Message(view::answer(&post, true));
     core.rest.answer(ix.id, &ix.token, &answer).await?;
     Ok(())
@@ -149,19 +153,22 @@ pub(super) async fn history(ctx: Context<'_>) -> Result<(), CommandError> {
 /// the only open one), else the one that closed last.
 async fn resolve_for_export(
     core: &super::flows::Core,
+    server: ServerId,
     given: Option<i64>,
     channel: u64,
 ) -> Result<Arc<Discussion>, FlowError> {
     if given.is_some() {
-        return core.resolve(given, channel).await;
+        return core.resolve(server, given, channel).await;
     }
     let engine = core.engine.clone();
-    let any_open = !blocking(move || engine.list(true, 1)).await??.is_empty();
+    let any_open = !blocking(move || engine.list(server, true, 1))
+        .await??
+        .is_empty();
     if any_open {
-        return core.resolve(None, channel).await;
+        return core.resolve(server, None, channel).await;
     }
     let engine = core.engine.clone();
-    let last = blocking(move || engine.history(1)).await??;
+    let last = blocking(move || engine.history(server, 1)).await??;
     match last.into_iter().next() {
         Some(p) => Ok(Arc::new(p.discussion)),
         None => Err(FlowError::Invalid(
@@ -211,6 +218,7 @@ enum Exported {
 /// Exports discussion `id` in memory within `limit` bytes. Blocking: the store and the key file.
 fn export_within(
     engine: &Discussions,
+    server: ServerId,
     id: DiscussionId,
     format: Format,
     config: &ExportConfig,
@@ -218,7 +226,7 @@ fn export_within(
 ) -> Result<Exported, ExportError> {
     let ids = MemberIds::from_config(config)?;
     let mut fit = Fit::new(limit);
-    let summary = match export::export(engine, id, format, &ids, &mut fit) {
+    let summary = match export::export(engine, server, id, format, &ids, &mut fit) {
         Ok(s) => s,
         Err(_) if fit.too_large => return Ok(Exported::TooLarge),
         Err(e) => return Err(e),

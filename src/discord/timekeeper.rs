@@ -1,8 +1,11 @@
 //! The timekeeper: one task that closes discussions at their close time and posts scheduled
-//! discussions at their slots, across restarts (everything it needs is in the store). It sleeps
-//! until the next thing to do by the injected clock, and wakes early when told.
+//! discussions at their slots, in every server, across restarts (everything it needs is in the
+//! store), and deletes the data of servers that removed the bot once their retention is over. It
+//! sleeps until the next thing to do by the injected clock, and wakes early when told. It works
+//! through REST only, so it is the same however many gateway shards the bot runs.
 
 use super::flows::{blocking, Core};
+use super::servers;
 use crate::clock::Clock;
 use crate::schedule::Event;
 use serenity::model::id::ChannelId;
@@ -29,7 +32,10 @@ pub(crate) async fn run(
         woken.as_mut().enable();
         tick(&core).await;
         let scheduler = core.scheduler.clone();
-        let wait = match blocking(move || scheduler.next_wake()).await {
+        let next = blocking(move || scheduler.next_wake()).await;
+        let purge = servers::next_purge(&core).await;
+        let next = next.map(|r| r.map(|at| at.into_iter().chain(purge).min()));
+        let wait = match next {
             Ok(Ok(Some(at))) => {
                 let ms = at.duration_since(clock.now()).as_millis().max(0) as u64;
                 Duration::from_millis(ms).min(MAX_SLEEP)
@@ -52,13 +58,15 @@ pub(crate) async fn run(
     }
 }
 
-/// One look: discussions due to close, and schedule slots due to post.
+/// One look: servers whose retention is over, discussions due to close, and schedule slots
+/// due to post.
 pub(crate) async fn tick(core: &Arc<Core>) {
+    servers::purge(core).await;
     let (scheduler, catalog) = (core.scheduler.clone(), core.catalog());
     let events = match blocking(move || scheduler.tick(&catalog)).await {
         Ok(Ok(events)) => events,
         Ok(Err(e)) => {
-            core.tell_moderators(&format!("roundtable's schedule could not run: {e}"))
+            core.tell_moderators(None, &format!("roundtable's schedule could not run: {e}"))
                 .await;
             return;
         }
@@ -77,14 +85,18 @@ async fn handle(core: &Arc<Core>, event: Event) {
         Event::Closed { discussion, tally } => {
             tracing::info!(discussion = %discussion.id(), "closed: its time was up");
             if let Err(e) = core.finalize(&discussion, &tally).await {
-                core.tell_moderators(&format!(
-                    "Discussion #{} closed at its close time, but its result could not be posted: {e}",
-                    discussion.id()
-                ))
+                core.tell_moderators(
+                    Some(discussion.record.server),
+                    &format!(
+                        "Discussion #{} closed at its close time, but its result could not be posted: {e}",
+                        discussion.id()
+                    ),
+                )
                 .await;
             }
         }
         Event::Post {
+            server,
             schedule,
             slot,
             discussion,
@@ -112,8 +124,8 @@ async fn handle(core: &Arc<Core>, event: Event) {
             let s = core.scheduler.clone();
             match result {
                 Ok(_) => {
-                    tracing::info!(%schedule, slot = %key, discussion = %discussion.id(), "scheduled discussion posted");
-                    if let Ok(Err(e)) = blocking(move || s.posted(&schedule, &key)).await {
+                    tracing::info!(%server, %schedule, slot = %key, discussion = %discussion.id(), "scheduled discussion posted");
+                    if let Ok(Err(e)) = blocking(move || s.posted(server, &schedule, &key)).await {
                         tracing::error!("cannot record the scheduled post: {e}");
                     }
                 }
@@ -125,27 +137,35 @@ async fn handle(core: &Arc<Core>, event: Event) {
                     );
                     let id = discussion.id();
                     if let Ok(Err(e)) =
-                        blocking(move || s.post_failed(&schedule, &key, id, &reason)).await
+                        blocking(move || s.post_failed(server, &schedule, &key, id, &reason)).await
                     {
                         tracing::error!("cannot record the failed scheduled post: {e}");
                     }
-                    core.tell_moderators(&text).await;
+                    core.tell_moderators(Some(server), &text).await;
                 }
             }
         }
         Event::Skipped {
+            server,
             schedule,
             slot,
             reason,
         } => {
-            core.tell_moderators(&format!(
-                "Schedule `{schedule}`: the slot of {} was skipped: {reason}",
-                slot.key()
-            ))
+            core.tell_moderators(
+                Some(server),
+                &format!(
+                    "Schedule `{schedule}`: the slot of {} was skipped: {reason}",
+                    slot.key()
+                ),
+            )
             .await;
         }
-        Event::Problem { schedule, message } => {
-            core.tell_moderators(&format!("Schedule `{schedule}`: {message}"))
+        Event::Problem {
+            server,
+            schedule,
+            message,
+        } => {
+            core.tell_moderators(Some(server), &format!("Schedule `{schedule}`: {message}"))
                 .await;
         }
     }

@@ -1,7 +1,7 @@
 //! The `[discussion]` section: how discussions run, unless a server or a moderator says otherwise.
 
 use crate::location::FieldError;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Longest a discussion may stay open: 90 days.
 pub const MAX_DURATION_HOURS: u32 = 90 * 24;
@@ -19,7 +19,7 @@ pub struct DiscussionConfig {
     pub results: ResultsMode,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ResultsMode {
     Live,

@@ -1,7 +1,7 @@
 //! Past discussions and their rows: what the history and the exports read through the engine.
 
 use super::{Discussion, DiscussionError, Discussions, Tally};
-use crate::store::{DiscussionId, ReplyRow, StoreError, VoteRecord};
+use crate::store::{DiscussionId, ReplyRow, ServerId, StoreError, VoteRecord};
 use jiff::Timestamp;
 
 /// A discussion that no longer takes answers, with its final tally.
@@ -16,10 +16,14 @@ pub struct PastDiscussion {
 impl Discussions {
     /// Discussions that have closed (or whose time is up), newest first, with their final tallies;
     /// at most `limit`. Open discussions are left out: their counts may still be hidden.
-    pub fn history(&self, limit: usize) -> Result<Vec<PastDiscussion>, DiscussionError> {
+    pub fn history(
+        &self,
+        server: ServerId,
+        limit: usize,
+    ) -> Result<Vec<PastDiscussion>, DiscussionError> {
         let now = self.clock.now();
         self.store
-            .closed_discussions(now, limit)?
+            .closed_discussions(server, now, limit)?
             .into_iter()
             .filter_map(|record| {
                 let closed_at = record.closed_as_of(now)?;
@@ -76,18 +80,48 @@ mod tests {
             include_str!("../../prompts/syria-strike-2017.toml"),
         )
         .unwrap();
-        let first = engine.open(&seed, "1", None).unwrap();
-        engine.vote(first.id(), "ana", "stay-out").unwrap();
-        engine.vote(first.id(), "ben", "stay-out").unwrap();
-        engine.vote(first.id(), "cy", "other").unwrap();
-        engine.close(first.id(), "mod").unwrap();
-        let second = engine.open(&seed, "1", None).unwrap();
-        engine.vote(second.id(), "ana", "other").unwrap();
-        let third = engine.open(&seed, "1", None).unwrap();
-        engine.vote(third.id(), "ana", "other").unwrap();
-        engine.close(third.id(), "mod").unwrap();
+        let first = engine
+            .open(crate::store::ServerId::Console, &seed, "1", None)
+            .unwrap();
+        engine
+            .vote(
+                crate::store::ServerId::Console,
+                first.id(),
+                "ana",
+                "stay-out",
+            )
+            .unwrap();
+        engine
+            .vote(
+                crate::store::ServerId::Console,
+                first.id(),
+                "ben",
+                "stay-out",
+            )
+            .unwrap();
+        engine
+            .vote(crate::store::ServerId::Console, first.id(), "cy", "other")
+            .unwrap();
+        engine
+            .close(crate::store::ServerId::Console, first.id(), "mod")
+            .unwrap();
+        let second = engine
+            .open(crate::store::ServerId::Console, &seed, "1", None)
+            .unwrap();
+        engine
+            .vote(crate::store::ServerId::Console, second.id(), "ana", "other")
+            .unwrap();
+        let third = engine
+            .open(crate::store::ServerId::Console, &seed, "1", None)
+            .unwrap();
+        engine
+            .vote(crate::store::ServerId::Console, third.id(), "ana", "other")
+            .unwrap();
+        engine
+            .close(crate::store::ServerId::Console, third.id(), "mod")
+            .unwrap();
 
-        let past = engine.history(10).unwrap();
+        let past = engine.history(crate::store::ServerId::Console, 10).unwrap();
         let ids: Vec<_> = past.iter().map(|p| p.discussion.id()).collect();
         assert_eq!(ids, vec![third.id(), first.id()]);
         assert!(past.iter().all(|p| p.tally.closed));
@@ -96,10 +130,16 @@ mod tests {
 
         // Once its time is up, the second is history too, closed at its close time.
         clock.advance(SignedDuration::from_hours(200));
-        let past = engine.history(10).unwrap();
+        let past = engine.history(crate::store::ServerId::Console, 10).unwrap();
         assert_eq!(past.len(), 3);
         assert_eq!(past[1].discussion.id(), second.id());
         assert_eq!(Some(past[1].closed_at), second.record.closes_at);
-        assert_eq!(engine.history(1).unwrap().len(), 1);
+        assert_eq!(
+            engine
+                .history(crate::store::ServerId::Console, 1)
+                .unwrap()
+                .len(),
+            1
+        );
     }
 }

@@ -13,7 +13,7 @@ use crate::limits::chars;
 use crate::prompt::{AnswerOption, Prompt};
 use crate::store::{
     CloseWrite, ClosedState, DiscussionId, DiscussionRecord, NewDiscussion, ReplySource,
-    ReplyWrite, Store, StoreError, VoteWrite,
+    ReplyWrite, ServerId, Store, StoreError, VoteWrite,
 };
 pub use config::{DiscussionConfig, ResultsMode};
 use jiff::{SignedDuration, Timestamp};
@@ -24,7 +24,7 @@ use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DiscussionError {
-    #[error("there is no discussion #{0}")]
+    #[error("there is no discussion #{0} here")]
     NotFound(DiscussionId),
     #[error("discussion #{id} closed {}{}; it no longer takes votes or replies", fmt_when(.at), fmt_by(.by))]
     Closed {
@@ -69,6 +69,13 @@ impl From<&DiscussionConfig> for Rules {
             keep_file_order: c.keep_file_order,
         }
     }
+}
+
+/// Where the engine finds each server's rules (a server's own settings over the file's); without
+/// one, every server runs by the engine's own [`Rules`].
+pub trait ServerRules: Send + Sync {
+    /// The rules of `server`; `None` to use the engine's own.
+    fn rules_for(&self, server: ServerId) -> Option<Rules>;
 }
 
 /// A discussion as members see it: its prompt, its option order, its times.
@@ -145,12 +152,14 @@ pub enum WithdrawOutcome {
     NoVote,
 }
 
-/// The engine. Cheap to clone.
+/// The engine. Cheap to clone. Every lookup is scoped to a server: a discussion of another
+/// server is not found.
 #[derive(Clone)]
 pub struct Discussions {
     store: Store,
     clock: Arc<dyn Clock>,
     rules: Rules,
+    per_server: Option<Arc<dyn ServerRules>>,
 }
 
 impl Discussions {
@@ -159,52 +168,67 @@ impl Discussions {
             store,
             clock,
             rules,
+            per_server: None,
         }
     }
 
+    /// Each server runs by the rules `per_server` gives it (the engine's own otherwise).
+    pub fn with_server_rules(mut self, per_server: Arc<dyn ServerRules>) -> Self {
+        self.per_server = Some(per_server);
+        self
+    }
+
+    /// The rules of the configuration file.
     pub fn rules(&self) -> &Rules {
         &self.rules
+    }
+
+    /// The rules `server` runs by.
+    pub fn rules_for(&self, server: ServerId) -> Rules {
+        self.per_server
+            .as_ref()
+            .and_then(|p| p.rules_for(server))
+            .unwrap_or_else(|| self.rules.clone())
     }
 
     pub fn now(&self) -> Timestamp {
         self.clock.now()
     }
 
-    /// Opens a discussion of `prompt` in `channel`. Options are shuffled once (unless the rules keep
-    /// the file's order) and the order is stored, so every render shows the same order.
+    /// Opens a discussion of `prompt` in `channel` of `server`. Options are shuffled once (unless
+    /// the server's rules keep the file's order) and the order is stored, so every render shows
+    /// the same order.
     pub fn open(
         &self,
+        server: ServerId,
         prompt: &Prompt,
         channel: &str,
         open_for: Option<SignedDuration>,
     ) -> Result<Discussion, DiscussionError> {
-        let order = self.option_order(prompt);
+        let rules = self.rules_for(server);
+        let order = order_of(prompt, &rules);
         let now = self.clock.now();
-        let closes_at = now
-            .checked_add(open_for.unwrap_or(self.rules.duration))
-            .ok();
+        let closes_at = now.checked_add(open_for.unwrap_or(rules.duration)).ok();
         let id = self.store.insert_discussion(NewDiscussion {
+            server,
             prompt,
             channel,
             option_order: &order,
             opened_at: now,
             closes_at,
         })?;
-        self.get(id)
+        self.get(server, id)
     }
 
-    /// A new discussion's option order: shuffled, unless the rules keep the file's order. An
-    /// "Other" option stays last (survey practice): only the substantive stances move.
-    pub fn option_order(&self, prompt: &Prompt) -> Vec<String> {
-        if self.rules.keep_file_order {
-            return prompt.options.iter().map(|o| o.key.clone()).collect();
-        }
-        shuffled_order(prompt, &mut StdRng::from_os_rng())
+    /// A new discussion's option order in `server`: shuffled, unless its rules keep the file's.
+    pub fn option_order(&self, server: ServerId, prompt: &Prompt) -> Vec<String> {
+        order_of(prompt, &self.rules_for(server))
     }
 
-    pub fn get(&self, id: DiscussionId) -> Result<Discussion, DiscussionError> {
+    /// Discussion `id` of `server`; one of another server is not found.
+    pub fn get(&self, server: ServerId, id: DiscussionId) -> Result<Discussion, DiscussionError> {
         self.store
-            .discussion(id)?
+            .discussion(server, id)?
             .map(|record| Discussion { record })
             .ok_or(DiscussionError::NotFound(id))
     }
@@ -219,20 +243,29 @@ impl Discussions {
         Ok(self.store.set_post(id, message_id, thread_id)?)
     }
 
-    /// Discussions newest first: open ones only, or all; at most `limit`.
-    pub fn list(&self, open_only: bool, limit: usize) -> Result<Vec<Discussion>, DiscussionError> {
+    /// Discussions of `server`, newest first: open ones only, or all; at most `limit`.
+    pub fn list(
+        &self,
+        server: ServerId,
+        open_only: bool,
+        limit: usize,
+    ) -> Result<Vec<Discussion>, DiscussionError> {
         Ok(self
             .store
-            .discussions(open_only, self.clock.now(), limit)?
+            .discussions(server, open_only, self.clock.now(), limit)?
             .into_iter()
             .map(|record| Discussion { record })
             .collect())
     }
 
-    /// The newest discussion still open in `channel`.
-    pub fn latest_open_in(&self, channel: &str) -> Result<Option<Discussion>, DiscussionError> {
+    /// The newest discussion of `server` still open in `channel`.
+    pub fn latest_open_in(
+        &self,
+        server: ServerId,
+        channel: &str,
+    ) -> Result<Option<Discussion>, DiscussionError> {
         Ok(self
-            .list(true, 100)?
+            .list(server, true, 100)?
             .into_iter()
             .find(|d| d.record.channel == channel))
     }
@@ -240,15 +273,16 @@ impl Discussions {
     /// Sets or changes `member`'s stance. Committed before this returns.
     pub fn vote(
         &self,
+        server: ServerId,
         id: DiscussionId,
         member: &str,
         option: &str,
     ) -> Result<VoteOutcome, DiscussionError> {
-        let d = self.get(id)?;
+        let d = self.get(server, id)?;
         let option = d.resolve_option(option)?;
         let write = self
             .store
-            .put_vote(id, member, Some(&option.key), self.clock.now())?;
+            .put_vote(server, id, member, Some(&option.key), self.clock.now())?;
         vote_outcome(&d, option, write)
     }
 
@@ -262,7 +296,13 @@ impl Discussions {
         let option = d.resolve_option(key)?;
         let write = self
             .store
-            .put_vote_async(d.id(), member, Some(&option.key), self.clock.now())
+            .put_vote_async(
+                d.record.server,
+                d.id(),
+                member,
+                Some(&option.key),
+                self.clock.now(),
+            )
             .await?;
         vote_outcome(d, option, write)
     }
@@ -270,11 +310,14 @@ impl Discussions {
     /// Withdraws `member`'s stance.
     pub fn withdraw(
         &self,
+        server: ServerId,
         id: DiscussionId,
         member: &str,
     ) -> Result<WithdrawOutcome, DiscussionError> {
-        let d = self.get(id)?;
-        let write = self.store.put_vote(id, member, None, self.clock.now())?;
+        let d = self.get(server, id)?;
+        let write = self
+            .store
+            .put_vote(server, id, member, None, self.clock.now())?;
         withdraw_outcome(&d, write)
     }
 
@@ -285,7 +328,7 @@ impl Discussions {
     ) -> Result<WithdrawOutcome, DiscussionError> {
         let write = self
             .store
-            .put_vote_async(d.id(), member, None, self.clock.now())
+            .put_vote_async(d.record.server, d.id(), member, None, self.clock.now())
             .await?;
         withdraw_outcome(d, write)
     }
@@ -295,6 +338,7 @@ impl Discussions {
     /// seen twice is stored once (see [`Store::add_reply`]).
     pub fn reply(
         &self,
+        server: ServerId,
         id: DiscussionId,
         member: &str,
         source: ReplySource,
@@ -307,16 +351,14 @@ impl Discussions {
                 return Err(DiscussionError::EmptyReply);
             }
             let len = chars(t);
-            if len > self.rules.max_reply_chars {
-                return Err(DiscussionError::ReplyTooLong {
-                    len,
-                    max: self.rules.max_reply_chars,
-                });
+            let max = self.rules_for(server).max_reply_chars;
+            if len > max {
+                return Err(DiscussionError::ReplyTooLong { len, max });
             }
         }
         match self
             .store
-            .add_reply(id, member, source, text, origin, self.clock.now())?
+            .add_reply(server, id, member, source, text, origin, self.clock.now())?
         {
             // The same thread message or form submission delivered again: stored once.
             ReplyWrite::Added { id } | ReplyWrite::Duplicate { id } => Ok(id),
@@ -328,26 +370,39 @@ impl Discussions {
     /// Closes the discussion on behalf of `by` and returns the final tally.
     pub fn close(
         &self,
+        server: ServerId,
         id: DiscussionId,
         by: &str,
     ) -> Result<(Discussion, Tally), DiscussionError> {
-        match self.store.close(id, Some(by), self.clock.now())? {
+        match self.store.close(server, id, Some(by), self.clock.now())? {
             CloseWrite::Closed { .. } => {}
             CloseWrite::AlreadyClosed(c) => return Err(closed(id, c)),
             CloseWrite::NotFound => return Err(DiscussionError::NotFound(id)),
         }
-        let d = self.get(id)?;
+        let d = self.get(server, id)?;
         let t = self.tally_of(&d)?;
         Ok((d, t))
     }
 
-    /// Closes every discussion whose time is up; returns each with its final tally.
+    /// Closes every discussion whose time is up, in every server; returns each with its final
+    /// tally.
     pub fn close_due(&self) -> Result<Vec<(Discussion, Tally)>, DiscussionError> {
+        self.close_due_where(|_| true)
+    }
+
+    /// [`Discussions::close_due`] in the servers `covers` accepts.
+    pub fn close_due_where(
+        &self,
+        covers: impl Fn(ServerId) -> bool,
+    ) -> Result<Vec<(Discussion, Tally)>, DiscussionError> {
         let now = self.clock.now();
         let mut out = Vec::new();
-        for id in self.store.due_for_close(now)? {
-            if let CloseWrite::Closed { .. } = self.store.close(id, None, now)? {
-                let d = self.get(id)?;
+        for (server, id) in self.store.due_for_close(now)? {
+            if !covers(server) {
+                continue;
+            }
+            if let CloseWrite::Closed { .. } = self.store.close(server, id, None, now)? {
+                let d = self.get(server, id)?;
                 let t = self.tally_of(&d)?;
                 out.push((d, t));
             }
@@ -360,8 +415,8 @@ impl Discussions {
         Ok(self.store.next_close_time()?)
     }
 
-    pub fn tally(&self, id: DiscussionId) -> Result<Tally, DiscussionError> {
-        let d = self.get(id)?;
+    pub fn tally(&self, server: ServerId, id: DiscussionId) -> Result<Tally, DiscussionError> {
+        let d = self.get(server, id)?;
         self.tally_of(&d)
     }
 
@@ -389,6 +444,15 @@ impl Discussions {
     pub fn store(&self) -> &Store {
         &self.store
     }
+}
+
+/// A new discussion's option order: shuffled, unless the rules keep the file's order. An "Other"
+/// option stays last (survey practice): only the substantive stances move.
+fn order_of(prompt: &Prompt, rules: &Rules) -> Vec<String> {
+    if rules.keep_file_order {
+        return prompt.options.iter().map(|o| o.key.clone()).collect();
+    }
+    shuffled_order(prompt, &mut StdRng::from_os_rng())
 }
 
 fn closed(id: DiscussionId, c: ClosedState) -> DiscussionError {

@@ -39,10 +39,19 @@ fn fixture() -> Fixture {
 #[test]
 fn member_can_change_vote_until_close() {
     let f = fixture();
-    let d = f.engine.open(&seed(), "general", None).unwrap();
-    let first = f.engine.vote(d.id(), "ana", "stay-out").unwrap();
+    let d = f
+        .engine
+        .open(ServerId::Console, &seed(), "general", None)
+        .unwrap();
+    let first = f
+        .engine
+        .vote(ServerId::Console, d.id(), "ana", "stay-out")
+        .unwrap();
     assert!(matches!(first, VoteOutcome::Recorded { ref previous, .. } if previous.is_none()));
-    let changed = f.engine.vote(d.id(), "ana", "military-pressure").unwrap();
+    let changed = f
+        .engine
+        .vote(ServerId::Console, d.id(), "ana", "military-pressure")
+        .unwrap();
     match changed {
         VoteOutcome::Recorded {
             option,
@@ -59,10 +68,12 @@ fn member_can_change_vote_until_close() {
         other => panic!("{other:?}"),
     }
     assert!(matches!(
-        f.engine.vote(d.id(), "ana", "military-pressure").unwrap(),
+        f.engine
+            .vote(ServerId::Console, d.id(), "ana", "military-pressure")
+            .unwrap(),
         VoteOutcome::Unchanged { .. }
     ));
-    let t = f.engine.tally(d.id()).unwrap();
+    let t = f.engine.tally(ServerId::Console, d.id()).unwrap();
     assert_eq!(t.participants, 1);
     assert_eq!(
         t.rows
@@ -81,34 +92,56 @@ fn member_can_change_vote_until_close() {
 #[test]
 fn member_can_withdraw_a_vote() {
     let f = fixture();
-    let d = f.engine.open(&seed(), "general", None).unwrap();
+    let d = f
+        .engine
+        .open(ServerId::Console, &seed(), "general", None)
+        .unwrap();
     assert_eq!(
-        f.engine.withdraw(d.id(), "ana").unwrap(),
+        f.engine.withdraw(ServerId::Console, d.id(), "ana").unwrap(),
         WithdrawOutcome::NoVote
     );
-    f.engine.vote(d.id(), "ana", "other").unwrap();
-    let w = f.engine.withdraw(d.id(), "ana").unwrap();
+    f.engine
+        .vote(ServerId::Console, d.id(), "ana", "other")
+        .unwrap();
+    let w = f.engine.withdraw(ServerId::Console, d.id(), "ana").unwrap();
     assert!(matches!(w, WithdrawOutcome::Withdrawn { previous } if previous.key == "other"));
-    assert_eq!(f.engine.tally(d.id()).unwrap().participants, 0);
+    assert_eq!(
+        f.engine
+            .tally(ServerId::Console, d.id())
+            .unwrap()
+            .participants,
+        0
+    );
 }
 
 #[test]
 fn options_are_chosen_by_displayed_number_or_key() {
     let f = fixture_with(false);
-    let d = f.engine.open(&seed(), "general", None).unwrap();
+    let d = f
+        .engine
+        .open(ServerId::Console, &seed(), "general", None)
+        .unwrap();
     let second = d.options()[1].clone();
-    match f.engine.vote(d.id(), "ana", "2").unwrap() {
+    match f
+        .engine
+        .vote(ServerId::Console, d.id(), "ana", "2")
+        .unwrap()
+    {
         VoteOutcome::Recorded { option, .. } => assert_eq!(option, second),
         other => panic!("{other:?}"),
     }
-    let err = f.engine.vote(d.id(), "ana", "9").unwrap_err().to_string();
+    let err = f
+        .engine
+        .vote(ServerId::Console, d.id(), "ana", "9")
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains("`9` is not an option") && err.contains("1 ("),
         "{err}"
     );
     let err = f
         .engine
-        .vote(d.id(), "ana", "bomb-everything")
+        .vote(ServerId::Console, d.id(), "ana", "bomb-everything")
         .unwrap_err()
         .to_string();
     assert!(err.contains("bomb-everything"), "{err}");
@@ -117,28 +150,51 @@ fn options_are_chosen_by_displayed_number_or_key() {
 #[test]
 fn votes_and_replies_after_a_moderator_close_are_refused_with_the_reason() {
     let f = fixture();
-    let d = f.engine.open(&seed(), "general", None).unwrap();
-    f.engine.vote(d.id(), "ana", "other").unwrap();
-    let (closed, tally) = f.engine.close(d.id(), "mod:rosa").unwrap();
+    let d = f
+        .engine
+        .open(ServerId::Console, &seed(), "general", None)
+        .unwrap();
+    f.engine
+        .vote(ServerId::Console, d.id(), "ana", "other")
+        .unwrap();
+    let (closed, tally) = f
+        .engine
+        .close(ServerId::Console, d.id(), "mod:rosa")
+        .unwrap();
     assert!(tally.closed && !closed.is_open(f.clock.now()));
-    let err = f.engine.vote(d.id(), "ben", "other").unwrap_err();
+    let err = f
+        .engine
+        .vote(ServerId::Console, d.id(), "ben", "other")
+        .unwrap_err();
     assert!(matches!(err, DiscussionError::Closed { .. }));
     assert!(err.to_string().contains("closed by mod:rosa"), "{err}");
     let err = f
         .engine
-        .reply(d.id(), "ben", ReplySource::Form, Some("late"), None)
+        .reply(
+            ServerId::Console,
+            d.id(),
+            "ben",
+            ReplySource::Form,
+            Some("late"),
+            None,
+        )
         .unwrap_err();
     assert!(
         err.to_string().contains("no longer takes votes or replies"),
         "{err}"
     );
-    assert!(f.engine.withdraw(d.id(), "ana").is_err());
+    assert!(f.engine.withdraw(ServerId::Console, d.id(), "ana").is_err());
     assert!(matches!(
-        f.engine.close(d.id(), "mod:rosa").unwrap_err(),
+        f.engine
+            .close(ServerId::Console, d.id(), "mod:rosa")
+            .unwrap_err(),
         DiscussionError::Closed { .. }
     ));
     assert_eq!(
-        f.engine.tally(d.id()).unwrap().participants,
+        f.engine
+            .tally(ServerId::Console, d.id())
+            .unwrap()
+            .participants,
         1,
         "nothing changed after close"
     );
@@ -149,14 +205,26 @@ fn discussion_closes_when_its_time_is_up() {
     let f = fixture();
     let d = f
         .engine
-        .open(&seed(), "general", Some(SignedDuration::from_hours(2)))
+        .open(
+            ServerId::Console,
+            &seed(),
+            "general",
+            Some(SignedDuration::from_hours(2)),
+        )
         .unwrap();
-    f.engine.vote(d.id(), "ana", "other").unwrap();
+    f.engine
+        .vote(ServerId::Console, d.id(), "ana", "other")
+        .unwrap();
     f.clock.advance(SignedDuration::from_mins(119));
-    f.engine.vote(d.id(), "ben", "other").unwrap();
+    f.engine
+        .vote(ServerId::Console, d.id(), "ben", "other")
+        .unwrap();
     assert!(f.engine.close_due().unwrap().is_empty());
     f.clock.advance(SignedDuration::from_mins(1));
-    let err = f.engine.vote(d.id(), "cleo", "other").unwrap_err();
+    let err = f
+        .engine
+        .vote(ServerId::Console, d.id(), "cleo", "other")
+        .unwrap_err();
     assert!(err.to_string().contains("its time was up"), "{err}");
     let closed = f.engine.close_due().unwrap();
     assert_eq!(closed.len(), 1);
@@ -172,11 +240,21 @@ fn discussion_closes_when_its_time_is_up() {
 #[test]
 fn reply_longer_than_the_limit_is_refused_naming_it() {
     let f = fixture();
-    let d = f.engine.open(&seed(), "general", None).unwrap();
+    let d = f
+        .engine
+        .open(ServerId::Console, &seed(), "general", None)
+        .unwrap();
     let long = "word ".repeat(301);
     let err = f
         .engine
-        .reply(d.id(), "ana", ReplySource::Form, Some(&long), None)
+        .reply(
+            ServerId::Console,
+            d.id(),
+            "ana",
+            ReplySource::Form,
+            Some(&long),
+            None,
+        )
         .unwrap_err();
     assert_eq!(
         err.to_string(),
@@ -184,38 +262,79 @@ fn reply_longer_than_the_limit_is_refused_naming_it() {
     );
     assert!(matches!(
         f.engine
-            .reply(d.id(), "ana", ReplySource::Form, Some("   "), None)
+            .reply(
+                ServerId::Console,
+                d.id(),
+                "ana",
+                ReplySource::Form,
+                Some("   "),
+                None
+            )
             .unwrap_err(),
         DiscussionError::EmptyReply
     ));
-    assert_eq!(f.engine.tally(d.id()).unwrap().replies, 0);
+    assert_eq!(
+        f.engine.tally(ServerId::Console, d.id()).unwrap().replies,
+        0
+    );
 }
 
 #[test]
 fn tally_counts_votes_participants_replies_and_replies_by_voters() {
     let f = fixture();
-    let d = f.engine.open(&seed(), "general", None).unwrap();
+    let d = f
+        .engine
+        .open(ServerId::Console, &seed(), "general", None)
+        .unwrap();
     for (m, o) in [
         ("a", "stay-out"),
         ("b", "stay-out"),
         ("c", "other"),
         ("d", "un-diplomacy"),
     ] {
-        f.engine.vote(d.id(), m, o).unwrap();
+        f.engine.vote(ServerId::Console, d.id(), m, o).unwrap();
     }
     f.engine
-        .reply(d.id(), "a", ReplySource::Thread, Some("first"), Some("m1"))
+        .reply(
+            ServerId::Console,
+            d.id(),
+            "a",
+            ReplySource::Thread,
+            Some("first"),
+            Some("m1"),
+        )
         .unwrap();
     f.engine
-        .reply(d.id(), "a", ReplySource::Form, Some("second"), None)
+        .reply(
+            ServerId::Console,
+            d.id(),
+            "a",
+            ReplySource::Form,
+            Some("second"),
+            None,
+        )
         .unwrap();
     f.engine
-        .reply(d.id(), "c", ReplySource::Thread, None, Some("m2"))
+        .reply(
+            ServerId::Console,
+            d.id(),
+            "c",
+            ReplySource::Thread,
+            None,
+            Some("m2"),
+        )
         .unwrap();
     f.engine
-        .reply(d.id(), "zed", ReplySource::Form, Some("no vote"), None)
+        .reply(
+            ServerId::Console,
+            d.id(),
+            "zed",
+            ReplySource::Form,
+            Some("no vote"),
+            None,
+        )
         .unwrap();
-    let t = f.engine.tally(d.id()).unwrap();
+    let t = f.engine.tally(ServerId::Console, d.id()).unwrap();
     assert_eq!(t.participants, 4);
     assert_eq!((t.replies, t.repliers, t.replies_without_text), (4, 3, 1));
     let row = |k: &str| t.rows.iter().find(|r| r.key == k).unwrap().clone();
@@ -247,11 +366,14 @@ fn tally_counts_votes_participants_replies_and_replies_by_voters() {
 #[test]
 fn ties_show_as_ties() {
     let f = fixture();
-    let d = f.engine.open(&seed(), "general", None).unwrap();
+    let d = f
+        .engine
+        .open(ServerId::Console, &seed(), "general", None)
+        .unwrap();
     for (m, o) in [("a", "stay-out"), ("b", "other"), ("c", "un-diplomacy")] {
-        f.engine.vote(d.id(), m, o).unwrap();
+        f.engine.vote(ServerId::Console, d.id(), m, o).unwrap();
     }
-    let t = f.engine.tally(d.id()).unwrap();
+    let t = f.engine.tally(ServerId::Console, d.id()).unwrap();
     assert_eq!(t.leaders().len(), 3);
     let shares: Vec<u32> = t
         .rows
@@ -267,8 +389,11 @@ fn option_order_is_shuffled_once_and_kept() {
     let f = fixture_with(false);
     let mut firsts = std::collections::HashSet::new();
     for _ in 0..40 {
-        let d = f.engine.open(&seed(), "general", None).unwrap();
-        let again = f.engine.get(d.id()).unwrap();
+        let d = f
+            .engine
+            .open(ServerId::Console, &seed(), "general", None)
+            .unwrap();
+        let again = f.engine.get(ServerId::Console, d.id()).unwrap();
         assert_eq!(
             d.options(),
             again.options(),
@@ -287,7 +412,10 @@ fn option_order_is_shuffled_once_and_kept() {
 #[test]
 fn config_switch_keeps_the_files_order() {
     let f = fixture_with(true);
-    let d = f.engine.open(&seed(), "general", None).unwrap();
+    let d = f
+        .engine
+        .open(ServerId::Console, &seed(), "general", None)
+        .unwrap();
     assert_eq!(d.options(), seed().options);
 }
 
@@ -295,38 +423,50 @@ fn config_switch_keeps_the_files_order() {
 fn a_discussion_keeps_its_prompt_as_opened() {
     let f = fixture();
     let mut p = seed();
-    let d = f.engine.open(&p, "general", None).unwrap();
+    let d = f
+        .engine
+        .open(ServerId::Console, &p, "general", None)
+        .unwrap();
     p.options[0].label = "changed later".into();
-    assert_eq!(f.engine.get(d.id()).unwrap().prompt(), &seed());
+    assert_eq!(
+        f.engine.get(ServerId::Console, d.id()).unwrap().prompt(),
+        &seed()
+    );
 }
 
 #[test]
 fn unknown_discussion_is_reported() {
     let f = fixture();
-    let err = f.engine.vote(DiscussionId(42), "ana", "1").unwrap_err();
-    assert_eq!(err.to_string(), "there is no discussion #42");
+    let err = f
+        .engine
+        .vote(ServerId::Console, DiscussionId(42), "ana", "1")
+        .unwrap_err();
+    assert_eq!(err.to_string(), "there is no discussion #42 here");
 }
 
 #[test]
 fn counters_agree_with_a_recount_after_many_changes() {
     use rand::{Rng, SeedableRng};
     let f = fixture();
-    let d = f.engine.open(&seed(), "general", None).unwrap();
+    let d = f
+        .engine
+        .open(ServerId::Console, &seed(), "general", None)
+        .unwrap();
     let keys: Vec<String> = seed().options.into_iter().map(|o| o.key).collect();
     let mut rng = rand::rngs::StdRng::seed_from_u64(7);
     let mut truth = std::collections::HashMap::new();
     for _ in 0..2000 {
         let m = format!("m{}", rng.random_range(0..60));
         if rng.random_bool(0.15) {
-            f.engine.withdraw(d.id(), &m).unwrap();
+            f.engine.withdraw(ServerId::Console, d.id(), &m).unwrap();
             truth.remove(&m);
         } else {
             let k = keys[rng.random_range(0..keys.len())].clone();
-            f.engine.vote(d.id(), &m, &k).unwrap();
+            f.engine.vote(ServerId::Console, d.id(), &m, &k).unwrap();
             truth.insert(m, k);
         }
     }
-    let t = f.engine.tally(d.id()).unwrap();
+    let t = f.engine.tally(ServerId::Console, d.id()).unwrap();
     assert_eq!(t.participants as usize, truth.len());
     let mut recount = f.engine.store().recount(d.id()).unwrap();
     recount.sort();
@@ -353,7 +493,10 @@ fn other_stays_last_when_the_options_are_shuffled() {
     let f = fixture_with(false);
     let mut firsts = std::collections::HashSet::new();
     for _ in 0..40 {
-        let d = f.engine.open(&seed(), "general", None).unwrap();
+        let d = f
+            .engine
+            .open(ServerId::Console, &seed(), "general", None)
+            .unwrap();
         let keys: Vec<String> = d.options().into_iter().map(|o| o.key).collect();
         assert_eq!(keys.last().map(String::as_str), Some("other"), "{keys:?}");
         firsts.insert(keys[0].clone());

@@ -20,7 +20,7 @@ pub mod pseudonym;
 pub use pseudonym::{MemberIds, Pseudonymizer};
 
 use crate::discussion::{Discussion, DiscussionError, Discussions};
-use crate::store::{DiscussionId, ReplyRow, StoreError, VoteRecord};
+use crate::store::{DiscussionId, ReplyRow, ServerId, StoreError, VoteRecord};
 pub use config::ExportConfig;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -150,16 +150,17 @@ pub fn file_name(d: &Discussion, format: Format) -> String {
     )
 }
 
-/// Writes discussion `id`'s votes and replies to `out` in `format`, one row at a time, from one
+/// Writes discussion `id` (of `server`)'s votes and replies to `out` in `format`, one row at a time, from one
 /// consistent read of the store. Blocking (SQLite and `out`): run it off an async runtime's threads.
 pub fn export(
     engine: &Discussions,
+    server: ServerId,
     id: DiscussionId,
     format: Format,
     ids: &MemberIds,
     out: impl Write,
 ) -> Result<ExportSummary, ExportError> {
-    let d = engine.get(id)?;
+    let d = engine.get(server, id)?;
     let labels: HashMap<String, String> = d
         .prompt()
         .options

@@ -47,18 +47,37 @@ fn fixture() -> Fixture {
         include_str!("../../prompts/syria-strike-2017.toml"),
     )
     .unwrap();
-    let id = engine.open(&seed, "42", None).unwrap().id();
+    let id = engine
+        .open(ServerId::Console, &seed, "42", None)
+        .unwrap()
+        .id();
     for (i, text) in HOSTILE.iter().enumerate() {
         clock.advance(SignedDuration::from_millis(1500));
         let member = format!("10000000000000000{i}");
-        engine.vote(id, &member, "stay-out").unwrap();
         engine
-            .reply(id, &member, ReplySource::Form, Some(text), None)
+            .vote(ServerId::Console, id, &member, "stay-out")
+            .unwrap();
+        engine
+            .reply(
+                ServerId::Console,
+                id,
+                &member,
+                ReplySource::Form,
+                Some(text),
+                None,
+            )
             .unwrap();
     }
     clock.advance(SignedDuration::from_secs(1));
     engine
-        .reply(id, "999", ReplySource::Thread, None, Some("555"))
+        .reply(
+            ServerId::Console,
+            id,
+            "999",
+            ReplySource::Thread,
+            None,
+            Some("555"),
+        )
         .unwrap();
     Fixture {
         engine,
@@ -73,7 +92,7 @@ fn pseudonyms() -> MemberIds {
 
 fn export_to_vec(f: &Fixture, format: Format, ids: &MemberIds) -> Vec<u8> {
     let mut out = Vec::new();
-    export(&f.engine, f.id, format, ids, &mut out).unwrap();
+    export(&f.engine, ServerId::Console, f.id, format, ids, &mut out).unwrap();
     out
 }
 
@@ -156,10 +175,22 @@ fn member_ids_are_pseudonyms_unless_raw_ids_are_enabled() {
 #[test]
 fn a_discussion_without_rows_exports_headers_only() {
     let f = fixture();
-    let seed = f.engine.get(f.id).unwrap().record.prompt;
-    let empty = f.engine.open(&seed, "42", None).unwrap().id();
+    let seed = f.engine.get(ServerId::Console, f.id).unwrap().record.prompt;
+    let empty = f
+        .engine
+        .open(ServerId::Console, &seed, "42", None)
+        .unwrap()
+        .id();
     let mut csv_out = Vec::new();
-    let s = export(&f.engine, empty, Format::Csv, &MemberIds::Raw, &mut csv_out).unwrap();
+    let s = export(
+        &f.engine,
+        ServerId::Console,
+        empty,
+        Format::Csv,
+        &MemberIds::Raw,
+        &mut csv_out,
+    )
+    .unwrap();
     assert_eq!(
         s,
         ExportSummary {
@@ -171,6 +202,7 @@ fn a_discussion_without_rows_exports_headers_only() {
     let mut json_out = Vec::new();
     export(
         &f.engine,
+        ServerId::Console,
         empty,
         Format::Json,
         &MemberIds::Raw,
@@ -219,16 +251,21 @@ fn a_failing_writer_stops_the_export_with_the_error() {
         include_str!("../../prompts/syria-strike-2017.toml"),
     )
     .unwrap();
-    let id = engine.open(&seed, "42", None).unwrap().id();
+    let id = engine
+        .open(ServerId::Console, &seed, "42", None)
+        .unwrap()
+        .id();
     for i in 0..2000 {
-        engine.vote(id, &format!("m{i}"), "other").unwrap();
+        engine
+            .vote(ServerId::Console, id, &format!("m{i}"), "other")
+            .unwrap();
     }
     for format in [Format::Csv, Format::Json] {
         let out = Full {
             written: 0,
             limit: 20_000,
         };
-        let err = export(&engine, id, format, &MemberIds::Raw, out).unwrap_err();
+        let err = export(&engine, ServerId::Console, id, format, &MemberIds::Raw, out).unwrap_err();
         assert!(err.to_string().contains("disk full"), "{err}");
     }
 }

@@ -37,7 +37,7 @@ pub fn outcome(t: &Tally, max_label: Option<usize>) -> String {
         [one] => format!("Most chosen: {} ({}%)", label(one), one.share),
         many => super::tie_sentence(
             many[0].votes,
-            &many.iter().map(label).collect::<Vec<_>>(),
+            &many.iter().map(|r| label(r)).collect::<Vec<_>>(),
             true,
         ),
     }
@@ -52,16 +52,17 @@ fn dates(p: &PastDiscussion) -> String {
     )
 }
 
-fn link(p: &PastDiscussion, guild: Option<u64>) -> Option<String> {
+/// The link to the post, in the discussion's own server.
+fn link(p: &PastDiscussion) -> Option<String> {
     message_link(
-        guild,
+        p.discussion.record.server.guild(),
         &p.discussion.record.channel,
         p.discussion.record.message_id.as_deref(),
     )
 }
 
 /// One discussion's lines in the post.
-fn entry(p: &PastDiscussion, guild: Option<u64>) -> String {
+fn entry(p: &PastDiscussion) -> String {
     let question = cut(&p.discussion.prompt().question, QUESTION_CHARS).0;
     let mut s = format!(
         "**#{} · {question}**\n{} · {}\n{}",
@@ -70,7 +71,7 @@ fn entry(p: &PastDiscussion, guild: Option<u64>) -> String {
         participation(&p.tally),
         outcome(&p.tally, Some(LABEL_CHARS))
     );
-    if let Some(url) = link(p, guild) {
+    if let Some(url) = link(p) {
         let _ = write!(s, " · [post]({url})");
     }
     s
@@ -78,13 +79,13 @@ fn entry(p: &PastDiscussion, guild: Option<u64>) -> String {
 
 /// Past discussions, newest first, as one post. Entries that do not fit the embed are counted in a
 /// last line instead of being cut mid-way.
-pub fn history_post(past: &[PastDiscussion], guild: Option<u64>) -> Post {
+pub fn history_post(past: &[PastDiscussion]) -> Post {
     let description = if past.is_empty() {
         "No discussion has closed yet.".to_string()
     } else {
         let mut d = String::new();
         for (i, p) in past.iter().enumerate() {
-            let e = entry(p, guild);
+            let e = entry(p);
             let left = past.len() - i - 1;
             // Keep room for the note on what did not fit.
             let note_room = if left > 0 { 80 } else { 0 };
@@ -117,7 +118,7 @@ pub fn history_post(past: &[PastDiscussion], guild: Option<u64>) -> Post {
 }
 
 /// Past discussions for the terminal: full questions and labels, links on their own line.
-pub fn history_text(past: &[PastDiscussion], guild: Option<u64>) -> String {
+pub fn history_text(past: &[PastDiscussion]) -> String {
     if past.is_empty() {
         return "No discussion has closed yet.\n".to_string();
     }
@@ -132,7 +133,7 @@ pub fn history_text(past: &[PastDiscussion], guild: Option<u64>) -> String {
             participation(&p.tally),
             outcome(&p.tally, None)
         );
-        if let Some(url) = link(p, guild) {
+        if let Some(url) = link(p) {
             let _ = writeln!(out, "    {url}");
         }
     }
@@ -165,8 +166,14 @@ mod tests {
             ..Default::default()
         };
         let tally = Tally::from_counts(&prompt.options, &counts, true);
+        let server = if channel == "console" {
+            crate::store::ServerId::Console
+        } else {
+            crate::store::ServerId::Guild(9)
+        };
         let record = DiscussionRecord {
             id: DiscussionId(id),
+            server,
             option_order: prompt.options.iter().map(|o| o.key.clone()).collect(),
             prompt,
             channel: channel.to_string(),
@@ -202,21 +209,21 @@ mod tests {
             past(2, &[0, 0, 0, 0, 0, 0], "console", None),
             past(1, &[3, 1, 0, 0, 3, 0], "123", Some("456")),
         ];
-        let post = history_post(&list, Some(9));
+        let post = history_post(&list);
         assert!(post.limit_violations().is_empty());
         let d = post.embeds[0].description.clone().unwrap();
         assert!(d.starts_with(
             "**#2 · How do you think the United States should move forward?**\n2026-11-30 → 2026-12-05 · 0 members answered · 3 replies from 2 members\nNo votes"
         ), "{d}");
         assert!(d.contains("A tie at 3 votes each between “Keep up military pressure on the Syrian government, including further strikes” and “Stay out: no further U.S. involvement in Syria's war” · [post](https://discord.com/channels/9/123/456)"), "{d}");
-        let text = history_text(&list, Some(9));
+        let text = history_text(&list);
         assert!(text.contains("#1  How do you think"), "{text}");
         assert!(
             text.contains("\n    https://discord.com/channels/9/123/456\n"),
             "{text}"
         );
         let one = [past(3, &[0, 0, 0, 0, 2, 0], "123", Some("456"))];
-        assert!(history_text(&one, None).contains(
+        assert!(history_text(&one).contains(
             "Most chosen: “Stay out: no further U.S. involvement in Syria's war” (100%)"
         ));
     }
@@ -226,15 +233,17 @@ mod tests {
         let list: Vec<PastDiscussion> = (1..=100)
             .rev()
             .map(|i| {
-                past(
+                let mut p = past(
                     i,
                     &[1, 2, 3, 4, 5, 6],
                     "123456789012345678",
                     Some("123456789012345678"),
-                )
+                );
+                p.discussion.record.server = crate::store::ServerId::Guild(123_456_789_012_345_678);
+                p
             })
             .collect();
-        let post = history_post(&list, Some(123_456_789_012_345_678));
+        let post = history_post(&list);
         assert!(
             post.limit_violations().is_empty(),
             "{:?}",
@@ -247,7 +256,7 @@ mod tests {
             "{d}"
         );
         assert_eq!(
-            history_post(&[], None).embeds[0].description.as_deref(),
+            history_post(&[]).embeds[0].description.as_deref(),
             Some("No discussion has closed yet.")
         );
     }

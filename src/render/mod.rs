@@ -179,7 +179,7 @@ pub fn leading(t: &Tally) -> String {
             "{}.",
             tie_sentence(
                 many[0].votes,
-                &many.iter().map(label).collect::<Vec<_>>(),
+                &many.iter().map(|r| label(r)).collect::<Vec<_>>(),
                 true
             )
         ),

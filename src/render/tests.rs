@@ -239,8 +239,8 @@ fn tally_bars_read_in_a_terminal() {
     let three = tally_for(&p, &[2, 2, 2, 0, 0, 0]);
     let l = leading(&three);
     assert!(l.starts_with("A tie at 2 votes each between “"), "{l}");
-    assert_eq!(l.matches(", ").count(), 1, "{l}");
-    assert_eq!(l.matches(" and ").count(), 1, "{l}");
+    assert_eq!(l.matches("”, “").count(), 1, "{l}");
+    assert_eq!(l.matches("” and “").count(), 1, "{l}");
 }
 
 #[test]

@@ -1,24 +1,32 @@
 //! The `[[schedule]]` tables: weekly (or cron) schedules named in the config file.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Longest grace for a missed slot: a week.
 pub const MAX_GRACE_HOURS: u32 = 7 * 24;
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScheduleConfig {
-    /// The schedule's name, used by `/schedule` commands and kept in the ledger.
+    /// The schedule's name, used by `/schedule` commands and kept in the ledger (unique within
+    /// its server).
     pub name: String,
+    /// The Discord server (guild id) it posts in; default: `discord.guild_id`. Required when
+    /// that is not set; not given for `channel = "console"` (the console is a server of its own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guild: Option<u64>,
     /// Where discussions are posted: a Discord channel id, or `console`.
     pub channel: String,
     /// Weekday and local time, e.g. "Mon 18:00".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<String>,
     /// Or a five-field cron expression in local time, e.g. "0 18 * * 1".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cron: Option<String>,
     /// IANA time zone of `at` / `cron`, e.g. "America/New_York".
     pub timezone: String,
     /// Hours each scheduled discussion stays open (default: discussion.duration_hours).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_hours: Option<u32>,
     #[serde(default)]
     pub queue: QueuePolicy,
@@ -37,7 +45,7 @@ fn default_grace_hours() -> u32 {
     6
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum QueuePolicy {
     /// The explicit list, or file-name order.

@@ -1,6 +1,10 @@
 //! Weekly scheduled discussions: slots in a time zone, a prompt queue, and a ledger in the store so
 //! that every slot posts exactly once, across restarts and across processes sharing a database.
 //!
+//! Every schedule belongs to a server, and its name is unique there: the file's `[[schedule]]`
+//! tables name their guild (or `discord.guild_id`), schedules added from Discord are kept in the
+//! store. Ledger, pauses and queues are per server, and so is the count of a prompt's uses.
+//!
 //! Rules, in the order `tick` applies them to a schedule's latest slot at or before now:
 //! 1. a slot with a ledger row is done (posted or skipped) or owned by a live claim: nothing to do;
 //! 2. paused: the slot is recorded as skipped ("paused");
@@ -23,7 +27,9 @@ pub mod config;
 
 use crate::discussion::{Discussion, DiscussionError, Discussions, Tally};
 use crate::prompt::Catalog;
-use crate::store::{Claim, NewDiscussion, SlotClaim, SlotState, StoreError};
+use crate::store::{
+    Claim, DiscussionId, NewDiscussion, ServerId, SlotClaim, SlotState, StoreError,
+};
 pub use config::{QueuePolicy, ScheduleConfig};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
@@ -32,10 +38,24 @@ use rand::SeedableRng;
 use rhythm::{Cron, Occurrence, Rhythm};
 use std::collections::HashMap;
 
+/// Longest schedule name.
+pub const MAX_NAME: usize = 32;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ScheduleError {
-    #[error("there is no schedule named `{0}`")]
+    #[error("there is no schedule named `{0}` here")]
     Unknown(String),
+    #[error("there is already a schedule named `{0}` here")]
+    Exists(String),
+    #[error("schedule `{0}` is in the configuration file: remove it there")]
+    InFile(String),
+    #[error("{field}: {message}")]
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
+    #[error("stored schedule `{name}` does not read: {message}")]
+    Corrupt { name: String, message: String },
     #[error("there is no prompt `{0}`")]
     UnknownPrompt(String),
     #[error(transparent)]
@@ -47,6 +67,8 @@ pub enum ScheduleError {
 /// A schedule ready to run: its configuration with the rhythm and time zone resolved.
 #[derive(Debug, Clone)]
 pub struct Schedule {
+    /// The server it posts in.
+    pub server: ServerId,
     pub name: String,
     pub channel: String,
     pub rhythm: Rhythm,
@@ -59,8 +81,41 @@ pub struct Schedule {
 }
 
 impl Schedule {
-    /// Resolves a schedule's settings; the error names the field at fault.
-    pub fn from_config(c: &ScheduleConfig) -> Result<Schedule, (&'static str, String)> {
+    /// Resolves a schedule's settings; the error names the field at fault. Its server is its
+    /// `guild`, else `default_guild` (`discord.guild_id`); a schedule posting in the console
+    /// belongs to the console.
+    pub fn from_config(
+        c: &ScheduleConfig,
+        default_guild: Option<u64>,
+    ) -> Result<Schedule, (&'static str, String)> {
+        // `console::CHANNEL`: the console's schedules post in the console.
+        let server = if c.channel == "console" {
+            if c.guild.is_some() {
+                return Err((
+                    "guild",
+                    "a schedule posting in the console belongs to the console: remove `guild`"
+                        .into(),
+                ));
+            }
+            ServerId::Console
+        } else {
+            match c.guild.or(default_guild) {
+                Some(0) => return Err(("guild", "0 is not a guild id".into())),
+                Some(g) => ServerId::Guild(g),
+                None => {
+                    return Err((
+                        "guild",
+                        "name the Discord server (its guild id) this schedule posts in; it is \
+                         required when discord.guild_id is not set"
+                            .into(),
+                    ))
+                }
+            }
+        };
+        let name = c.name.trim();
+        if name.is_empty() || name.chars().count() > MAX_NAME {
+            return Err(("name", format!("must be 1 to {MAX_NAME} characters")));
+        }
         let rhythm = match (&c.at, &c.cron) {
             (Some(at), None) => Rhythm::weekly(at).map_err(|e| ("at", e))?,
             (None, Some(cron)) => Rhythm::Cron(Cron::parse(cron).map_err(|e| ("cron", e))?),
@@ -97,7 +152,8 @@ impl Schedule {
             ));
         }
         Ok(Schedule {
-            name: c.name.clone(),
+            server,
+            name: name.to_string(),
             channel: c.channel.clone(),
             rhythm,
             tz,
@@ -117,6 +173,7 @@ impl Schedule {
 pub enum Event {
     /// A slot's discussion is opened and must be posted (then [`Scheduler::posted`]).
     Post {
+        server: ServerId,
         schedule: String,
         slot: Occurrence,
         discussion: Discussion,
@@ -124,12 +181,17 @@ pub enum Event {
     },
     /// A slot was recorded as skipped.
     Skipped {
+        server: ServerId,
         schedule: String,
         slot: Occurrence,
         reason: String,
     },
     /// Something the moderators must fix (empty queue, unknown prompt, …).
-    Problem { schedule: String, message: String },
+    Problem {
+        server: ServerId,
+        schedule: String,
+        message: String,
+    },
     /// A discussion's time ran out: it is closed with this final tally.
     Closed {
         discussion: Discussion,
@@ -140,6 +202,7 @@ pub enum Event {
 /// One upcoming slot, for `/schedule show` and `schedule --dry-run`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Upcoming {
+    pub server: ServerId,
     pub schedule: String,
     pub slot: Occurrence,
     pub tz: String,
@@ -152,19 +215,49 @@ pub struct Upcoming {
     pub paused: bool,
 }
 
+/// Which servers a scheduler runs: the console's (`roundtable console`), or every Discord
+/// server (the bot). Neither touches the other's discussions or slots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Console,
+    Guilds,
+}
+
+impl Scope {
+    fn covers(self, server: ServerId) -> bool {
+        match self {
+            Scope::Console => server == ServerId::Console,
+            Scope::Guilds => server != ServerId::Console,
+        }
+    }
+}
+
 pub struct Scheduler {
     engine: Discussions,
-    schedules: Vec<Schedule>,
+    scope: Scope,
+    /// The file's schedules (the store holds those added from Discord).
+    configured: Vec<Schedule>,
     /// This process's name in the ledger.
     owner: String,
     lease: SignedDuration,
 }
 
 impl Scheduler {
-    pub fn new(engine: Discussions, schedules: Vec<Schedule>, owner: impl Into<String>) -> Self {
+    /// A scheduler of the servers in `scope`, with the file's `schedules` of those servers.
+    pub fn new(
+        engine: Discussions,
+        scope: Scope,
+        schedules: Vec<Schedule>,
+        owner: impl Into<String>,
+    ) -> Self {
+        let configured = schedules
+            .into_iter()
+            .filter(|s| scope.covers(s.server))
+            .collect();
         Scheduler {
             engine,
-            schedules,
+            scope,
+            configured,
             owner: owner.into(),
             lease: SignedDuration::from_mins(10),
         }
@@ -175,27 +268,138 @@ impl Scheduler {
         self
     }
 
-    pub fn schedules(&self) -> &[Schedule] {
-        &self.schedules
+    /// Gives the ledger rows of the file's schedules that predate servers to their server.
+    pub fn assign_ledger(&self) -> Result<crate::store::Assigned, ScheduleError> {
+        let mut total = crate::store::Assigned::default();
+        for s in &self.configured {
+            let a = self.engine.store().assign_schedule(s.server, &s.name)?;
+            total.slots += a.slots;
+            total.states += a.states;
+        }
+        Ok(total)
     }
 
-    fn schedule(&self, name: &str) -> Result<&Schedule, ScheduleError> {
-        self.schedules
+    /// Every schedule this scheduler runs: the file's, then those added from Discord, of the
+    /// servers that have not removed the bot. A stored schedule that no longer reads is reported
+    /// and left out.
+    pub fn schedules(&self) -> Result<Vec<Schedule>, ScheduleError> {
+        self.collect(None)
+    }
+
+    /// The schedules of `server`.
+    pub fn schedules_of(&self, server: ServerId) -> Result<Vec<Schedule>, ScheduleError> {
+        self.collect(Some(server))
+    }
+
+    fn collect(&self, server: Option<ServerId>) -> Result<Vec<Schedule>, ScheduleError> {
+        let store = self.engine.store();
+        let left = store.servers_left()?;
+        let mut out: Vec<Schedule> = self
+            .configured
             .iter()
-            .find(|s| s.name == name)
-            .ok_or_else(|| ScheduleError::Unknown(crate::limits::shown(name, 60)))
+            .filter(|s| server.map_or(true, |only| s.server == only))
+            .filter(|s| !left.contains(&s.server))
+            .cloned()
+            .collect();
+        if self.scope == Scope::Guilds && server != Some(ServerId::Console) {
+            for stored in store.stored_schedules(server)? {
+                match parse_stored(&stored) {
+                    Ok(s) => out.push(s),
+                    Err(e) => tracing::error!(server = %stored.server, "{e}"),
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Schedule `name` of `server`.
+    pub fn schedule(&self, server: ServerId, name: &str) -> Result<Schedule, ScheduleError> {
+        self.schedules_of(server)?
+            .into_iter()
+            .find(|s| s.name == name.trim())
+            .ok_or_else(|| ScheduleError::Unknown(crate::limits::shown(name.trim(), 60)))
+    }
+
+    /// Adds a schedule to `server` on behalf of `by` (`/schedule add`): checked like a
+    /// `[[schedule]]` table of the file, kept in the store. Its first slot is the next one to
+    /// come: a slot earlier today is not posted late.
+    pub fn add(
+        &self,
+        server: ServerId,
+        mut config: ScheduleConfig,
+        by: &str,
+    ) -> Result<Schedule, ScheduleError> {
+        if self.scope != Scope::Guilds || server == ServerId::Console {
+            return Err(ScheduleError::Invalid {
+                field: "guild",
+                message: "schedules are added in the configuration file here".into(),
+            });
+        }
+        config.guild = server.guild();
+        config.name = config.name.trim().to_string();
+        let schedule = Schedule::from_config(&config, None)
+            .map_err(|(field, message)| ScheduleError::Invalid { field, message })?;
+        if self
+            .configured
+            .iter()
+            .any(|s| s.server == server && s.name == schedule.name)
+        {
+            return Err(ScheduleError::Exists(schedule.name));
+        }
+        let json = serde_json::to_string(&config).map_err(|e| ScheduleError::Corrupt {
+            name: schedule.name.clone(),
+            message: e.to_string(),
+        })?;
+        let store = self.engine.store();
+        let now = self.engine.now();
+        if !store.insert_schedule(server, &schedule.name, &json, by, now)? {
+            return Err(ScheduleError::Exists(schedule.name));
+        }
+        if let Some(slot) = schedule.rhythm.last_at_or_before(&schedule.tz, now) {
+            let reason = "before the schedule was added";
+            store.skip_slot(
+                server,
+                &schedule.name,
+                &slot.key(),
+                slot.at,
+                reason,
+                now,
+                &self.owner,
+            )?;
+        }
+        tracing::info!(%server, schedule = %schedule.name, %by, "schedule added");
+        Ok(schedule)
+    }
+
+    /// Removes a schedule added from Discord; its ledger stays, so a slot it posted is never
+    /// posted again should it come back.
+    pub fn remove(&self, server: ServerId, name: &str) -> Result<(), ScheduleError> {
+        let name = name.trim();
+        if self
+            .configured
+            .iter()
+            .any(|s| s.server == server && s.name == name)
+        {
+            return Err(ScheduleError::InFile(name.to_string()));
+        }
+        if !self.engine.store().remove_schedule(server, name)? {
+            return Err(ScheduleError::Unknown(crate::limits::shown(name, 60)));
+        }
+        tracing::info!(%server, schedule = %name, "schedule removed");
+        Ok(())
     }
 
     /// Closes discussions whose time is up, then handles every schedule's latest slot.
     pub fn tick(&self, catalog: &Catalog) -> Result<Vec<Event>, ScheduleError> {
+        let scope = self.scope;
         let mut events: Vec<Event> = self
             .engine
-            .close_due()?
+            .close_due_where(|s| scope.covers(s))?
             .into_iter()
             .map(|(discussion, tally)| Event::Closed { discussion, tally })
             .collect();
         let now = self.engine.now();
-        for s in &self.schedules {
+        for s in &self.schedules()? {
             if let Some(slot) = s.rhythm.last_at_or_before(&s.tz, now) {
                 self.tick_one(s, slot, now, catalog, &mut events)?;
             }
@@ -213,7 +417,7 @@ impl Scheduler {
     ) -> Result<(), ScheduleError> {
         let store = self.engine.store();
         let key = slot.key();
-        let existing = store.slot(&s.name, &key)?;
+        let existing = store.slot(s.server, &s.name, &key)?;
         if let Some(row) = &existing {
             let stale = row
                 .claimed_at
@@ -223,7 +427,7 @@ impl Scheduler {
                 return Ok(());
             }
         }
-        let state = store.schedule_state(&s.name)?;
+        let state = store.schedule_state(s.server, &s.name)?;
         let late = now.duration_since(slot.at);
         let skip_reason = if state.paused {
             Some("the schedule is paused".to_string())
@@ -240,10 +444,11 @@ impl Scheduler {
         };
         if let Some(reason) = skip_reason {
             if existing.is_none()
-                && store.skip_slot(&s.name, &key, slot.at, &reason, now, &self.owner)?
+                && store.skip_slot(s.server, &s.name, &key, slot.at, &reason, now, &self.owner)?
             {
-                tracing::info!(schedule = %s.name, slot = %key, %reason, "slot skipped");
+                tracing::info!(server = %s.server, schedule = %s.name, slot = %key, %reason, "slot skipped");
                 events.push(Event::Skipped {
+                    server: s.server,
                     schedule: s.name.clone(),
                     slot,
                     reason,
@@ -252,6 +457,7 @@ impl Scheduler {
             return Ok(());
         }
         let claim = SlotClaim {
+            server: s.server,
             schedule: &s.name,
             slot: &key,
             slot_at: slot.at,
@@ -262,9 +468,10 @@ impl Scheduler {
         if existing.is_some() {
             // An unfinished claim (rule 1 let through only a stale one, or our own): finish it.
             if let Some(id) = store.take_over_slot(claim)? {
-                let discussion = self.engine.get(id)?;
-                tracing::warn!(schedule = %s.name, slot = %key, discussion = %id, "finishing a slot claimed but never posted");
+                let discussion = self.engine.get(s.server, id)?;
+                tracing::warn!(server = %s.server, schedule = %s.name, slot = %key, discussion = %id, "finishing a slot claimed but never posted");
                 events.push(Event::Post {
+                    server: s.server,
                     schedule: s.name.clone(),
                     slot,
                     discussion,
@@ -273,15 +480,16 @@ impl Scheduler {
             }
             return Ok(());
         }
-        let uses = store.prompt_uses()?;
+        let uses = store.prompt_uses(s.server)?;
         let Some(prompt_id) = self.choose(s, catalog, &state.next_prompt, &uses)? else {
             let reason = format!(
                 "no prompt left in the queue of schedule `{}`: add prompt files, or set `repeat = true`",
                 s.name
             );
-            if store.skip_slot(&s.name, &key, slot.at, &reason, now, &self.owner)? {
-                tracing::warn!(schedule = %s.name, slot = %key, "{reason}");
+            if store.skip_slot(s.server, &s.name, &key, slot.at, &reason, now, &self.owner)? {
+                tracing::warn!(server = %s.server, schedule = %s.name, slot = %key, "{reason}");
                 events.push(Event::Problem {
+                    server: s.server,
                     schedule: s.name.clone(),
                     message: reason,
                 });
@@ -291,12 +499,16 @@ impl Scheduler {
         let prompt = catalog
             .get(&prompt_id)
             .ok_or_else(|| ScheduleError::UnknownPrompt(prompt_id.clone()))?;
-        let order = self.engine.option_order(prompt);
+        let order = self.engine.option_order(s.server, prompt);
         let closes_at = slot
             .at
-            .checked_add(s.duration.unwrap_or(self.engine.rules().duration))
+            .checked_add(
+                s.duration
+                    .unwrap_or(self.engine.rules_for(s.server).duration),
+            )
             .ok();
         let new = NewDiscussion {
+            server: s.server,
             prompt,
             channel: &s.channel,
             option_order: &order,
@@ -307,11 +519,12 @@ impl Scheduler {
             return Ok(()); // another process claimed it first
         };
         if state.next_prompt.as_deref() == Some(prompt_id.as_str()) {
-            store.set_next_prompt(&s.name, None)?;
+            store.set_next_prompt(s.server, &s.name, None)?;
         }
-        let discussion = self.engine.get(id)?;
-        tracing::info!(schedule = %s.name, slot = %key, discussion = %id, prompt = %prompt_id, "slot claimed");
+        let discussion = self.engine.get(s.server, id)?;
+        tracing::info!(server = %s.server, schedule = %s.name, slot = %key, discussion = %id, prompt = %prompt_id, "slot claimed");
         events.push(Event::Post {
+            server: s.server,
             schedule: s.name.clone(),
             slot,
             discussion,
@@ -351,7 +564,7 @@ impl Scheduler {
             return Ok(known);
         }
         let store = self.engine.store();
-        let kept = store.schedule_state(&s.name)?.queue;
+        let kept = store.schedule_state(s.server, &s.name)?.queue;
         let mut order: Vec<String> = kept.iter().filter(|p| known.contains(p)).cloned().collect();
         let mut new: Vec<String> = known
             .iter()
@@ -361,29 +574,44 @@ impl Scheduler {
         if !new.is_empty() {
             new.shuffle(&mut rand::rngs::StdRng::from_os_rng());
             order.extend(new);
-            store.set_queue(&s.name, &order)?;
+            store.set_queue(s.server, &s.name, &order)?;
         }
         Ok(order)
     }
 
     /// Records that a slot's discussion is posted.
-    pub fn posted(&self, schedule: &str, slot_key: &str) -> Result<(), ScheduleError> {
-        Ok(self.engine.store().mark_slot_posted(schedule, slot_key)?)
+    pub fn posted(
+        &self,
+        server: ServerId,
+        schedule: &str,
+        slot_key: &str,
+    ) -> Result<(), ScheduleError> {
+        Ok(self
+            .engine
+            .store()
+            .mark_slot_posted(server, schedule, slot_key)?)
     }
 
     /// A slot's discussion could not be posted (unknown channel, no permission): the slot is
     /// recorded as skipped with the reason, and its discussion closed so it takes no answers.
     pub fn post_failed(
         &self,
+        server: ServerId,
         schedule: &str,
         slot_key: &str,
-        discussion: crate::store::DiscussionId,
+        discussion: DiscussionId,
         reason: &str,
     ) -> Result<(), ScheduleError> {
-        self.engine
-            .store()
-            .fail_slot(schedule, slot_key, &format!("not posted: {reason}"))?;
-        match self.engine.close(discussion, "roundtable (not posted)") {
+        self.engine.store().fail_slot(
+            server,
+            schedule,
+            slot_key,
+            &format!("not posted: {reason}"),
+        )?;
+        match self
+            .engine
+            .close(server, discussion, "roundtable (not posted)")
+        {
             Ok(_) | Err(DiscussionError::Closed { .. }) => Ok(()),
             Err(e) => Err(e.into()),
         }
@@ -392,27 +620,39 @@ impl Scheduler {
     /// When a tick has something to do next: a slot or a close time.
     pub fn next_wake(&self) -> Result<Option<Timestamp>, ScheduleError> {
         let now = self.engine.now();
-        let slots = self
-            .schedules
+        let schedules = self.schedules()?;
+        let slots = schedules
             .iter()
             .filter_map(|s| s.rhythm.next_after(&s.tz, now).map(|o| o.at));
         let close = self.engine.next_close_time()?;
         Ok(slots.chain(close).min())
     }
 
-    /// The next `n` slots of every schedule with the prompt each would post, without changing anything.
-    pub fn upcoming(&self, catalog: &Catalog, n: usize) -> Result<Vec<Upcoming>, ScheduleError> {
+    /// The next `n` slots of the schedules of `server` (every server's with `None`) with the
+    /// prompt each would post, without changing anything.
+    pub fn upcoming(
+        &self,
+        server: Option<ServerId>,
+        catalog: &Catalog,
+        n: usize,
+    ) -> Result<Vec<Upcoming>, ScheduleError> {
         let now = self.engine.now();
         let store = self.engine.store();
-        let mut uses = store.prompt_uses()?;
         let mut out = Vec::new();
-        for s in &self.schedules {
-            let state = store.schedule_state(&s.name)?;
+        let mut uses_of: HashMap<ServerId, HashMap<String, u64>> = HashMap::new();
+        for s in &self.collect(server)? {
+            let uses = match uses_of.entry(s.server) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(store.prompt_uses(s.server)?)
+                }
+            };
+            let state = store.schedule_state(s.server, &s.name)?;
             let mut next = state.next_prompt.clone();
             let order = self.queue_order(s, catalog)?;
             for slot in s.rhythm.upcoming(&s.tz, now, n) {
                 let skipped = store
-                    .slot(&s.name, &slot.key())?
+                    .slot(s.server, &s.name, &slot.key())?
                     .is_some_and(|r| r.state == SlotState::Skipped);
                 let prompt = if skipped || state.paused {
                     None
@@ -420,13 +660,14 @@ impl Scheduler {
                     let p = next
                         .take()
                         .filter(|id| catalog.get(id).is_some())
-                        .or_else(|| pick(&order, &uses, s.repeat));
+                        .or_else(|| pick(&order, uses, s.repeat));
                     if let Some(p) = &p {
                         *uses.entry(p.clone()).or_default() += 1;
                     }
                     p
                 };
                 out.push(Upcoming {
+                    server: s.server,
                     schedule: s.name.clone(),
                     tz: s.tz.iana_name().unwrap_or("UTC").to_string(),
                     local: slot.at.to_zoned(s.tz.clone()).datetime(),
@@ -440,14 +681,29 @@ impl Scheduler {
         Ok(out)
     }
 
-    pub fn pause(&self, schedule: &str, paused: bool) -> Result<(), ScheduleError> {
-        self.schedule(schedule)?;
-        Ok(self.engine.store().set_paused(schedule, paused)?)
+    /// Whether schedule `name` of `server` is paused.
+    pub fn is_paused(&self, server: ServerId, name: &str) -> Result<bool, ScheduleError> {
+        Ok(self.engine.store().schedule_state(server, name)?.paused)
+    }
+
+    pub fn pause(
+        &self,
+        server: ServerId,
+        schedule: &str,
+        paused: bool,
+    ) -> Result<(), ScheduleError> {
+        let s = self.schedule(server, schedule)?;
+        Ok(self.engine.store().set_paused(server, &s.name, paused)?)
     }
 
     /// Skips the schedule's next slot; returns it.
-    pub fn skip_next(&self, schedule: &str, by: &str) -> Result<Occurrence, ScheduleError> {
-        let s = self.schedule(schedule)?;
+    pub fn skip_next(
+        &self,
+        server: ServerId,
+        schedule: &str,
+        by: &str,
+    ) -> Result<Occurrence, ScheduleError> {
+        let s = self.schedule(server, schedule)?;
         let now = self.engine.now();
         let mut after = now;
         loop {
@@ -456,6 +712,7 @@ impl Scheduler {
             })?;
             let reason = format!("skipped by {by}");
             if self.engine.store().skip_slot(
+                server,
                 &s.name,
                 &slot.key(),
                 slot.at,
@@ -472,11 +729,12 @@ impl Scheduler {
     /// Puts `prompt` first for the schedule's next slot.
     pub fn put_next(
         &self,
+        server: ServerId,
         schedule: &str,
         prompt: &str,
         catalog: &Catalog,
     ) -> Result<(), ScheduleError> {
-        self.schedule(schedule)?;
+        let s = self.schedule(server, schedule)?;
         if catalog.get(prompt).is_none() {
             return Err(ScheduleError::UnknownPrompt(crate::limits::shown(
                 prompt, 60,
@@ -485,8 +743,24 @@ impl Scheduler {
         Ok(self
             .engine
             .store()
-            .set_next_prompt(schedule, Some(prompt))?)
+            .set_next_prompt(server, &s.name, Some(prompt))?)
     }
+}
+
+/// A schedule added from Discord, as the scheduler runs it.
+fn parse_stored(stored: &crate::store::StoredSchedule) -> Result<Schedule, ScheduleError> {
+    let corrupt = |message: String| ScheduleError::Corrupt {
+        name: stored.name.clone(),
+        message,
+    };
+    let config: ScheduleConfig =
+        serde_json::from_str(&stored.config).map_err(|e| corrupt(e.to_string()))?;
+    let s = Schedule::from_config(&config, stored.server.guild())
+        .map_err(|(field, m)| corrupt(format!("{field}: {m}")))?;
+    if s.server != stored.server {
+        return Err(corrupt("it names another server".into()));
+    }
+    Ok(s)
 }
 
 impl Upcoming {

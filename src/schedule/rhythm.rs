@@ -66,6 +66,16 @@ impl Rhythm {
         Ok(Rhythm::Weekly { weekday, time })
     }
 
+    /// "every Monday at 18:00" (local time); a cron rhythm as "on a cron rhythm".
+    pub fn describe(&self) -> String {
+        match self {
+            Rhythm::Weekly { weekday, time } => {
+                format!("every {weekday:?} at {}", time.strftime("%H:%M"))
+            }
+            Rhythm::Cron(_) => "on a cron rhythm".to_string(),
+        }
+    }
+
     /// Local times of the slots on `date`, earliest first.
     fn times_on(&self, date: Date) -> Vec<Time> {
         match self {

@@ -22,6 +22,7 @@ fn catalog(n: usize) -> Catalog {
 fn config(at: &str, tz: &str) -> ScheduleConfig {
     ScheduleConfig {
         name: "weekly".into(),
+        guild: None,
         channel: "console".into(),
         at: Some(at.into()),
         cron: None,
@@ -49,7 +50,8 @@ fn bot(db: &Path, clock: Arc<ManualClock>, c: &ScheduleConfig, owner: &str) -> B
     let engine = Discussions::new(store, clock, rules);
     let scheduler = Scheduler::new(
         engine.clone(),
-        vec![Schedule::from_config(c).unwrap()],
+        Scope::Console,
+        vec![Schedule::from_config(c, None).unwrap()],
         owner,
     );
     Bot { scheduler, engine }
@@ -64,7 +66,9 @@ fn tick(b: &Bot, cat: &Catalog) -> Vec<Event> {
     let events = b.scheduler.tick(cat).unwrap();
     for e in &events {
         if let Event::Post { schedule, slot, .. } = e {
-            b.scheduler.posted(schedule, &slot.key()).unwrap();
+            b.scheduler
+                .posted(ServerId::Console, schedule, &slot.key())
+                .unwrap();
         }
     }
     events
@@ -230,7 +234,7 @@ fn a_crash_between_claim_and_post_is_finished_by_the_next_start() {
     }
     assert!(posts(&tick(&b, &cat)).is_empty());
     assert_eq!(
-        b.engine.list(false, 10).unwrap().len(),
+        b.engine.list(ServerId::Console, false, 10).unwrap().len(),
         1,
         "no second discussion was opened"
     );
@@ -289,7 +293,7 @@ fn a_missed_slot_posts_within_the_grace_window_and_is_skipped_after_it() {
     let row = b
         .engine
         .store()
-        .slot("weekly", "2026-11-30T18:00")
+        .slot(ServerId::Console, "weekly", "2026-11-30T18:00")
         .unwrap()
         .unwrap();
     assert!(row
@@ -309,19 +313,29 @@ fn pause_resume_and_skip_are_honoured() {
     let cat = catalog(3);
     let clock = Arc::new(ManualClock::new(ts("2026-11-30T12:00:00Z")));
     let b = bot(&d.path, clock.clone(), &c, "a");
-    b.scheduler.pause("weekly", true).unwrap();
+    b.scheduler
+        .pause(ServerId::Console, "weekly", true)
+        .unwrap();
     clock.set(ts("2026-11-30T18:00:00Z"));
     assert!(
         matches!(tick(&b, &cat).as_slice(), [Event::Skipped { reason, .. }] if reason == "the schedule is paused")
     );
-    b.scheduler.pause("weekly", false).unwrap();
+    b.scheduler
+        .pause(ServerId::Console, "weekly", false)
+        .unwrap();
     assert!(
         tick(&b, &cat).is_empty(),
         "resuming does not post the slot that passed while paused"
     );
-    let skipped = b.scheduler.skip_next("weekly", "mod:rosa").unwrap();
+    let skipped = b
+        .scheduler
+        .skip_next(ServerId::Console, "weekly", "mod:rosa")
+        .unwrap();
     assert_eq!(skipped.key(), "2026-12-07T18:00");
-    let upcoming = b.scheduler.upcoming(&cat, 2).unwrap();
+    let upcoming = b
+        .scheduler
+        .upcoming(Some(ServerId::Console), &cat, 2)
+        .unwrap();
     assert!(upcoming[0].skipped && upcoming[0].prompt.is_none());
     assert_eq!(upcoming[1].prompt.as_deref(), Some("week-0"));
     clock.set(ts("2026-12-07T18:00:00Z"));
@@ -329,16 +343,19 @@ fn pause_resume_and_skip_are_honoured() {
     assert_eq!(
         b.engine
             .store()
-            .slot("weekly", "2026-12-07T18:00")
+            .slot(ServerId::Console, "weekly", "2026-12-07T18:00")
             .unwrap()
             .unwrap()
             .reason
             .as_deref(),
         Some("skipped by mod:rosa")
     );
-    b.scheduler.put_next("weekly", "week-2", &cat).unwrap();
+    b.scheduler
+        .put_next(ServerId::Console, "weekly", "week-2", &cat)
+        .unwrap();
     assert!(matches!(
-        b.scheduler.put_next("weekly", "nope", &cat),
+        b.scheduler
+            .put_next(ServerId::Console, "weekly", "nope", &cat),
         Err(ScheduleError::UnknownPrompt(_))
     ));
     clock.set(ts("2026-12-14T18:00:00Z"));
@@ -361,7 +378,7 @@ fn a_shuffled_queue_uses_every_prompt_once_and_survives_restarts() {
     let first = bot(&d.path, clock.clone(), &c, "a");
     let planned: Vec<String> = first
         .scheduler
-        .upcoming(&cat, 6)
+        .upcoming(Some(ServerId::Console), &cat, 6)
         .unwrap()
         .into_iter()
         .map(|u| u.prompt.unwrap())
@@ -421,6 +438,203 @@ fn next_wake_is_the_next_slot_or_close_time() {
     );
 }
 
+fn guild_scheduler(
+    db: &Path,
+    clock: Arc<ManualClock>,
+    file: Vec<Schedule>,
+) -> (Scheduler, Discussions) {
+    let store = Store::open(db, &StoreConfig::default()).unwrap();
+    let rules = Rules {
+        duration: SignedDuration::from_hours(144),
+        max_reply_chars: 1500,
+        keep_file_order: true,
+    };
+    let engine = Discussions::new(store, clock, rules);
+    (
+        Scheduler::new(engine.clone(), Scope::Guilds, file, "bot"),
+        engine,
+    )
+}
+
+fn in_guild(guild: u64, channel: &str) -> ScheduleConfig {
+    let mut c = config("Mon 18:00", "UTC");
+    c.guild = Some(guild);
+    c.channel = channel.into();
+    c
+}
+
+#[test]
+fn schedules_added_from_discord_run_per_server_and_one_name_is_two_schedules() {
+    let d = db();
+    let cat = catalog(2);
+    let clock = Arc::new(ManualClock::new(ts("2026-11-30T12:00:00Z")));
+    let file = Schedule::from_config(&in_guild(1, "10"), None).unwrap();
+    let (s, engine) = guild_scheduler(&d.path, clock.clone(), vec![file]);
+    let (a, b) = (ServerId::Guild(1), ServerId::Guild(2));
+    // The file's schedule of server 1 is named `weekly`: so can server 2's be, not another of 1's.
+    assert!(matches!(
+        s.add(a, in_guild(1, "11"), "mod"),
+        Err(ScheduleError::Exists(_))
+    ));
+    s.add(b, in_guild(99, "20"), "mod").unwrap();
+    assert!(matches!(
+        s.add(b, in_guild(2, "21"), "mod"),
+        Err(ScheduleError::Exists(_))
+    ));
+    let of_b = s.schedules_of(b).unwrap();
+    assert_eq!(of_b.len(), 1);
+    assert_eq!(
+        (of_b[0].server, of_b[0].channel.as_str()),
+        (b, "20"),
+        "the server is the one it was added in"
+    );
+    assert!(matches!(
+        s.pause(b, "nope", true),
+        Err(ScheduleError::Unknown(_))
+    ));
+    s.pause(a, "weekly", true).unwrap();
+    assert!(
+        !s.is_paused(b, "weekly").unwrap(),
+        "pausing 1's does not pause 2's"
+    );
+    s.pause(a, "weekly", false).unwrap();
+
+    clock.set(ts("2026-11-30T18:00:00Z"));
+    let events = s.tick(&cat).unwrap();
+    let mut posted: Vec<(ServerId, String, String)> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Post {
+                server, discussion, ..
+            } => Some((
+                *server,
+                discussion.record.channel.clone(),
+                discussion.prompt().id.clone(),
+            )),
+            _ => None,
+        })
+        .collect();
+    posted.sort();
+    // Each server's queue starts at its own first prompt: uses are counted per server.
+    assert_eq!(
+        posted,
+        [
+            (a, "10".to_string(), "week-0".to_string()),
+            (b, "20".to_string(), "week-0".to_string())
+        ]
+    );
+    for e in &events {
+        if let Event::Post {
+            server,
+            schedule,
+            slot,
+            ..
+        } = e
+        {
+            s.posted(*server, schedule, &slot.key()).unwrap();
+        }
+    }
+    assert!(posts(&s.tick(&cat).unwrap()).is_empty(), "once each");
+    assert_eq!(engine.list(b, false, 10).unwrap().len(), 1);
+
+    // The file's schedule stays in the file; a removed one never posts its slot again.
+    assert!(matches!(
+        s.remove(a, "weekly"),
+        Err(ScheduleError::InFile(_))
+    ));
+    s.remove(b, "weekly").unwrap();
+    assert!(matches!(
+        s.remove(b, "weekly"),
+        Err(ScheduleError::Unknown(_))
+    ));
+    s.add(b, in_guild(2, "20"), "mod").unwrap();
+    assert!(posts(&s.tick(&cat).unwrap()).is_empty());
+}
+
+#[test]
+fn a_schedule_added_after_this_weeks_slot_starts_with_next_weeks() {
+    let d = db();
+    let cat = catalog(2);
+    let clock = Arc::new(ManualClock::new(ts("2026-11-30T18:30:00Z")));
+    let (s, _) = guild_scheduler(&d.path, clock.clone(), Vec::new());
+    let b = ServerId::Guild(2);
+    s.add(b, in_guild(2, "20"), "mod").unwrap();
+    assert!(
+        posts(&s.tick(&cat).unwrap()).is_empty(),
+        "today's 18:00 is not posted late"
+    );
+    clock.set(ts("2026-12-07T18:00:00Z"));
+    assert_eq!(posts(&s.tick(&cat).unwrap()).len(), 1);
+}
+
+#[test]
+fn a_server_that_removed_the_bot_has_no_running_schedule() {
+    let d = db();
+    let cat = catalog(2);
+    let clock = Arc::new(ManualClock::new(ts("2026-11-30T18:00:00Z")));
+    let file = Schedule::from_config(&in_guild(1, "10"), None).unwrap();
+    let (s, engine) = guild_scheduler(&d.path, clock.clone(), vec![file]);
+    engine
+        .store()
+        .mark_left(ServerId::Guild(1), ts("2026-11-29T00:00:00Z"))
+        .unwrap();
+    assert!(s.schedules().unwrap().is_empty());
+    assert!(s.tick(&cat).unwrap().is_empty());
+    engine.store().mark_present(ServerId::Guild(1)).unwrap();
+    assert_eq!(posts(&s.tick(&cat).unwrap()).len(), 1);
+}
+
+#[test]
+fn the_console_runs_only_its_own_schedules_and_closes_only_its_own_discussions() {
+    let d = db();
+    let cat = catalog(2);
+    let clock = Arc::new(ManualClock::new(ts("2026-11-30T12:00:00Z")));
+    let (guilds, engine) = guild_scheduler(&d.path, clock.clone(), Vec::new());
+    let guild_discussion = engine
+        .open(
+            ServerId::Guild(1),
+            cat.get("week-0").unwrap(),
+            "10",
+            Some(SignedDuration::from_hours(1)),
+        )
+        .unwrap();
+    guilds
+        .add(ServerId::Guild(1), in_guild(1, "10"), "mod")
+        .unwrap();
+    let console = Scheduler::new(
+        engine.clone(),
+        Scope::Console,
+        vec![
+            Schedule::from_config(&config("Mon 18:00", "UTC"), None).unwrap(),
+            Schedule::from_config(&in_guild(1, "10"), None).unwrap(),
+        ],
+        "console",
+    );
+    assert_eq!(
+        console.schedules().unwrap().len(),
+        1,
+        "the guild's schedule is left out"
+    );
+    clock.set(ts("2026-11-30T18:00:00Z"));
+    let events = console.tick(&cat).unwrap();
+    assert!(
+        events.iter().all(|e| !matches!(e, Event::Closed { .. })),
+        "{events:?}"
+    );
+    assert!(matches!(
+        events.as_slice(),
+        [Event::Post {
+            server: ServerId::Console,
+            ..
+        }]
+    ));
+    assert!(console
+        .add(ServerId::Console, config("Tue 18:00", "UTC"), "host")
+        .is_err());
+    let closed = guilds.tick(&cat).unwrap();
+    assert!(closed.iter().any(|e| matches!(e, Event::Closed { discussion, .. } if discussion.id() == guild_discussion.id())));
+}
+
 #[test]
 fn the_preview_shows_the_local_time_the_post_goes_out_on_the_spring_forward_day() {
     let dir = tempfile::tempdir().unwrap();
@@ -433,7 +647,7 @@ fn the_preview_shows_the_local_time_the_post_goes_out_on_the_spring_forward_day(
     );
     let lines: Vec<String> = b
         .scheduler
-        .upcoming(&catalog(2), 2)
+        .upcoming(None, &catalog(2), 2)
         .unwrap()
         .iter()
         .map(Upcoming::line)

@@ -79,7 +79,73 @@ const MIGRATIONS: &[&str] = &[
      ALTER TABLE replies ADD COLUMN interaction_id TEXT;  -- the form submission's interaction
      CREATE UNIQUE INDEX replies_by_interaction ON replies (interaction_id)
         WHERE interaction_id IS NOT NULL;",
+    // 4: servers. Every discussion, ledger slot and schedule state belongs to a server (a Discord
+    // guild id, or 'console'); schedules and settings made from Discord, servers that removed the
+    // bot. Rows from before are assigned when it is known where they belong: the console's now,
+    // the rest at start (`discord.guild_id`, else the guild whose channel they live in).
+    "ALTER TABLE discussions ADD COLUMN guild TEXT;  -- NULL: not assigned to a server yet
+     UPDATE discussions SET guild = 'console' WHERE channel = 'console';
+     CREATE INDEX discussions_by_guild ON discussions (guild, id);
+     CREATE TABLE schedule_slots_v4 (
+        guild      TEXT NOT NULL,      -- '' until assigned
+        schedule   TEXT NOT NULL,
+        slot       TEXT NOT NULL,
+        slot_at    INTEGER NOT NULL,
+        state      TEXT NOT NULL CHECK (state IN ('claimed', 'posted', 'skipped')),
+        discussion INTEGER REFERENCES discussions (id),
+        reason     TEXT,
+        claimed_at INTEGER NOT NULL,
+        claimed_by TEXT NOT NULL,
+        PRIMARY KEY (guild, schedule, slot)
+     ) WITHOUT ROWID;
+     INSERT INTO schedule_slots_v4
+        SELECT COALESCE((SELECT d.guild FROM discussions d WHERE d.id = s.discussion), ''),
+               s.schedule, s.slot, s.slot_at, s.state, s.discussion, s.reason, s.claimed_at, s.claimed_by
+        FROM schedule_slots s;
+     DROP TABLE schedule_slots;
+     ALTER TABLE schedule_slots_v4 RENAME TO schedule_slots;
+     CREATE TABLE schedule_state_v4 (
+        guild       TEXT NOT NULL,     -- '' until assigned
+        schedule    TEXT NOT NULL,
+        paused      INTEGER NOT NULL DEFAULT 0,
+        queue       TEXT,
+        next_prompt TEXT,
+        PRIMARY KEY (guild, schedule)
+     ) WITHOUT ROWID;
+     INSERT INTO schedule_state_v4 SELECT '', schedule, paused, queue, next_prompt FROM schedule_state;
+     DROP TABLE schedule_state;
+     ALTER TABLE schedule_state_v4 RENAME TO schedule_state;
+     CREATE TABLE schedules (           -- schedules made from Discord (the file's live in the file)
+        guild    TEXT NOT NULL,
+        name     TEXT NOT NULL,
+        config   TEXT NOT NULL,        -- the schedule's settings, as the file would have them (JSON)
+        added_by TEXT NOT NULL,
+        added_at INTEGER NOT NULL,
+        PRIMARY KEY (guild, name)
+     ) WITHOUT ROWID;
+     CREATE TABLE guild_settings (      -- what a server set for itself; the file gives the rest
+        guild      TEXT PRIMARY KEY,
+        settings   TEXT NOT NULL,      -- a validated JSON document (settings::ServerSettings)
+        changed_at INTEGER NOT NULL,
+        changed_by TEXT NOT NULL
+     ) WITHOUT ROWID;
+     CREATE TABLE settings_changes (    -- who changed what, when
+        id      INTEGER PRIMARY KEY,
+        guild   TEXT NOT NULL,
+        at      INTEGER NOT NULL,
+        by      TEXT NOT NULL,
+        setting TEXT NOT NULL,
+        value   TEXT NOT NULL
+     );
+     CREATE INDEX settings_changes_by_guild ON settings_changes (guild, at);
+     CREATE TABLE guilds (              -- servers that removed the bot, kept until their retention ends
+        guild   TEXT PRIMARY KEY,
+        left_at INTEGER                -- NULL: present
+     ) WITHOUT ROWID;",
 ];
+
+/// The version from which rows belong to servers.
+pub(super) const SERVERS: i64 = 4;
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -162,6 +228,88 @@ mod tests {
         assert!(
             err.contains("schema version 99") && err.contains("newer roundtable"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn rows_from_before_servers_go_to_the_console_or_wait_for_their_guild() {
+        use crate::store::{ServerId, Store, StoreConfig};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v2.db");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            apply(&mut conn, &path, &MIGRATIONS[..2]).unwrap();
+            let prompt = serde_json::to_string(
+                &crate::prompt::Prompt::from_str_at(
+                    Path::new("prompts/syria-strike-2017.toml"),
+                    include_str!("../../prompts/syria-strike-2017.toml"),
+                )
+                .unwrap(),
+            )
+            .unwrap();
+            for (id, channel, thread) in [
+                (1, "console", None),
+                (2, "111", Some("222")),
+                (3, "333", None),
+            ] {
+                conn.execute(
+                    "INSERT INTO discussions (id, prompt_id, prompt, channel, thread_id, option_order, opened_at)
+                     VALUES (?1, 'syria-strike-2017', ?2, ?3, ?4, '[]', 0)",
+                    rusqlite::params![id, prompt, channel, thread],
+                )
+                .unwrap();
+            }
+            conn.execute(
+                "INSERT INTO votes (discussion, member, option, at) VALUES (2, 'ana', 'other', 0)",
+                [],
+            )
+            .unwrap();
+            conn.execute_batch(
+                "INSERT INTO schedule_slots VALUES ('weekly', '2026-11-30T18:00', 0, 'posted', 2, NULL, 0, 'bot');
+                 INSERT INTO schedule_slots VALUES ('weekly', '2026-12-07T18:00', 0, 'skipped', NULL, 'paused', 0, 'bot');
+                 INSERT INTO schedule_state (schedule, paused) VALUES ('weekly', 1);",
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path, &StoreConfig::default()).unwrap();
+        // The console's discussion is the console's at once; the others wait for their server.
+        assert!(store
+            .discussion(ServerId::Console, crate::store::DiscussionId(1))
+            .unwrap()
+            .is_some());
+        let waiting = store.unassigned().unwrap();
+        assert_eq!((waiting.discussions, waiting.slots), (2, 2));
+        let g = ServerId::Guild(9);
+        assert!(store
+            .discussion(g, crate::store::DiscussionId(2))
+            .unwrap()
+            .is_none());
+        // The guild whose channel (or thread) they live in claims them, with their slots.
+        let a = store.assign_by_channel(g, vec!["222".into()]).unwrap();
+        assert_eq!((a.discussions, a.slots), (1, 1));
+        let d = store
+            .discussion(g, crate::store::DiscussionId(2))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            store.vote_of(d.id, "ana").unwrap().as_deref(),
+            Some("other")
+        );
+        assert_eq!(
+            store
+                .slot(g, "weekly", "2026-11-30T18:00")
+                .unwrap()
+                .unwrap()
+                .discussion,
+            Some(d.id)
+        );
+        // With one configured guild, everything left is that guild's.
+        let a = store.assign_unassigned(g).unwrap();
+        assert_eq!((a.discussions, a.slots, a.states), (1, 1, 1));
+        assert!(store.schedule_state(g, "weekly").unwrap().paused);
+        assert_eq!(
+            store.unassigned().unwrap(),
+            crate::store::Unassigned::default()
         );
     }
 

@@ -1,11 +1,19 @@
 //! The SQLite store: the only place with SQL. WAL, versioned migrations, and one writer thread that
 //! commits many writes in one transaction (group commit). A write's caller hears back only after
 //! its transaction has committed.
+//!
+//! Servers: every discussion, ledger slot, schedule and setting belongs to one ([`ServerId`]).
+//! Whatever finds a discussion (by number, by thread, the open ones, the history), a slot or a
+//! schedule takes the server, and so do votes, replies and closes, which check it in their own
+//! transaction: a discussion of another server is not found. Reads of the rows of a discussion
+//! found that way (counts, votes, replies, exports) go by its id.
 
 pub mod config;
 mod migrations;
 mod rows;
 mod schedule;
+mod server;
+mod settings;
 mod writer;
 
 use crate::prompt::Prompt;
@@ -17,7 +25,9 @@ use std::sync::{Arc, Mutex};
 
 pub use migrations::SCHEMA_VERSION;
 pub use rows::{ReplyRow, VoteRecord};
-pub use schedule::{Claim, ScheduleState, SlotClaim, SlotRecord, SlotState};
+pub use schedule::{Claim, ScheduleState, SlotClaim, SlotRecord, SlotState, StoredSchedule};
+pub use server::{Assigned, Purged, ServerId, Unassigned};
+pub use settings::{SettingChange, StoredSettings};
 use writer::Writer;
 
 /// A discussion's number in the store.
@@ -73,6 +83,8 @@ impl StoreError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiscussionRecord {
     pub id: DiscussionId,
+    /// The server it belongs to.
+    pub server: ServerId,
     /// The prompt as it was when the discussion opened: later edits of the file do not change it.
     pub prompt: Prompt,
     pub channel: String,
@@ -99,6 +111,7 @@ impl DiscussionRecord {
 }
 
 pub struct NewDiscussion<'a> {
+    pub server: ServerId,
     pub prompt: &'a Prompt,
     pub channel: &'a str,
     pub option_order: &'a [String],
@@ -322,7 +335,22 @@ impl Store {
     pub fn open(path: &Path, config: &StoreConfig) -> Result<Store, StoreError> {
         let mut conn = Connection::open(path)?;
         configure(&conn, config.synchronous)?;
+        let before: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         migrations::migrate(&mut conn, path)?;
+        if (1..migrations::SERVERS).contains(&before) {
+            // Rows from before servers: say what the migration did, and what waits for a server.
+            let n = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0));
+            let (console, waiting, slots) = (
+                n("SELECT COUNT(*) FROM discussions WHERE guild = 'console'")?,
+                n("SELECT COUNT(*) FROM discussions WHERE guild IS NULL")?,
+                n("SELECT COUNT(*) FROM schedule_slots WHERE guild = ''")?,
+            );
+            tracing::info!(
+                "store: discussions now belong to servers: {console} assigned to the console; \
+                 {waiting} discussion(s) and {slots} ledger slot(s) get their server at the bot's start \
+                 (discord.guild_id, else the guild their channel belongs to)"
+            );
+        }
         let writer = Writer::start(conn, config.max_batch)?;
         Ok(Store {
             inner: Arc::new(Inner {
@@ -424,13 +452,13 @@ impl Store {
             serde_json::to_string(d.prompt).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let order = serde_json::to_string(d.option_order)
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let (prompt_id, channel) = (d.prompt.id.clone(), d.channel.to_string());
+        let (prompt_id, channel, server) = (d.prompt.id.clone(), d.channel.to_string(), d.server);
         let (opened, closes) = (millis(d.opened_at), d.closes_at.map(millis));
         Ok(move |c: &Connection| {
             c.execute(
-                "INSERT INTO discussions (prompt_id, prompt, channel, option_order, opened_at, closes_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![prompt_id, prompt, channel, order, opened, closes],
+                "INSERT INTO discussions (guild, prompt_id, prompt, channel, option_order, opened_at, closes_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![server, prompt_id, prompt, channel, order, opened, closes],
             )?;
             Ok(DiscussionId(c.last_insert_rowid()))
         })
@@ -456,9 +484,11 @@ impl Store {
         })
     }
 
-    /// Sets (`Some`) or withdraws (`None`) a member's vote, if the discussion is open at `now`.
+    /// Sets (`Some`) or withdraws (`None`) a member's vote, if the discussion is open at `now`
+    /// and belongs to `server`.
     pub fn put_vote(
         &self,
+        server: ServerId,
         id: DiscussionId,
         member: &str,
         option: Option<&str>,
@@ -468,12 +498,13 @@ impl Store {
         let option = option.map(str::to_string);
         self.inner
             .writer
-            .write(move |c| put_vote(c, id, &member, option.as_deref(), now))
+            .write(move |c| put_vote(c, server, id, &member, option.as_deref(), now))
     }
 
     /// Async form of [`Store::put_vote`], for adapters running on an async runtime.
     pub async fn put_vote_async(
         &self,
+        server: ServerId,
         id: DiscussionId,
         member: &str,
         option: Option<&str>,
@@ -483,7 +514,7 @@ impl Store {
         let option = option.map(str::to_string);
         self.inner
             .writer
-            .write_async(move |c| put_vote(c, id, &member, option.as_deref(), now))
+            .write_async(move |c| put_vote(c, server, id, &member, option.as_deref(), now))
             .await
     }
 
@@ -491,8 +522,10 @@ impl Store {
     /// [`ReplySource::Thread`], the form submission's interaction id for [`ReplySource::Form`].
     /// A reply is stored once per origin: the same delivery seen again (a gateway replay) is
     /// [`ReplyWrite::Duplicate`].
+    #[allow(clippy::too_many_arguments)]
     pub fn add_reply(
         &self,
+        server: ServerId,
         id: DiscussionId,
         member: &str,
         source: ReplySource,
@@ -519,7 +552,7 @@ impl Store {
             if let Some(id) = seen {
                 return Ok(ReplyWrite::Duplicate { id });
             }
-            let d = match status(c, id)? {
+            let d = match status(c, server, id)? {
                 None => return Ok(ReplyWrite::NotFound),
                 Some(d) => d,
             };
@@ -534,39 +567,62 @@ impl Store {
         })
     }
 
-    /// Updates the text of the reply stored for a thread message. Returns whether one was found.
+    /// Updates the text of the reply stored for a thread message of `server`. Returns whether one
+    /// was found.
     pub fn edit_reply_by_message(
         &self,
+        server: ServerId,
         message_id: &str,
         text: Option<&str>,
     ) -> Result<bool, StoreError> {
         let (m, t) = (message_id.to_string(), text.map(str::to_string));
         self.inner.writer.write(move |c| {
             Ok(c.execute(
-                "UPDATE replies SET text = ?2 WHERE message_id = ?1",
-                params![m, t],
+                "UPDATE replies SET text = ?2 WHERE message_id = ?1
+                 AND discussion IN (SELECT id FROM discussions WHERE guild = ?3)",
+                params![m, t, server],
             )? > 0)
         })
     }
 
-    /// Removes the reply stored for a thread message. Returns whether one was found.
-    pub fn delete_reply_by_message(&self, message_id: &str) -> Result<bool, StoreError> {
+    /// Removes the reply stored for a thread message of `server`. Returns its discussion, if one
+    /// was found.
+    pub fn delete_reply_by_message(
+        &self,
+        server: ServerId,
+        message_id: &str,
+    ) -> Result<Option<DiscussionId>, StoreError> {
         let m = message_id.to_string();
         self.inner.writer.write(move |c| {
-            Ok(c.execute("DELETE FROM replies WHERE message_id = ?1", params![m])? > 0)
+            let found: Option<i64> = c
+                .query_row(
+                    "SELECT r.discussion FROM replies r JOIN discussions d ON d.id = r.discussion
+                     WHERE r.message_id = ?1 AND d.guild = ?2",
+                    params![m, server],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(d) = found {
+                c.execute(
+                    "DELETE FROM replies WHERE message_id = ?1 AND discussion = ?2",
+                    params![m, d],
+                )?;
+            }
+            Ok(found.map(DiscussionId))
         })
     }
 
     /// Closes the discussion at `now` on behalf of `by` (`None`: its time was up).
     pub fn close(
         &self,
+        server: ServerId,
         id: DiscussionId,
         by: Option<&str>,
         now: Timestamp,
     ) -> Result<CloseWrite, StoreError> {
         let by = by.map(str::to_string);
         self.inner.writer.write(move |c| {
-            let d = match status(c, id)? {
+            let d = match status(c, server, id)? {
                 None => return Ok(CloseWrite::NotFound),
                 Some(d) => d,
             };
@@ -598,48 +654,53 @@ impl Store {
 
     // ---- reads ----
 
-    pub fn discussion(&self, id: DiscussionId) -> Result<Option<DiscussionRecord>, StoreError> {
+    /// Discussion `id`, if it belongs to `server`.
+    pub fn discussion(
+        &self,
+        server: ServerId,
+        id: DiscussionId,
+    ) -> Result<Option<DiscussionRecord>, StoreError> {
         self.read(|c| {
-            c.query_row(
-                &format!("{SELECT_DISCUSSION} WHERE id = ?1"),
-                [id.0],
-                row_to_raw,
-            )
-            .optional()?
-            .map(RawDiscussion::into_record)
-            .transpose()
+            c.prepare_cached(&format!("{SELECT_DISCUSSION} WHERE id = ?1 AND guild = ?2"))?
+                .query_row(params![id.0, server], row_to_raw)
+                .optional()?
+                .map(RawDiscussion::into_record)
+                .transpose()
         })
     }
 
-    /// Discussions, newest first: those still open at `now` when `open_only`, else all; at most `limit`.
+    /// Discussions of `server`, newest first: those still open at `now` when `open_only`, else
+    /// all; at most `limit`.
     pub fn discussions(
         &self,
+        server: ServerId,
         open_only: bool,
         now: Timestamp,
         limit: usize,
     ) -> Result<Vec<DiscussionRecord>, StoreError> {
         self.read(|c| {
             let sql = if open_only {
-                format!("{SELECT_DISCUSSION} WHERE closed_at IS NULL AND (closes_at IS NULL OR closes_at > ?1) ORDER BY id DESC LIMIT ?2")
+                format!("{SELECT_DISCUSSION} WHERE guild = ?3 AND closed_at IS NULL AND (closes_at IS NULL OR closes_at > ?1) ORDER BY id DESC LIMIT ?2")
             } else {
-                format!("{SELECT_DISCUSSION} WHERE ?1 = ?1 ORDER BY id DESC LIMIT ?2")
+                format!("{SELECT_DISCUSSION} WHERE guild = ?3 AND ?1 = ?1 ORDER BY id DESC LIMIT ?2")
             };
             let mut stmt = c.prepare(&sql)?;
-            let rows = stmt.query_map(params![millis(now), limit as i64], row_to_raw)?;
+            let rows = stmt.query_map(params![millis(now), limit as i64, server], row_to_raw)?;
             rows.map(|r| r.map_err(StoreError::from).and_then(RawDiscussion::into_record))
                 .collect()
         })
     }
 
-    /// The discussion whose thread is `thread_id`.
+    /// The discussion of `server` whose thread is `thread_id`.
     pub fn discussion_by_thread(
         &self,
+        server: ServerId,
         thread_id: &str,
     ) -> Result<Option<DiscussionId>, StoreError> {
         self.read(|c| {
             c.query_row(
-                "SELECT id FROM discussions WHERE thread_id = ?1 ORDER BY id DESC LIMIT 1",
-                [thread_id],
+                "SELECT id FROM discussions WHERE thread_id = ?1 AND guild = ?2 ORDER BY id DESC LIMIT 1",
+                params![thread_id, server],
                 |r| r.get(0),
             )
             .optional()
@@ -648,14 +709,24 @@ impl Store {
         })
     }
 
-    /// Discussions whose close time has passed at `now` but that are not marked closed yet.
-    pub fn due_for_close(&self, now: Timestamp) -> Result<Vec<DiscussionId>, StoreError> {
+    /// Discussions of every server whose close time has passed at `now` but that are not marked
+    /// closed yet. Servers that removed the bot wait: their discussions close once they are back.
+    pub fn due_for_close(
+        &self,
+        now: Timestamp,
+    ) -> Result<Vec<(ServerId, DiscussionId)>, StoreError> {
         self.read(|c| {
-            let mut stmt = c.prepare(
-                "SELECT id FROM discussions WHERE closed_at IS NULL AND closes_at IS NOT NULL AND closes_at <= ?1 ORDER BY id",
-            )?;
-            let ids = stmt.query_map([millis(now)], |r| r.get(0))?;
-            ids.map(|r| r.map(DiscussionId).map_err(StoreError::from)).collect()
+            let mut stmt = c.prepare(&format!(
+                "SELECT guild, id FROM discussions WHERE closed_at IS NULL AND closes_at IS NOT NULL AND closes_at <= ?1 AND {PRESENT} ORDER BY id",
+            ))?;
+            let ids = stmt.query_map([millis(now)], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+            })?;
+            ids.map(|r| {
+                let (g, id) = r?;
+                Ok((server::parse_server(&g)?, DiscussionId(id)))
+            })
+            .collect()
         })
     }
 
@@ -663,7 +734,7 @@ impl Store {
     pub fn next_close_time(&self) -> Result<Option<Timestamp>, StoreError> {
         self.read(|c| {
             let ms: Option<i64> = c.query_row(
-                "SELECT MIN(closes_at) FROM discussions WHERE closed_at IS NULL AND closes_at IS NOT NULL",
+                &format!("SELECT MIN(closes_at) FROM discussions WHERE closed_at IS NULL AND closes_at IS NOT NULL AND {PRESENT}"),
                 [],
                 |r| r.get(0),
             )?;
@@ -789,10 +860,15 @@ impl Status {
     }
 }
 
-fn status(c: &Connection, id: DiscussionId) -> Result<Option<Status>, StoreError> {
-    let mut stmt =
-        c.prepare_cached("SELECT closes_at, closed_at, closed_by FROM discussions WHERE id = ?1")?;
-    stmt.query_row([id.0], |r| {
+fn status(
+    c: &Connection,
+    server: ServerId,
+    id: DiscussionId,
+) -> Result<Option<Status>, StoreError> {
+    let mut stmt = c.prepare_cached(
+        "SELECT closes_at, closed_at, closed_by FROM discussions WHERE id = ?1 AND guild = ?2",
+    )?;
+    stmt.query_row(params![id.0, server], |r| {
         Ok(Status {
             closes_at: r.get(0)?,
             closed_at: r.get(1)?,
@@ -805,12 +881,13 @@ fn status(c: &Connection, id: DiscussionId) -> Result<Option<Status>, StoreError
 
 fn put_vote(
     c: &Connection,
+    server: ServerId,
     id: DiscussionId,
     member: &str,
     option: Option<&str>,
     now: Timestamp,
 ) -> Result<VoteWrite, StoreError> {
-    let d = match status(c, id)? {
+    let d = match status(c, server, id)? {
         None => return Ok(VoteWrite::NotFound),
         Some(d) => d,
     };
@@ -854,10 +931,14 @@ fn put_vote(
     }
 }
 
-const SELECT_DISCUSSION: &str = "SELECT id, prompt, channel, message_id, thread_id, option_order, opened_at, closes_at, closed_at, closed_by FROM discussions";
+const SELECT_DISCUSSION: &str = "SELECT id, prompt, channel, message_id, thread_id, option_order, opened_at, closes_at, closed_at, closed_by, guild FROM discussions";
+
+/// A discussion's server has not removed the bot (see [`Store::mark_left`]).
+const PRESENT: &str = "guild NOT IN (SELECT guild FROM guilds WHERE left_at IS NOT NULL)";
 
 struct RawDiscussion {
     id: i64,
+    guild: Option<String>,
     prompt: String,
     channel: String,
     message_id: Option<String>,
@@ -881,6 +962,7 @@ fn row_to_raw(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawDiscussion> {
         closes_at: r.get(7)?,
         closed_at: r.get(8)?,
         closed_by: r.get(9)?,
+        guild: r.get(10)?,
     })
 }
 
@@ -889,8 +971,18 @@ impl RawDiscussion {
         let corrupt = |what: &str, e: serde_json::Error| {
             StoreError::Corrupt(format!("discussion {}: {what}: {e}", self.id))
         };
+        let server = match &self.guild {
+            Some(g) => server::parse_server(g)?,
+            None => {
+                return Err(StoreError::Corrupt(format!(
+                    "discussion {} has no server",
+                    self.id
+                )))
+            }
+        };
         Ok(DiscussionRecord {
             id: DiscussionId(self.id),
+            server,
             prompt: serde_json::from_str(&self.prompt).map_err(|e| corrupt("prompt", e))?,
             option_order: serde_json::from_str(&self.option_order)
                 .map_err(|e| corrupt("option order", e))?,

@@ -3,7 +3,7 @@
 
 use super::{
     from_millis, millis, row_to_raw, DiscussionId, DiscussionRecord, RawDiscussion, ReplyRecord,
-    ReplySource, Store, StoreError, SELECT_DISCUSSION,
+    ReplySource, ServerId, Store, StoreError, SELECT_DISCUSSION,
 };
 use jiff::Timestamp;
 use rusqlite::{params, Connection};
@@ -156,14 +156,15 @@ impl Store {
     /// close time), newest first; at most `limit`.
     pub fn closed_discussions(
         &self,
+        server: ServerId,
         now: Timestamp,
         limit: usize,
     ) -> Result<Vec<DiscussionRecord>, StoreError> {
         self.read(|c| {
             let mut stmt = c.prepare(&format!(
-                "{SELECT_DISCUSSION} WHERE closed_at IS NOT NULL OR closes_at <= ?1 ORDER BY id DESC LIMIT ?2"
+                "{SELECT_DISCUSSION} WHERE guild = ?3 AND (closed_at IS NOT NULL OR closes_at <= ?1) ORDER BY id DESC LIMIT ?2"
             ))?;
-            let rows = stmt.query_map(params![millis(now), limit as i64], row_to_raw)?;
+            let rows = stmt.query_map(params![millis(now), limit as i64, server], row_to_raw)?;
             rows.map(|r| {
                 r.map_err(StoreError::from)
                     .and_then(RawDiscussion::into_record)
@@ -195,6 +196,7 @@ mod tests {
         let order: Vec<String> = p.options.iter().map(|o| o.key.clone()).collect();
         let id = store
             .insert_discussion(NewDiscussion {
+                server: crate::store::ServerId::Console,
                 prompt: &p,
                 channel: "c1",
                 option_order: &order,
@@ -210,13 +212,26 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (store, id) = store_with_one(dir.path());
         store
-            .put_vote(id, "bo", Some("other"), t("2026-12-01T10:00:00Z"))
+            .put_vote(
+                crate::store::ServerId::Console,
+                id,
+                "bo",
+                Some("other"),
+                t("2026-12-01T10:00:00Z"),
+            )
             .unwrap();
         store
-            .put_vote(id, "al", Some("stay-out"), t("2026-12-01T09:00:00Z"))
+            .put_vote(
+                crate::store::ServerId::Console,
+                id,
+                "al",
+                Some("stay-out"),
+                t("2026-12-01T09:00:00Z"),
+            )
             .unwrap();
         store
             .add_reply(
+                crate::store::ServerId::Console,
                 id,
                 "al",
                 ReplySource::Form,
@@ -227,6 +242,7 @@ mod tests {
             .unwrap();
         store
             .add_reply(
+                crate::store::ServerId::Console,
                 id,
                 "cy",
                 ReplySource::Thread,
@@ -268,6 +284,7 @@ mod tests {
         for i in 0..10 {
             store
                 .put_vote(
+                    crate::store::ServerId::Console,
                     id,
                     &format!("m{i}"),
                     Some("other"),
@@ -307,9 +324,13 @@ mod tests {
     fn only_discussions_that_stopped_taking_answers_are_past() {
         let dir = tempfile::tempdir().unwrap();
         let (store, first) = store_with_one(dir.path());
-        let d = store.discussion(first).unwrap().unwrap();
+        let d = store
+            .discussion(crate::store::ServerId::Console, first)
+            .unwrap()
+            .unwrap();
         let second = store
             .insert_discussion(NewDiscussion {
+                server: crate::store::ServerId::Console,
                 prompt: &d.prompt,
                 channel: "c1",
                 option_order: &d.option_order,
@@ -319,7 +340,7 @@ mod tests {
             .unwrap();
         let ids = |now: &str| -> Vec<DiscussionId> {
             store
-                .closed_discussions(t(now), 10)
+                .closed_discussions(crate::store::ServerId::Console, t(now), 10)
                 .unwrap()
                 .into_iter()
                 .map(|d| d.id)
@@ -329,7 +350,12 @@ mod tests {
         // The first is past its close time even though no one marked it closed.
         assert_eq!(ids("2026-12-08T00:00:00Z"), vec![first]);
         store
-            .close(second, Some("mod"), t("2026-12-08T00:00:00Z"))
+            .close(
+                crate::store::ServerId::Console,
+                second,
+                Some("mod"),
+                t("2026-12-08T00:00:00Z"),
+            )
             .unwrap();
         assert_eq!(ids("2026-12-08T00:00:00Z"), vec![second, first]);
     }

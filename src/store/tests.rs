@@ -16,6 +16,7 @@ fn open_one(store: &Store) -> DiscussionId {
     let order: Vec<String> = p.options.iter().map(|o| o.key.clone()).collect();
     store
         .insert_discussion(NewDiscussion {
+            server: ServerId::Console,
             prompt: &p,
             channel: "c1",
             option_order: &order,
@@ -34,10 +35,17 @@ fn everything_survives_a_reopen() {
         let id = open_one(&store);
         store.set_post(id, Some("m1"), Some("th1")).unwrap();
         store
-            .put_vote(id, "ana", Some("other"), t("2026-12-01T00:00:00Z"))
+            .put_vote(
+                ServerId::Console,
+                id,
+                "ana",
+                Some("other"),
+                t("2026-12-01T00:00:00Z"),
+            )
             .unwrap();
         store
             .add_reply(
+                ServerId::Console,
                 id,
                 "ana",
                 ReplySource::Form,
@@ -49,7 +57,7 @@ fn everything_survives_a_reopen() {
         id
     };
     let store = Store::open(&path, &StoreConfig::default()).unwrap();
-    let d = store.discussion(id).unwrap().unwrap();
+    let d = store.discussion(ServerId::Console, id).unwrap().unwrap();
     assert_eq!(
         (d.message_id.as_deref(), d.thread_id.as_deref()),
         (Some("m1"), Some("th1"))
@@ -89,7 +97,7 @@ fn a_failing_write_does_not_undo_the_others_in_its_batch() {
                         Err::<(), _>(StoreError::Corrupt("refused on purpose".into()))
                     })
                 } else {
-                    store.put_vote(id, &format!("m{i}"), Some("other"), t("2026-12-01T00:00:00Z")).map(|_| ())
+                    store.put_vote(ServerId::Console, id, &format!("m{i}"), Some("other"), t("2026-12-01T00:00:00Z")).map(|_| ())
                 }
             })
         })
@@ -112,6 +120,7 @@ fn thread_replies_follow_edits_and_deletions() {
     let now = t("2026-12-01T00:00:00Z");
     store
         .add_reply(
+            ServerId::Console,
             id,
             "ana",
             ReplySource::Thread,
@@ -120,10 +129,22 @@ fn thread_replies_follow_edits_and_deletions() {
             now,
         )
         .unwrap();
-    assert!(store.edit_reply_by_message("msg1", Some("final")).unwrap());
+    assert!(store
+        .edit_reply_by_message(ServerId::Console, "msg1", Some("final"))
+        .unwrap());
     assert_eq!(store.replies(id).unwrap()[0].text.as_deref(), Some("final"));
-    assert!(store.delete_reply_by_message("msg1").unwrap());
-    assert!(!store.delete_reply_by_message("msg1").unwrap());
+    assert_eq!(
+        store
+            .delete_reply_by_message(ServerId::Console, "msg1")
+            .unwrap(),
+        Some(id)
+    );
+    assert_eq!(
+        store
+            .delete_reply_by_message(ServerId::Console, "msg1")
+            .unwrap(),
+        None
+    );
     assert!(store.replies(id).unwrap().is_empty());
 }
 
@@ -137,20 +158,165 @@ fn close_after_the_deadline_records_the_deadline() {
         Some(t("2026-12-06T18:00:00Z"))
     );
     let late = t("2026-12-07T09:00:00Z");
-    assert_eq!(store.due_for_close(late).unwrap(), vec![id]);
     assert_eq!(
-        store.close(id, Some("mod"), late).unwrap(),
+        store.due_for_close(late).unwrap(),
+        vec![(ServerId::Console, id)]
+    );
+    assert_eq!(
+        store
+            .close(ServerId::Console, id, Some("mod"), late)
+            .unwrap(),
         CloseWrite::Closed {
             at: t("2026-12-06T18:00:00Z")
         }
     );
-    let d = store.discussion(id).unwrap().unwrap();
+    let d = store.discussion(ServerId::Console, id).unwrap().unwrap();
     assert_eq!(
         d.closed_by, None,
         "its time was up before the moderator acted"
     );
     assert!(store.due_for_close(late).unwrap().is_empty());
     assert_eq!(store.next_close_time().unwrap(), None);
+}
+
+fn open_in(store: &Store, server: ServerId, channel: &str) -> DiscussionId {
+    let p = seed();
+    let order: Vec<String> = p.options.iter().map(|o| o.key.clone()).collect();
+    store
+        .insert_discussion(NewDiscussion {
+            server,
+            prompt: &p,
+            channel,
+            option_order: &order,
+            opened_at: t("2026-11-30T18:00:00Z"),
+            closes_at: Some(t("2026-12-06T18:00:00Z")),
+        })
+        .unwrap()
+}
+
+#[test]
+fn a_discussion_of_another_server_is_not_found_and_nothing_of_it_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("i.db"), &StoreConfig::default()).unwrap();
+    let (a, b) = (ServerId::Guild(1), ServerId::Guild(2));
+    let id = open_in(&store, a, "10");
+    store.set_post(id, Some("m1"), Some("th1")).unwrap();
+    let now = t("2026-12-01T00:00:00Z");
+    store
+        .add_reply(
+            a,
+            id,
+            "ana",
+            ReplySource::Thread,
+            Some("x"),
+            Some("msg1"),
+            now,
+        )
+        .unwrap();
+
+    assert!(store.discussion(b, id).unwrap().is_none());
+    assert!(store.discussions(b, false, now, 10).unwrap().is_empty());
+    assert!(store.closed_discussions(b, now, 10).unwrap().is_empty());
+    assert_eq!(store.discussion_by_thread(b, "th1").unwrap(), None);
+    assert_eq!(
+        store.put_vote(b, id, "bo", Some("other"), now).unwrap(),
+        VoteWrite::NotFound
+    );
+    assert_eq!(
+        store
+            .add_reply(b, id, "bo", ReplySource::Form, Some("y"), None, now)
+            .unwrap(),
+        ReplyWrite::NotFound
+    );
+    assert_eq!(
+        store.close(b, id, Some("mod"), now).unwrap(),
+        CloseWrite::NotFound
+    );
+    assert!(!store.edit_reply_by_message(b, "msg1", Some("z")).unwrap());
+    assert_eq!(store.delete_reply_by_message(b, "msg1").unwrap(), None);
+
+    // In its own server, all of it is there and unchanged.
+    let d = store.discussion(a, id).unwrap().unwrap();
+    assert_eq!((d.server, d.closed_at), (a, None));
+    assert_eq!(store.discussion_by_thread(a, "th1").unwrap(), Some(id));
+    assert_eq!(store.recount(id).unwrap(), vec![]);
+    assert_eq!(store.replies(id).unwrap()[0].text.as_deref(), Some("x"));
+    assert_eq!(store.discussions(a, true, now, 10).unwrap().len(), 1);
+}
+
+#[test]
+fn prompt_uses_and_the_ledger_are_counted_per_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("u.db"), &StoreConfig::default()).unwrap();
+    let (a, b) = (ServerId::Guild(1), ServerId::Guild(2));
+    open_in(&store, a, "10");
+    open_in(&store, a, "10");
+    assert_eq!(store.prompt_uses(a).unwrap()["syria-strike-2017"], 2);
+    assert!(store.prompt_uses(b).unwrap().is_empty());
+    let now = t("2026-11-30T18:00:00Z");
+    assert!(store
+        .skip_slot(a, "weekly", "2026-11-30T18:00", now, "paused", now, "x")
+        .unwrap());
+    // The same schedule name and slot in another server is another slot.
+    assert!(store
+        .skip_slot(b, "weekly", "2026-11-30T18:00", now, "paused", now, "x")
+        .unwrap());
+    assert!(!store
+        .skip_slot(b, "weekly", "2026-11-30T18:00", now, "paused", now, "x")
+        .unwrap());
+    store.set_paused(a, "weekly", true).unwrap();
+    assert!(store.schedule_state(a, "weekly").unwrap().paused);
+    assert!(!store.schedule_state(b, "weekly").unwrap().paused);
+}
+
+#[test]
+fn a_server_that_left_is_kept_until_its_retention_ends_and_coming_back_restores_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("r.db"), &StoreConfig::default()).unwrap();
+    let (a, b) = (ServerId::Guild(1), ServerId::Guild(2));
+    let gone = open_in(&store, a, "10");
+    let stays = open_in(&store, b, "20");
+    let now = t("2026-12-01T00:00:00Z");
+    store.put_vote(a, gone, "ana", Some("other"), now).unwrap();
+    store
+        .insert_schedule(a, "weekly", "{}", "mod", now)
+        .unwrap();
+    store.mark_left(a, t("2026-12-01T00:00:00Z")).unwrap();
+    assert_eq!(store.left_at(a).unwrap(), Some(t("2026-12-01T00:00:00Z")));
+    // While gone: kept, but its discussions do not close and its schedules do not run.
+    assert!(store.discussion(a, gone).unwrap().is_some());
+    assert_eq!(
+        store.due_for_close(t("2026-12-07T00:00:00Z")).unwrap(),
+        vec![(b, stays)]
+    );
+    assert!(store.stored_schedules(None).unwrap().is_empty());
+    // Back within the retention: as it was.
+    assert!(store.mark_present(a).unwrap());
+    assert!(!store.mark_present(a).unwrap());
+    assert_eq!(store.stored_schedules(None).unwrap().len(), 1);
+    assert!(store
+        .purge_left(t("2027-01-01T00:00:00Z"))
+        .unwrap()
+        .is_empty());
+    // Gone again, for good: deleted once the cutoff passes its leaving, and nothing of the other.
+    store.mark_left(a, t("2026-12-02T00:00:00Z")).unwrap();
+    assert!(store
+        .purge_left(t("2026-12-01T23:59:59Z"))
+        .unwrap()
+        .is_empty());
+    let purged = store.purge_left(t("2026-12-02T00:00:00Z")).unwrap();
+    assert_eq!(
+        purged,
+        vec![Purged {
+            server: a,
+            discussions: 1
+        }]
+    );
+    assert!(store.discussion(a, gone).unwrap().is_none());
+    assert_eq!(store.vote_of(gone, "ana").unwrap(), None);
+    assert!(store.stored_schedules(Some(a)).unwrap().is_empty());
+    assert_eq!(store.left_at(a).unwrap(), None);
+    assert!(store.discussion(b, stays).unwrap().is_some());
 }
 
 /// The database file alone, copied where no WAL can follow it, as a backup by `cp` would be.
@@ -168,7 +334,13 @@ fn a_closed_store_leaves_everything_in_the_database_file() {
         let store = Store::open(&path, &StoreConfig::default()).unwrap();
         let id = open_one(&store);
         store
-            .put_vote(id, "ana", Some("other"), t("2026-12-01T00:00:00Z"))
+            .put_vote(
+                ServerId::Console,
+                id,
+                "ana",
+                Some("other"),
+                t("2026-12-01T00:00:00Z"),
+            )
             .unwrap();
         // Reads open pooled reader connections, which must not keep the WAL alive.
         assert_eq!(store.vote_of(id, "ana").unwrap().as_deref(), Some("other"));
@@ -193,7 +365,13 @@ fn a_checkpoint_puts_every_committed_write_in_the_file_while_the_store_stays_ope
     let store = Store::open(&path, &StoreConfig::default()).unwrap();
     let id = open_one(&store);
     store
-        .put_vote(id, "ana", Some("other"), t("2026-12-01T00:00:00Z"))
+        .put_vote(
+            ServerId::Console,
+            id,
+            "ana",
+            Some("other"),
+            t("2026-12-01T00:00:00Z"),
+        )
         .unwrap();
     assert_eq!(store.vote_of(id, "ana").unwrap().as_deref(), Some("other"));
     assert!(store.checkpoint().unwrap(), "nothing holds it back");
@@ -220,6 +398,7 @@ fn a_backup_taken_while_votes_are_written_is_one_consistent_file() {
                     let option = ["other", "stay-out"][(n % 2) as usize];
                     store
                         .put_vote(
+                            ServerId::Console,
                             id,
                             &format!("w{w}-m{}", n % 500),
                             Some(option),
@@ -275,7 +454,9 @@ fn open_at_once(path: &Path, n: usize) -> Vec<Result<(), String>> {
             std::thread::spawn(move || {
                 barrier.wait();
                 Store::open(&path, &StoreConfig::default())
-                    .map(|s| drop(s.discussions(false, t("2026-12-01T00:00:00Z"), 1)))
+                    .map(|s| {
+                        drop(s.discussions(ServerId::Console, false, t("2026-12-01T00:00:00Z"), 1))
+                    })
                     .map_err(|e| e.to_string())
             })
         })
@@ -322,31 +503,71 @@ fn the_same_thread_message_or_form_submission_is_stored_once() {
     let id = open_one(&store);
     let now = t("2026-12-01T00:00:00Z");
     let first = store
-        .add_reply(id, "ana", ReplySource::Thread, Some("hi"), Some("m1"), now)
+        .add_reply(
+            ServerId::Console,
+            id,
+            "ana",
+            ReplySource::Thread,
+            Some("hi"),
+            Some("m1"),
+            now,
+        )
         .unwrap();
     let ReplyWrite::Added { id: reply } = first else {
         panic!("{first:?}")
     };
     assert_eq!(
         store
-            .add_reply(id, "ana", ReplySource::Thread, Some("hi"), Some("m1"), now)
+            .add_reply(
+                ServerId::Console,
+                id,
+                "ana",
+                ReplySource::Thread,
+                Some("hi"),
+                Some("m1"),
+                now
+            )
             .unwrap(),
         ReplyWrite::Duplicate { id: reply }
     );
     let form = store
-        .add_reply(id, "bo", ReplySource::Form, Some("why"), Some("ix1"), now)
+        .add_reply(
+            ServerId::Console,
+            id,
+            "bo",
+            ReplySource::Form,
+            Some("why"),
+            Some("ix1"),
+            now,
+        )
         .unwrap();
     assert!(matches!(form, ReplyWrite::Added { .. }));
     assert!(matches!(
         store
-            .add_reply(id, "bo", ReplySource::Form, Some("why"), Some("ix1"), now)
+            .add_reply(
+                ServerId::Console,
+                id,
+                "bo",
+                ReplySource::Form,
+                Some("why"),
+                Some("ix1"),
+                now
+            )
             .unwrap(),
         ReplyWrite::Duplicate { .. }
     ));
     // Without an origin (the console) every reply counts.
     for _ in 0..2 {
         store
-            .add_reply(id, "cy", ReplySource::Form, Some("again"), None, now)
+            .add_reply(
+                ServerId::Console,
+                id,
+                "cy",
+                ReplySource::Form,
+                Some("again"),
+                None,
+                now,
+            )
             .unwrap();
     }
     assert_eq!(store.replies(id).unwrap().len(), 4);
@@ -401,7 +622,13 @@ fn a_dead_writer_refuses_every_write_and_says_nothing_more_can_be_stored() {
     store.kill_writer_for_tests();
     assert!(!store.writer_alive());
     let err = store
-        .put_vote(id, "ana", Some("other"), t("2026-12-01T00:00:00Z"))
+        .put_vote(
+            ServerId::Console,
+            id,
+            "ana",
+            Some("other"),
+            t("2026-12-01T00:00:00Z"),
+        )
         .unwrap_err();
     assert!(err.is_fatal(), "{err}");
     // What the adapters wait on resolves.

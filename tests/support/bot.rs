@@ -83,6 +83,13 @@ impl RunningBot {
         .await
     }
 
+    /// Waits until the bot has `n` guilds (their GUILD_CREATEs parsed and cached).
+    pub async fn ready_guilds(&mut self, n: usize) {
+        for _ in 0..n {
+            self.ready().await;
+        }
+    }
+
     /// Stops the bot the way SIGTERM does and returns how it ended.
     pub async fn stop(mut self) -> Result<(), DiscordError> {
         self.stopper.stop().await;

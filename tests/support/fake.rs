@@ -41,8 +41,8 @@ pub struct Member {
     pub permissions: u64,
 }
 
-/// A guild made by [`Discord::create_guild`]: one moderator (role with Manage Messages) and
-/// plain members, a #general and a #discussions channel.
+/// A guild made by [`Discord::create_guild`]: its owner (Manage Server, not a moderator), one
+/// moderator (role with Manage Messages) and plain members, a #general and a #discussions channel.
 #[derive(Debug, Clone)]
 pub struct Guild {
     pub id: u64,
@@ -51,6 +51,8 @@ pub struct Guild {
     pub bot_role: u64,
     pub general: u64,
     pub discussions: u64,
+    /// Has Manage Server (changes the bot's settings), not Manage Messages.
+    pub owner: Member,
     pub moderators: Vec<Member>,
     pub members: Vec<Member>,
 }
@@ -61,6 +63,13 @@ impl Guild {
     }
     pub fn member(&self, i: usize) -> &Member {
         &self.members[i]
+    }
+    pub fn owner(&self) -> &Member {
+        &self.owner
+    }
+    /// The shard this guild's events go to when the bot runs `num_shards`.
+    pub fn shard(&self, num_shards: u64) -> u64 {
+        p::shard_of(self.id, num_shards)
     }
 }
 
@@ -201,6 +210,8 @@ pub enum GwEvent {
         conn: u64,
         intents: u64,
         token_ok: bool,
+        /// `[shard_id, num_shards]` as IDENTIFY gave it (`[0, 1]` without).
+        shard: [u64; 2],
     },
     Resume {
         conn: u64,
@@ -248,6 +259,8 @@ struct Session {
     frames: Vec<(u64, String)>,
     intents: u64,
     valid: bool,
+    /// `[shard_id, num_shards]`.
+    shard: [u64; 2],
 }
 
 struct Conn {
@@ -316,7 +329,15 @@ pub struct World {
     heartbeat_interval_ms: u64,
     withhold_acks: bool,
     sessions: HashMap<String, Session>,
-    current_session: Option<String>,
+    /// The live session of each shard (by shard id).
+    current: BTreeMap<u64, String>,
+    /// Guilds that removed the bot (kept to be added back).
+    departed: Vec<GuildState>,
+    /// `shards` in `GET /gateway/bot`.
+    recommended_shards: u64,
+    /// The message whose button opened a modal, by (user, modal custom_id): the submission
+    /// carries it, as Discord's does.
+    modal_sources: HashMap<(u64, String), u64>,
     conns: Vec<Conn>,
     next_conn: u64,
     gateway: Vec<GwEvent>,
@@ -420,8 +441,8 @@ impl World {
 
     fn member_of(&self, guild_id: u64, user_id: u64) -> Option<&Member> {
         let g = &self.guild_state(guild_id)?.guild;
-        g.moderators
-            .iter()
+        std::iter::once(&g.owner)
+            .chain(&g.moderators)
             .chain(&g.members)
             .find(|m| m.id == user_id)
     }
@@ -447,7 +468,9 @@ impl World {
     /// in voice) in `members` (docs/gateway-events.md, Guild Create); `member_count` counts all.
     fn guild_create(&self, g: &GuildState, intents: u64) -> Value {
         let guild = &g.guild;
-        let everyone = guild.moderators.iter().chain(&guild.members);
+        let everyone = std::iter::once(&guild.owner)
+            .chain(&guild.moderators)
+            .chain(&guild.members);
         let member_count = everyone.clone().count() + 1;
         let mut members: Vec<Value> = if intents & intents::GUILD_PRESENCES != 0 {
             everyone
@@ -468,7 +491,7 @@ impl World {
             "icon": null,
             "splash": null,
             "discovery_splash": null,
-            "owner_id": guild.moderators[0].id.to_string(),
+            "owner_id": guild.owner.id.to_string(),
             "afk_channel_id": null,
             "afk_timeout": 300,
             "widget_enabled": false,
@@ -522,9 +545,24 @@ impl World {
         (session.seq, text)
     }
 
-    /// Sends a dispatch on the current session; kept for replay when the bot is not connected.
+    /// The live session of the shard that carries `guild`'s events (shard 0 for events without a
+    /// guild), as Discord routes them (docs/gateway.md, Sharding).
+    fn session_for(&self, guild: Option<u64>) -> Option<String> {
+        self.current.iter().find_map(|(shard, sid)| {
+            let session = self.sessions.get(sid).filter(|s| s.valid)?;
+            let route = guild.map_or(0, |g| p::shard_of(g, session.shard[1]));
+            (route == *shard).then(|| sid.clone())
+        })
+    }
+
+    /// Sends a dispatch on the session of the guild's shard; kept for replay when the bot is not
+    /// connected.
     fn dispatch(&mut self, t: &str, d: Value) -> bool {
-        let Some(sid) = self.current_session.clone() else {
+        let guild = match t {
+            "GUILD_CREATE" | "GUILD_DELETE" | "GUILD_UPDATE" => Some(id_str(&d["id"])),
+            _ => d.get("guild_id").map(id_str).filter(|g| *g != 0),
+        };
+        let Some(sid) = self.session_for(guild) else {
             return false;
         };
         let Some(session) = self.sessions.get_mut(&sid).filter(|s| s.valid) else {
@@ -532,7 +570,9 @@ impl World {
         };
         let needed = match t {
             "MESSAGE_CREATE" | "MESSAGE_UPDATE" | "MESSAGE_DELETE" => intents::GUILD_MESSAGES,
-            "THREAD_CREATE" | "GUILD_CREATE" => intents::GUILDS,
+            "THREAD_CREATE" | "GUILD_CREATE" | "GUILD_DELETE" | "GUILD_ROLE_UPDATE" => {
+                intents::GUILDS
+            }
             _ => 0,
         };
         if session.intents & needed != needed {
@@ -583,10 +623,15 @@ impl World {
                 let token = d["token"].as_str().unwrap_or("");
                 let token_ok = token.strip_prefix("Bot ").unwrap_or(token) == TOKEN;
                 let intents = d["intents"].as_u64().unwrap_or(0);
+                let shard = [
+                    d["shard"][0].as_u64().unwrap_or(0),
+                    d["shard"][1].as_u64().unwrap_or(1).max(1),
+                ];
                 self.gateway.push(GwEvent::Identify {
                     conn,
                     intents,
                     token_ok,
+                    shard,
                 });
                 if !token_ok {
                     return vec![GwCmd::Close(4004, "Authentication failed.".into())];
@@ -604,11 +649,14 @@ impl World {
                     frames: Vec::new(),
                     intents,
                     valid: true,
+                    shard,
                 };
+                // A shard hears of its own guilds only.
+                let on_shard = |g: &GuildState| p::shard_of(g.guild.id, shard[1]) == shard[0];
                 let ready = json!({
                     "v": 10,
                     "user": self.bot_user(),
-                    "guilds": self.guilds.iter().map(|g| json!({"id": g.guild.id.to_string(), "unavailable": true})).collect::<Vec<_>>(),
+                    "guilds": self.guilds.iter().filter(|g| on_shard(g)).map(|g| json!({"id": g.guild.id.to_string(), "unavailable": true})).collect::<Vec<_>>(),
                     "session_id": sid,
                     "resume_gateway_url": self.gateway_url,
                     "shard": d.get("shard").cloned().unwrap_or(json!([0, 1])),
@@ -633,6 +681,7 @@ impl World {
                     let creates: Vec<Value> = self
                         .guilds
                         .iter()
+                        .filter(|g| on_shard(g))
                         .map(|g| self.guild_create(g, intents))
                         .collect();
                     for gc in creates {
@@ -646,7 +695,7 @@ impl World {
                     }
                 }
                 self.sessions.insert(sid.clone(), session);
-                self.current_session = Some(sid.clone());
+                self.current.insert(shard[0], sid.clone());
                 if let Some(c) = self.conns.iter_mut().find(|c| c.id == conn) {
                     c.session = Some(sid);
                 }
@@ -688,7 +737,9 @@ impl World {
                     });
                     out.push(GwCmd::Frame(text));
                 }
-                self.current_session = Some(sid.clone());
+                if let Some(shard) = self.sessions.get(&sid).map(|s| s.shard[0]) {
+                    self.current.insert(shard, sid.clone());
+                }
                 if let Some(c) = self.conns.iter_mut().find(|c| c.id == conn) {
                     c.session = Some(sid);
                 }
@@ -912,6 +963,11 @@ impl World {
             return discord_error(StatusCode::BAD_REQUEST, 50035, "Invalid Form Body");
         }
         self.interactions[idx].acknowledged = true;
+        if let (9, 3, Some(source)) = (kind, ix_kind, source) {
+            let user = id_str(&self.interactions[idx].user["id"]);
+            let modal = body["data"]["custom_id"].as_str().unwrap_or("").to_string();
+            self.modal_sources.insert((user, modal), source);
+        }
         self.record_sent(
             SentKind::Callback(kind),
             Some(id),
@@ -971,7 +1027,7 @@ impl World {
             "get_gateway" => json_response(StatusCode::OK, &json!({"url": self.gateway_url})),
             "get_bot_gateway" => json_response(
                 StatusCode::OK,
-                &json!({"url": self.gateway_url, "shards": 1, "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 86_400_000, "max_concurrency": 1}}),
+                &json!({"url": self.gateway_url, "shards": self.recommended_shards, "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 86_400_000, "max_concurrency": 1}}),
             ),
             "get_my_oauth2_application" | "get_my_application" => {
                 json_response(StatusCode::OK, &self.application())
@@ -1674,7 +1730,10 @@ impl Discord {
             heartbeat_interval_ms: 41_250,
             withhold_acks: false,
             sessions: HashMap::new(),
-            current_session: None,
+            current: BTreeMap::new(),
+            departed: Vec::new(),
+            recommended_shards: 1,
+            modal_sources: HashMap::new(),
             conns: Vec::new(),
             next_conn: 0,
             gateway: Vec::new(),
@@ -1731,8 +1790,34 @@ impl Discord {
 
     /// A guild with a moderator role (Manage Messages), one moderator and `members` plain members.
     pub fn create_guild(&self, name: &str, members: usize) -> Guild {
+        self.create_guild_with(name, members, None)
+    }
+
+    /// [`Discord::create_guild`] with an id that puts it on shard `shard` of `num_shards`.
+    pub fn create_guild_on_shard(
+        &self,
+        name: &str,
+        members: usize,
+        shard: u64,
+        num_shards: u64,
+    ) -> Guild {
+        self.create_guild_with(name, members, Some((shard, num_shards)))
+    }
+
+    fn create_guild_with(&self, name: &str, members: usize, shard: Option<(u64, u64)>) -> Guild {
         let mut w = self.world();
-        let id = w.snowflake();
+        let id = match shard {
+            None => w.snowflake(),
+            Some((shard, n)) => {
+                // The next snowflake whose timestamp part routes to the shard.
+                let mut t = (w.snowflake() >> 22) + 1;
+                while t % n.max(1) != shard {
+                    t += 1;
+                }
+                w.next_id = t << 22;
+                w.next_id
+            }
+        };
         let moderator_role = w.snowflake();
         let bot_role = w.snowflake();
         let general = w.snowflake();
@@ -1752,6 +1837,8 @@ impl Discord {
                 permissions: perms,
             }
         };
+        let mut owner = person(&mut w, "owner-olu".into(), false);
+        owner.permissions |= permissions::MANAGE_GUILD;
         let moderators = vec![person(&mut w, "mod-ada".into(), true)];
         let plain = (1..=members)
             .map(|i| person(&mut w, format!("member-{i}"), false))
@@ -1763,6 +1850,7 @@ impl Discord {
             bot_role,
             general,
             discussions,
+            owner,
             moderators,
             members: plain,
         };
@@ -1810,6 +1898,84 @@ impl Discord {
         g.json_roles
             .push(p::role(id, name, permissions, position, None));
         id
+    }
+
+    /// Renames role `role` of `guild`: GUILD_ROLE_UPDATE.
+    pub fn rename_role(&self, guild: &Guild, role: u64, name: &str) {
+        let mut w = self.world();
+        let g = w
+            .guilds
+            .iter_mut()
+            .find(|g| g.guild.id == guild.id)
+            .expect("guild exists");
+        let r = g
+            .json_roles
+            .iter_mut()
+            .find(|r| id_str(&r["id"]) == role)
+            .expect("role exists");
+        r["name"] = json!(name);
+        let r = r.clone();
+        w.dispatch(
+            "GUILD_ROLE_UPDATE",
+            json!({"guild_id": guild.id.to_string(), "role": r}),
+        );
+        drop(w);
+        self.shared.bump();
+    }
+
+    /// `guild` removes the bot: GUILD_DELETE without `unavailable` (docs/gateway-events.md, Guild
+    /// Delete). Its channels are out of the bot's reach until [`Discord::add_bot_back`].
+    pub fn remove_bot(&self, guild: &Guild) {
+        let mut w = self.world();
+        let idx = w
+            .guilds
+            .iter()
+            .position(|g| g.guild.id == guild.id)
+            .expect("guild exists");
+        // Dispatched before the guild goes: its shard still hears of it.
+        w.dispatch("GUILD_DELETE", json!({"id": guild.id.to_string()}));
+        let g = w.guilds.remove(idx);
+        w.departed.push(g);
+        drop(w);
+        self.shared.bump();
+    }
+
+    /// `guild` adds the bot again: GUILD_CREATE.
+    pub fn add_bot_back(&self, guild: &Guild) {
+        let mut w = self.world();
+        let idx = w
+            .departed
+            .iter()
+            .position(|g| g.guild.id == guild.id)
+            .expect("the guild removed the bot");
+        let g = w.departed.remove(idx);
+        w.guilds.push(g);
+        let intents = w
+            .session_for(Some(guild.id))
+            .and_then(|sid| w.sessions.get(&sid))
+            .map_or(intents::GUILDS, |s| s.intents);
+        let create = w.guild_state(guild.id).map(|g| w.guild_create(g, intents));
+        if let Some(create) = create {
+            w.dispatch("GUILD_CREATE", create);
+        }
+        drop(w);
+        self.shared.bump();
+    }
+
+    /// `guild` is unavailable (an outage): GUILD_DELETE with `unavailable: true`.
+    pub fn guild_outage(&self, guild: &Guild) {
+        let mut w = self.world();
+        w.dispatch(
+            "GUILD_DELETE",
+            json!({"id": guild.id.to_string(), "unavailable": true}),
+        );
+        drop(w);
+        self.shared.bump();
+    }
+
+    /// The number of shards `GET /gateway/bot` recommends.
+    pub fn set_recommended_shards(&self, n: u64) {
+        self.world().recommended_shards = n.max(1);
     }
 
     /// Gives plain member `i` of `guild` the role `role` (its permissions add to theirs).
@@ -2143,10 +2309,71 @@ impl Discord {
         if command["guild_id"].is_string() {
             data["guild_id"] = command["guild_id"].clone();
         }
+        // Role (8) and channel (7) options come with their objects in `resolved`, as Discord
+        // sends them (docs/receiving-and-responding.md, Resolved Data Structure).
+        let mut roles = serde_json::Map::new();
+        let mut channels = serde_json::Map::new();
+        fn walk(
+            w: &World,
+            guild: &Guild,
+            options: &Value,
+            roles: &mut serde_json::Map<String, Value>,
+            channels: &mut serde_json::Map<String, Value>,
+        ) {
+            for o in options.as_array().into_iter().flatten() {
+                let id = id_str(&o["value"]);
+                match o["type"].as_u64() {
+                    Some(8) => {
+                        let role = w
+                            .guild_state(guild.id)
+                            .and_then(|g| g.json_roles.iter().find(|r| id_str(&r["id"]) == id))
+                            .cloned()
+                            .unwrap_or_else(|| panic!("no role {id} in guild {}", guild.id));
+                        roles.insert(id.to_string(), role);
+                    }
+                    Some(7) => {
+                        let channel = w
+                            .channel_json(id)
+                            .unwrap_or_else(|| panic!("no channel {id}"));
+                        channels.insert(
+                            id.to_string(),
+                            p::partial_channel(&channel, permissions::EVERYONE),
+                        );
+                    }
+                    _ => {}
+                }
+                walk(w, guild, &o["options"], roles, channels);
+            }
+        }
+        walk(&w, guild, &options, &mut roles, &mut channels);
+        if !roles.is_empty() || !channels.is_empty() {
+            let mut resolved = serde_json::Map::new();
+            if !roles.is_empty() {
+                resolved.insert("roles".into(), Value::Object(roles));
+            }
+            if !channels.is_empty() {
+                resolved.insert("channels".into(), Value::Object(channels));
+            }
+            data["resolved"] = Value::Object(resolved);
+        }
         if options.as_array().is_some_and(|o| !o.is_empty()) {
             data["options"] = options;
         }
         data
+    }
+
+    /// `who` types into an option of `/name`; `options` is the whole tree, the option typed in
+    /// marked `"focused": true` (a subcommand's option sits under its subcommand).
+    pub fn autocomplete_options(
+        &self,
+        who: &Member,
+        guild: &Guild,
+        channel_id: u64,
+        name: &str,
+        options: Value,
+    ) -> Interaction {
+        let data = self.command_data(guild, name, options);
+        self.new_interaction(4, who, guild, channel_id, data, None)
     }
 
     /// `who` runs `/name` with `options` (`[{"name", "type", "value"}]`) in `channel_id`.
@@ -2213,13 +2440,18 @@ impl Discord {
             "the answer has no component {custom_id:?}: {}",
             answer.message()["components"]
         );
-        let message = {
-            let mut w = self.world();
-            let author = w.bot_user();
-            let mut m = w.new_message(channel_id, author, answer.message(), 0);
-            m["flags"] = json!(64);
-            m
-        };
+        // The answer as Discord keeps it: ephemeral, with the interaction it answered (and the
+        // message clicked then) in `interaction_metadata`.
+        let message = answer
+            .message_id
+            .and_then(|id| self.message(id))
+            .unwrap_or_else(|| {
+                let mut w = self.world();
+                let author = w.bot_user();
+                let mut m = w.new_message(channel_id, author, answer.message(), 0);
+                m["flags"] = json!(64);
+                m
+            });
         let data = json!({"custom_id": custom_id, "component_type": 2});
         self.new_interaction(3, who, guild, channel_id, data, Some(message))
     }
@@ -2239,7 +2471,14 @@ impl Discord {
             .map(|(i, (id, value))| json!({"type": 1, "id": 2 * i + 1, "components": [{"type": 4, "id": 2 * i + 2, "custom_id": id, "value": value}]}))
             .collect();
         let data = json!({"custom_id": custom_id, "components": rows});
-        self.new_interaction(5, who, guild, channel_id, data, None)
+        // Opened from a button: the submission carries that button's message.
+        let source = {
+            let w = self.world();
+            w.modal_sources
+                .get(&(who.id, custom_id.to_string()))
+                .and_then(|m| w.message_index(*m).map(|i| w.messages[i].clone()))
+        };
+        self.new_interaction(5, who, guild, channel_id, data, source)
     }
 
     /// Discord delivers interaction `ix` again, the same INTERACTION_CREATE payload (as a replay
@@ -2479,8 +2718,9 @@ impl Discord {
     pub fn request_heartbeat(&self) {
         let seq = {
             let w = self.world();
-            w.current_session
-                .as_ref()
+            w.current
+                .values()
+                .next()
                 .and_then(|s| w.sessions.get(s))
                 .map(|s| s.seq)
         };

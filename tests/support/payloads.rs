@@ -7,6 +7,8 @@ use serde_json::{json, Value};
 pub const DISCORD_EPOCH_MS: u64 = 1_420_070_400_000;
 
 pub mod permissions {
+    pub const ADMINISTRATOR: u64 = 1 << 3;
+    pub const MANAGE_GUILD: u64 = 1 << 5;
     pub const ADD_REACTIONS: u64 = 1 << 6;
     pub const VIEW_CHANNEL: u64 = 1 << 10;
     pub const SEND_MESSAGES: u64 = 1 << 11;
@@ -191,6 +193,38 @@ pub fn message(
         m["guild_id"] = json!(g.to_string());
     }
     m
+}
+
+/// A channel as `resolved.channels` carries it: a partial channel (docs/receiving-and-responding.md,
+/// Resolved Data Structure), with the invoking member's permissions in it.
+pub fn partial_channel(channel: &Value, permissions: u64) -> Value {
+    let mut out = serde_json::Map::new();
+    for key in [
+        "id",
+        "name",
+        "type",
+        "last_message_id",
+        "last_pin_timestamp",
+        "nsfw",
+        "parent_id",
+        "guild_id",
+        "flags",
+        "rate_limit_per_user",
+        "topic",
+        "position",
+        "thread_metadata",
+    ] {
+        if let Some(v) = channel.get(key) {
+            out.insert(key.to_string(), v.clone());
+        }
+    }
+    out.insert("permissions".into(), json!(permissions.to_string()));
+    Value::Object(out)
+}
+
+/// The shard a guild's events go to: `(guild_id >> 22) % num_shards` (docs/gateway.md, Sharding).
+pub fn shard_of(guild_id: u64, num_shards: u64) -> u64 {
+    (guild_id >> 22) % num_shards.max(1)
 }
 
 /// Request-side embeds become message embeds (`type: rich`).

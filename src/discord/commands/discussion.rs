@@ -1,5 +1,7 @@
 //! `/discussion post|tally|close|list|export|history`: running discussions. Discord hides them from
 //! members (`default_member_permissions`); the bot checks again on every call and refuses members.
+//! Every subcommand works in the server it was run in: a number of another server's discussion
+//! answers "there is no discussion #N here", and "the one open here" is looked for in this server.
 //! `/discussion history` (in `results.rs`) is the exception: closed discussions are no secret, so
 //! it answers anyone the server lets see `/discussion`.
 
@@ -64,7 +66,7 @@ async fn post(
         String,
     >,
 ) -> Result<(), CommandError> {
-    let Some(_by) = moderator(&ctx).await? else {
+    let Some((_by, server)) = moderator(&ctx).await? else {
         return Ok(());
     };
     let Some((ix, core)) = parts(&ctx) else {
@@ -87,10 +89,20 @@ async fn post(
         Err(e) => return say(&ctx, e).await,
     };
     let channel = channel.unwrap_or(ix.channel_id);
+    if core
+        .guild_of_channel(channel)
+        .is_some_and(|g| Some(g) != server.guild())
+    {
+        return say(
+            &ctx,
+            "That channel is not in this server; nothing was posted.",
+        )
+        .await;
+    }
     defer(&ctx).await?;
     let engine = core.engine.clone();
     let channel_key = channel.get().to_string();
-    let opened = blocking(move || engine.open(&p, &channel_key, open_for)).await;
+    let opened = blocking(move || engine.open(server, &p, &channel_key, open_for)).await;
     let d = match opened {
         Ok(Ok(d)) => d,
         Ok(Err(e)) => return finish(&ctx, format!("Nothing was posted: {e}")).await,
@@ -111,7 +123,7 @@ async fn post(
         Err(e) => {
             // Not posted: close it so it takes no answers and does not show as open.
             let (engine, id) = (core.engine.clone(), d.id());
-            let _ = blocking(move || engine.close(id, "roundtable (not posted)")).await;
+            let _ = blocking(move || engine.close(server, id, "roundtable (not posted)")).await;
             finish(
                 &ctx,
                 format!(
@@ -132,13 +144,13 @@ async fn tally(
     #[description = "Discussion number (default: the one open here)"] discussion: Option<i64>,
     #[description = "Attach the tally as a chart (PNG)"] chart: Option<bool>,
 ) -> Result<(), CommandError> {
-    let Some(_by) = moderator(&ctx).await? else {
+    let Some((_by, server)) = moderator(&ctx).await? else {
         return Ok(());
     };
     let Some((ix, core)) = parts(&ctx) else {
         return Ok(());
     };
-    let d = match core.resolve(discussion, ix.channel_id.get()).await {
+    let d = match core.resolve(server, discussion, ix.channel_id.get()).await {
         Ok(d) => d,
         Err(e) => return say(&ctx, e.to_string()).await,
     };
@@ -181,18 +193,18 @@ async fn close(
     ctx: Context<'_>,
     #[description = "Discussion number (default: the one open here)"] discussion: Option<i64>,
 ) -> Result<(), CommandError> {
-    let Some(by) = moderator(&ctx).await? else {
+    let Some((by, server)) = moderator(&ctx).await? else {
         return Ok(());
     };
     let Some((ix, core)) = parts(&ctx) else {
         return Ok(());
     };
-    let d = match core.resolve(discussion, ix.channel_id.get()).await {
+    let d = match core.resolve(server, discussion, ix.channel_id.get()).await {
         Ok(d) => d,
         Err(e) => return say(&ctx, e.to_string()).await,
     };
     defer(&ctx).await?;
-    match core.close(d.id(), by).await {
+    match core.close(server, d.id(), by).await {
         Ok((d, t)) => {
             finish(
                 &ctx,
@@ -211,22 +223,21 @@ async fn close(
 /// List open and recent discussions, with links.
 #[poise::command(slash_command, guild_only)]
 async fn list(ctx: Context<'_>) -> Result<(), CommandError> {
-    let Some(_by) = moderator(&ctx).await? else {
+    let Some((_by, server)) = moderator(&ctx).await? else {
         return Ok(());
     };
-    let Some((ix, core)) = parts(&ctx) else {
+    let Some((_, core)) = parts(&ctx) else {
         return Ok(());
     };
     let engine = core.engine.clone();
     let now = core.engine.now();
-    let list = match blocking(move || engine.list(false, 15)).await? {
+    let list = match blocking(move || engine.list(server, false, 15)).await? {
         Ok(l) => l,
         Err(e) => return say(&ctx, e.to_string()).await,
     };
     if list.is_empty() {
         return say(&ctx, "No discussions yet: post one with /discussion post.").await;
     }
-    let guild = ix.guild_id.map(|g| g.get().to_string()).unwrap_or_default();
     let lines: Vec<String> = list
         .iter()
         .map(|d| {
@@ -235,13 +246,14 @@ async fn list(ctx: Context<'_>) -> Result<(), CommandError> {
                 (true, None) => "open".to_string(),
                 (false, _) => "closed".to_string(),
             };
-            let link = match &d.record.message_id {
-                Some(m) => format!(
-                    " · https://discord.com/channels/{guild}/{}/{m}",
-                    d.record.channel
-                ),
-                None => String::new(),
-            };
+            // The link names the discussion's own server.
+            let link = crate::render::history::message_link(
+                d.record.server.guild(),
+                &d.record.channel,
+                d.record.message_id.as_deref(),
+            )
+            .map(|url| format!(" · {url}"))
+            .unwrap_or_default();
             format!(
                 "**#{}** {} ({state}){link}",
                 d.id(),

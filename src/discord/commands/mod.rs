@@ -5,6 +5,7 @@ mod discussion;
 mod ping;
 mod prompts;
 mod schedule;
+mod settings;
 
 pub(crate) use ping::{ping_buttons, ping_text};
 
@@ -17,6 +18,7 @@ pub(crate) fn all() -> Vec<poise::Command<Data, CommandError>> {
         discussion::discussion(),
         prompts::prompts(),
         schedule::schedule(),
+        settings::settings(),
     ]
 }
 
@@ -29,5 +31,48 @@ impl From<FlowError> for CommandError {
 impl From<tokio::task::JoinError> for CommandError {
     fn from(e: tokio::task::JoinError) -> Self {
         CommandError::Flow(FlowError::Join(e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Names, descriptions and choice names and values, as Discord counts a command's size.
+    fn chars(v: &serde_json::Value) -> usize {
+        match v {
+            serde_json::Value::Object(o) => o
+                .iter()
+                .map(|(k, v)| match (k.as_str(), v) {
+                    ("name" | "description" | "value", serde_json::Value::String(s)) => {
+                        s.chars().count()
+                    }
+                    ("value", other) => other.to_string().len(),
+                    _ => chars(v),
+                })
+                .sum(),
+            serde_json::Value::Array(a) => a.iter().map(chars).sum(),
+            _ => 0,
+        }
+    }
+
+    #[test]
+    fn every_command_fits_discords_size_limit() {
+        let commands = poise::builtins::create_application_commands(&all());
+        for c in &commands {
+            let json = serde_json::to_value(c).unwrap();
+            let n = chars(&json);
+            assert!(
+                n <= crate::limits::COMMAND_CHARS,
+                "/{}: {n} characters",
+                json["name"]
+            );
+        }
+        let settings = commands
+            .iter()
+            .map(|c| serde_json::to_value(c).unwrap())
+            .find(|c| c["name"] == "settings")
+            .unwrap();
+        assert!(chars(&settings) > 1000, "the count sees nested options");
     }
 }

@@ -1,7 +1,7 @@
 //! `/ping`: is roundtable up, and may you use its moderator commands?
 
 use crate::discord::access::{moderator_standing, Standing, REFUSED};
-use crate::discord::reply::{ephemeral, no_mentions};
+use crate::discord::reply::{ephemeral, no_mentions, server_of};
 use crate::discord::{CommandError, ComponentAction, Context};
 use serenity::builder::{
     CreateActionRow, CreateAutocompleteResponse, CreateButton, CreateInteractionResponse,
@@ -66,12 +66,18 @@ pub(crate) async fn ping(
     };
     let interaction = actx.interaction;
     let data = ctx.data();
-    let standing = moderator_standing(
-        ctx.serenity_context().cache.as_ref(),
-        interaction.member.as_deref(),
-        interaction.guild_id,
-        &data.config,
-    );
+    let standing = match server_of(interaction) {
+        Some(server) => {
+            let config = data.core.settings(server).await?;
+            moderator_standing(
+                ctx.serenity_context().cache.as_ref(),
+                interaction.member.as_deref(),
+                interaction.guild_id,
+                &config,
+            )
+        }
+        None => None,
+    };
     let response = match standing {
         Some(standing) => {
             let text = ping_text(ctx.ping().await, &standing, check.as_deref());
