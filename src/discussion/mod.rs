@@ -3,9 +3,14 @@
 
 pub mod config;
 mod history;
+mod statements;
 mod tally;
 
 pub use history::PastDiscussion;
+pub use statements::{
+    choose_next, normalise, Card, StanceChanges, StanceShift, StatementOutcome,
+    DEFAULT_STATEMENTS_PER_MEMBER, MAX_STATEMENT_CHARS,
+};
 pub use tally::{shares, Tally, TallyRow};
 
 use crate::clock::Clock;
@@ -13,7 +18,7 @@ use crate::limits::chars;
 use crate::prompt::{AnswerOption, Prompt};
 use crate::store::{
     CloseWrite, ClosedState, DiscussionId, DiscussionRecord, NewDiscussion, ReplySource,
-    ReplyWrite, ServerId, Store, StoreError, VoteWrite,
+    ReplyWrite, ServerId, StatementOrigin, Store, StoreError, VoteWrite,
 };
 pub use config::{DiscussionConfig, ResultsMode};
 use jiff::{SignedDuration, Timestamp};
@@ -38,6 +43,14 @@ pub enum DiscussionError {
     ReplyTooLong { len: usize, max: usize },
     #[error("a reply needs some text")]
     EmptyReply,
+    #[error("a statement needs some words")]
+    EmptyStatement,
+    #[error("a statement can be at most {max} characters; this one has {len}")]
+    StatementTooLong { len: usize, max: usize },
+    #[error("you have written {limit} statements here already, the most one member may")]
+    TooManyStatements { limit: usize },
+    #[error("there is no statement #{0} to answer here")]
+    NoStatement(i64),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -160,6 +173,7 @@ pub struct Discussions {
     clock: Arc<dyn Clock>,
     rules: Rules,
     per_server: Option<Arc<dyn ServerRules>>,
+    statement_limit: usize,
 }
 
 impl Discussions {
@@ -169,6 +183,7 @@ impl Discussions {
             clock,
             rules,
             per_server: None,
+            statement_limit: statements::DEFAULT_STATEMENTS_PER_MEMBER,
         }
     }
 
@@ -361,7 +376,21 @@ impl Discussions {
             .add_reply(server, id, member, source, text, origin, self.clock.now())?
         {
             // The same thread message or form submission delivered again: stored once.
-            ReplyWrite::Added { id } | ReplyWrite::Duplicate { id } => Ok(id),
+            ReplyWrite::Added { id: reply } => {
+                // A reply with its text becomes a statement others weigh in on (merged into an
+                // equal one; past the member's limit the reply still counts, as a reply).
+                if let Some(t) = text {
+                    match self.add_statement(server, id, member, StatementOrigin::Reply, t) {
+                        Ok(_)
+                        | Err(DiscussionError::TooManyStatements { .. })
+                        | Err(DiscussionError::StatementTooLong { .. })
+                        | Err(DiscussionError::EmptyStatement) => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+                Ok(reply)
+            }
+            ReplyWrite::Duplicate { id } => Ok(id),
             ReplyWrite::NotOpen(c) => Err(closed(id, c)),
             ReplyWrite::NotFound => Err(DiscussionError::NotFound(id)),
         }

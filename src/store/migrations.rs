@@ -142,6 +142,43 @@ const MIGRATIONS: &[&str] = &[
         guild   TEXT PRIMARY KEY,
         left_at INTEGER                -- NULL: present
      ) WITHOUT ROWID;",
+    // 5: statements members weigh in on, their answers, each member's weighing seed, and every
+    // stance change (the votes table keeps only the current one).
+    "CREATE TABLE statements (
+        id         INTEGER PRIMARY KEY,
+        discussion INTEGER NOT NULL REFERENCES discussions (id),
+        author     TEXT NOT NULL,      -- the member who wrote it, or the moderator who added it
+        origin     TEXT NOT NULL CHECK (origin IN ('reply', 'moderator')),
+        text       TEXT NOT NULL,
+        normal     TEXT NOT NULL,      -- the text without case, spacing and punctuation: duplicates merge
+        state      TEXT NOT NULL CHECK (state IN ('shown', 'hidden', 'withdrawn')),
+        at         INTEGER NOT NULL,
+        UNIQUE (discussion, normal)
+     );
+     CREATE INDEX statements_by_author ON statements (discussion, author);
+     CREATE TABLE answers (
+        discussion INTEGER NOT NULL REFERENCES discussions (id),
+        statement  INTEGER NOT NULL REFERENCES statements (id),
+        member     TEXT NOT NULL,
+        answer     TEXT NOT NULL CHECK (answer IN ('agree', 'disagree', 'pass')),
+        at         INTEGER NOT NULL,
+        PRIMARY KEY (statement, member)
+     ) WITHOUT ROWID;
+     CREATE INDEX answers_by_member ON answers (discussion, member);
+     CREATE TABLE weigh_seeds (
+        discussion INTEGER NOT NULL REFERENCES discussions (id),
+        member     TEXT NOT NULL,
+        seed       INTEGER NOT NULL,
+        PRIMARY KEY (discussion, member)
+     ) WITHOUT ROWID;
+     CREATE TABLE stance_history (
+        id         INTEGER PRIMARY KEY,
+        discussion INTEGER NOT NULL REFERENCES discussions (id),
+        member     TEXT NOT NULL,
+        option     TEXT,               -- NULL: withdrawn
+        at         INTEGER NOT NULL
+     );
+     CREATE INDEX stance_history_by_discussion ON stance_history (discussion, member);",
 ];
 
 /// The version from which rows belong to servers.
