@@ -314,7 +314,7 @@ impl Discussions {
             .into_iter()
             .map(|((from, to), members)| StanceShift { from, to, members })
             .collect();
-        shifts.sort_by(|a, b| b.members.cmp(&a.members));
+        shifts.sort_by_key(|s| std::cmp::Reverse(s.members));
         Ok(StanceChanges {
             changed: shifts.iter().map(|s| s.members).sum(),
             members: by_member.len() as u64,

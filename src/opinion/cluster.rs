@@ -5,6 +5,9 @@ use super::{Options, SplitMix};
 /// Lloyd's iterations per run at most; runs stop when no point changes group.
 const MAX_ITERATIONS: usize = 100;
 
+/// A grouping's score (silhouette or inertia), labels and centres.
+type Scored = (f64, Vec<usize>, Vec<(f64, f64)>);
+
 pub(super) struct Grouping {
     pub points: Vec<(f64, f64)>,
     /// Each point's group, groups numbered largest first.
@@ -34,7 +37,7 @@ pub(super) fn choose(points: &[(f64, f64)], options: &Options) -> Option<Groupin
     let lo = options.min_groups.max(2);
     let hi = options.max_groups.min(distinct);
     let sample = sample(points.len(), options.silhouette_sample.max(2));
-    let mut best: Option<(f64, Vec<usize>, Vec<(f64, f64)>)> = None;
+    let mut best: Option<Scored> = None;
     for k in lo..=hi {
         let (labels, centres) = kmeans(points, k, options);
         let score = silhouette(points, &labels, k, &sample);
@@ -80,7 +83,7 @@ fn relabel(
 
 /// The best of `options.restarts` seeded k-means++ runs (least inertia).
 fn kmeans(points: &[(f64, f64)], k: usize, options: &Options) -> (Vec<usize>, Vec<(f64, f64)>) {
-    let mut best: Option<(f64, Vec<usize>, Vec<(f64, f64)>)> = None;
+    let mut best: Option<Scored> = None;
     for restart in 0..options.restarts.max(1) {
         let seed = options.seed ^ ((k as u64) << 32) ^ restart as u64;
         let (labels, centres) = lloyd(points, init(points, k, seed));

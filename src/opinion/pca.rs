@@ -134,7 +134,7 @@ fn fix_sign(v: DVector<f64>) -> DVector<f64> {
             pivot = i;
         }
     }
-    if v.len() > 0 && v[pivot] < 0.0 {
+    if !v.is_empty() && v[pivot] < 0.0 {
         -v
     } else {
         v
