@@ -226,7 +226,12 @@ fn charts(c: &mut Criterion) {
 
 fn exports(c: &mut Criterion, db: &Path) {
     let e = engine(db);
-    let ids = MemberIds::resolve(&Default::default(), Some(KEY)).unwrap();
+    let ids = MemberIds::resolve(
+        &Default::default(),
+        Some(KEY),
+        std::path::Path::new("unused.db"),
+    )
+    .unwrap();
     let mut g = c.benchmark_group("export");
     g.sample_size(10)
         .throughput(Throughput::Elements(VOTES + REPLIES));

@@ -11,6 +11,8 @@ pub use crate::discord::DiscordConfig;
 pub use crate::discussion::{DiscussionConfig, ResultsMode};
 pub use crate::draft::DraftConfig;
 pub use crate::export::ExportConfig;
+pub use crate::logging::LogFormat;
+pub use crate::metrics::MetricsConfig;
 pub use crate::schedule::{QueuePolicy, ScheduleConfig};
 pub use crate::store::{StoreConfig, Synchronous};
 
@@ -21,11 +23,14 @@ pub struct Config {
     pub database: PathBuf,
     /// Directory of prompt files.
     pub prompts: PathBuf,
+    /// The log's shape on stderr: `text` or `json`.
+    pub log_format: LogFormat,
     pub discussion: DiscussionConfig,
     pub store: StoreConfig,
     pub discord: DiscordConfig,
     pub draft: DraftConfig,
     pub export: ExportConfig,
+    pub metrics: MetricsConfig,
     /// Weekly (or cron) schedules: `[[schedule]]` tables.
     #[serde(rename = "schedule")]
     pub schedules: Vec<ScheduleConfig>,
@@ -36,10 +41,12 @@ impl Default for Config {
         Self {
             database: PathBuf::from("roundtable.db"),
             prompts: PathBuf::from("prompts"),
+            log_format: LogFormat::default(),
             discussion: DiscussionConfig::default(),
             store: StoreConfig::default(),
             discord: DiscordConfig::default(),
             export: ExportConfig::default(),
+            metrics: MetricsConfig::default(),
             schedules: Vec::new(),
             draft: DraftConfig::default(),
         }
@@ -72,7 +79,27 @@ pub enum ConfigError {
     },
 }
 
+/// The file read when no `--config` is given, if it exists in the current folder.
+pub const DEFAULT_FILE: &str = "roundtable.toml";
+
 impl Config {
+    /// The configuration a command runs with: `path` if given, else [`DEFAULT_FILE`] in the
+    /// current folder if present, else the defaults.
+    pub fn find(path: Option<&Path>) -> Result<Config, ConfigError> {
+        match path {
+            Some(p) => Self::load(p),
+            None if Path::new(DEFAULT_FILE).exists() => Self::load(Path::new(DEFAULT_FILE)),
+            None => Ok(Config::default()),
+        }
+    }
+
+    /// The file [`Config::find`] reads for `path`, if any: `path` itself, else [`DEFAULT_FILE`]
+    /// when it exists.
+    pub fn file_in_use(path: Option<&Path>) -> Option<PathBuf> {
+        path.map(Path::to_path_buf)
+            .or_else(|| Some(PathBuf::from(DEFAULT_FILE)).filter(|p| p.exists()))
+    }
+
     /// Reads `path`; relative paths inside it are taken relative to the config file's folder.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let text = crate::files::read_text(path, crate::files::MAX_TEXT_FILE).map_err(|cause| {
@@ -191,6 +218,34 @@ mod tests {
     fn example_config_parses_to_the_defaults() {
         let c = Config::parse(Path::new("config.example.toml"), EXAMPLE).expect("example parses");
         assert_eq!(c, Config::default());
+    }
+
+    #[test]
+    fn the_debian_config_is_the_example_with_the_packages_paths() {
+        let debian = include_str!("../debian/roundtable.toml");
+        let expected = EXAMPLE
+            .replace(
+                "\ndatabase = \"roundtable.db\"\n",
+                "\ndatabase = \"/var/lib/roundtable/roundtable.db\"\n",
+            )
+            .replace(
+                "\n# token_file = \"/run/secrets/roundtable-token\"\n",
+                "\ntoken_file = \"/run/credentials/roundtable.service/token\"\n",
+            );
+        assert_ne!(expected, EXAMPLE);
+        assert_eq!(
+            debian, expected,
+            "debian/roundtable.toml must follow config.example.toml (regenerate it with the two paths)"
+        );
+        let c = Config::parse(Path::new("/etc/roundtable/roundtable.toml"), debian).unwrap();
+        assert_eq!(
+            c.database,
+            PathBuf::from("/var/lib/roundtable/roundtable.db")
+        );
+        assert_eq!(
+            c.discord.token_file,
+            Some(PathBuf::from("/run/credentials/roundtable.service/token"))
+        );
     }
 
     #[test]

@@ -61,6 +61,7 @@ fn no_error_repeats_its_cause() {
             raw_member_ids: false,
         },
         None,
+        &dir.path().join("roundtable.db"),
     ) else {
         panic!("a directory is no key file")
     };

@@ -5,16 +5,20 @@
 
 pub mod chart;
 pub mod check;
+pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod console;
 pub mod discord;
 pub mod discussion;
 pub mod draft;
+pub mod exit;
 pub mod export;
 pub mod files;
 pub mod limits;
 pub mod location;
+pub mod logging;
+pub mod metrics;
 pub mod opinion;
 pub mod prompt;
 pub mod render;

@@ -1,8 +1,11 @@
-//! The roundtable command line: a thin shell over the library.
+//! The roundtable command line: parses the arguments, sets up the log, dispatches to the library
+//! (`roundtable::cli`, `roundtable::console`, `roundtable::discord`, …) and turns errors into exit
+//! statuses (`roundtable::exit`).
 
-use anyhow::Context;
 use clap::{Parser, Subcommand};
 use roundtable::config::Config;
+use roundtable::exit;
+use roundtable::store::DiscussionId;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -10,21 +13,25 @@ use std::process::ExitCode;
 #[command(
     name = "roundtable",
     version,
-    about = "Weekly discussions on news, for Discord servers"
+    about = "Weekly discussions on news, for Discord servers",
+    after_help = exit::HELP
 )]
 struct Cli {
     /// Configuration file (TOML); defaults apply when absent.
     #[arg(long, global = true, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Without a command: the bot's main job, `run` on Discord when a token is set up (DISCORD_TOKEN
+    /// or discord.token_file), else the local `console`, which stands in for Discord.
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// Rehearse discussions in the terminal: you act as members and moderators.
     Console,
-    /// Validate the configuration and every prompt; exit 1 if anything is wrong.
+    /// Validate the configuration and every prompt; exit 1 if a prompt is wrong, 78 if the
+    /// configuration is.
     Check {
         /// Prompt folder (default: the config's `prompts`).
         #[arg(long, value_name = "DIR")]
@@ -44,10 +51,11 @@ enum Command {
         weeks: usize,
     },
     /// Write a discussion's votes and replies, with times, as CSV or JSON (member ids pseudonymized
-    /// unless `export.raw_member_ids` is set).
+    /// with the key beside the database, created on the first export, unless configured otherwise).
     Export {
-        /// The discussion's number, as `roundtable history` shows it.
-        discussion: String,
+        /// The discussion's number, as `roundtable history` shows it (`3` or `#3`).
+        #[arg(value_parser = discussion_number)]
+        discussion: DiscussionId,
         #[arg(long, value_enum)]
         format: ExportFormat,
         /// Write to FILE instead of standard output.
@@ -90,6 +98,14 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Print the link that adds the bot to a server (scopes bot and applications.commands, only
+    /// the permissions it uses) and the gateway intents to switch on.
+    Invite {
+        /// The application's id (Developer Portal → General Information); without it, Discord is
+        /// asked with the bot's token.
+        #[arg(long, value_name = "ID")]
+        client_id: Option<u64>,
+    },
     /// Run the bot on Discord (token from DISCORD_TOKEN or the config's token_file).
     Run,
     /// Copy the database to FILE, consistently, through SQLite's online backup API: safe while
@@ -115,124 +131,73 @@ impl From<ExportFormat> for roundtable::export::Format {
     }
 }
 
+fn discussion_number(s: &str) -> Result<DiscussionId, String> {
+    s.trim()
+        .trim_start_matches('#')
+        .parse::<i64>()
+        .map(DiscussionId)
+        .map_err(|_| format!("`{s}` is not a discussion number"))
+}
+
 fn main() -> ExitCode {
+    // Usage errors exit 2 here, with clap's message.
     let cli = Cli::parse();
-    init_tracing();
-    match run(cli) {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("roundtable: {e:#}");
-            ExitCode::from(1)
-        }
-    }
-}
-
-fn init_tracing() {
-    use tracing_subscriber::EnvFilter;
-    let filter =
-        EnvFilter::try_from_env("ROUNDTABLE_LOG").unwrap_or_else(|_| EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
-}
-
-fn load_config(path: Option<&Path>) -> anyhow::Result<Config> {
-    match path {
-        Some(p) => Ok(Config::load(p)?),
-        None if Path::new("roundtable.toml").exists() => {
-            Ok(Config::load(Path::new("roundtable.toml"))?)
-        }
-        None => Ok(Config::default()),
-    }
-}
-
-fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let config = match load_config(cli.config.as_deref()) {
+    let command = cli.command;
+    let config = match Config::find(cli.config.as_deref()) {
         Ok(c) => c,
-        Err(e) if matches!(cli.command, Command::Check { .. }) => {
-            println!("{e:#}");
-            return Ok(ExitCode::from(1));
-        }
-        Err(e) => return Err(e),
-    };
-    match cli.command {
-        Command::Console => {
-            let stdin = std::io::stdin();
-            let stdout = std::io::stdout();
-            roundtable::console::run(&config, stdin.lock(), stdout.lock())?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Preview { prompt_id, prompts } => {
-            let dir = prompts.unwrap_or(config.prompts.clone());
-            let catalog = roundtable::prompt::Catalog::load_dir(&dir);
-            let Some(prompt) = catalog.get(&prompt_id) else {
-                let known: Vec<&str> = catalog.prompts.keys().map(String::as_str).collect();
-                anyhow::bail!(
-                    "no prompt `{prompt_id}` in {} (known: {}); `roundtable check` lists problems",
-                    dir.display(),
-                    known.join(", ")
-                );
-            };
-            let view = roundtable::render::DiscussionView {
-                id: roundtable::store::DiscussionId(0),
-                prompt,
-                options: &prompt.options,
-                closes_at: None,
-                closed: false,
-                results: roundtable::render::Results::None,
-            };
-            let rendered = roundtable::render::discussion_post(&view);
-            for post in rendered.all() {
-                println!("{}", roundtable::render::text::post_to_text(post));
+        Err(e) => {
+            // `check` reports on stdout, like the prompt problems it lists.
+            if matches!(command, Some(Command::Check { .. })) {
+                println!("{e}");
+            } else {
+                eprintln!("roundtable: {e}");
             }
-            Ok(ExitCode::SUCCESS)
+            return ExitCode::from(exit::CONFIG);
+        }
+    };
+    roundtable::logging::init(config.log_format);
+    let command = command.unwrap_or_else(|| main_job(&config));
+    match dispatch(command, &config, cli.config.as_deref()) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            let root: &(dyn std::error::Error + 'static) = e.as_ref();
+            eprintln!("roundtable: {}", exit::describe(root));
+            ExitCode::from(exit::code_of_chain(root))
+        }
+    }
+}
+
+/// What `roundtable` alone does: the bot on Discord when a token is set up; with none at all, the
+/// console, said once on stderr. A token file that is named but unreadable is still an error of
+/// `run` (it names the file), never a silent fall-back.
+fn main_job(config: &Config) -> Command {
+    match config.token() {
+        Err(roundtable::config::TokenError::Missing) => {
+            eprintln!(
+                "roundtable: no Discord token set up (DISCORD_TOKEN or discord.token_file): \
+                 the local console stands in for Discord. Type `help`."
+            );
+            Command::Console
+        }
+        _ => Command::Run,
+    }
+}
+
+fn dispatch(command: Command, config: &Config, config_file: Option<&Path>) -> anyhow::Result<u8> {
+    let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
+    match command {
+        Command::Console => {
+            roundtable::console::run(config, std::io::stdin().lock(), stdout.lock())?;
+        }
+        Command::Check { prompts, strict } => {
+            let dir = prompts.as_ref().unwrap_or(&config.prompts);
+            let file = Config::file_in_use(config_file);
+            if !roundtable::cli::check(config, file.as_deref(), dir, strict, stdout.lock())? {
+                return Ok(exit::FAILURE);
+            }
         }
         Command::Schedule { dry_run: _, weeks } => {
-            let schedules: Vec<roundtable::schedule::Schedule> = config
-                .schedules
-                .iter()
-                .filter_map(|s| {
-                    roundtable::schedule::Schedule::from_config(s, config.discord.guild_id).ok()
-                })
-                .collect();
-            if schedules.is_empty() {
-                println!(
-                    "No schedules configured: add [[schedule]] tables (see config.example.toml)."
-                );
-                return Ok(ExitCode::SUCCESS);
-            }
-            let store = roundtable::store::Store::open(&config.database, &config.store)
-                .with_context(|| format!("opening {}", config.database.display()))?;
-            let engine = roundtable::discussion::Discussions::new(
-                store,
-                std::sync::Arc::new(roundtable::clock::SystemClock),
-                (&config.discussion).into(),
-            );
-            let scheduler_engine = engine.clone();
-            let catalog = roundtable::prompt::Catalog::load_dir(&config.prompts);
-            for p in &catalog.problems {
-                eprintln!("prompt problem: {p}");
-            }
-            let scheduler = roundtable::schedule::Scheduler::new(
-                engine,
-                roundtable::schedule::Scope::Guilds,
-                schedules.clone(),
-                "dry-run",
-            );
-            let console = roundtable::schedule::Scheduler::new(
-                scheduler_engine,
-                roundtable::schedule::Scope::Console,
-                schedules,
-                "dry-run",
-            );
-            // A weekly schedule has one slot a week; a cron schedule is shown for as many slots.
-            let mut upcoming = scheduler.upcoming(None, &catalog, weeks)?;
-            upcoming.extend(console.upcoming(None, &catalog, weeks)?);
-            for u in upcoming {
-                println!("{}", u.line());
-            }
-            Ok(ExitCode::SUCCESS)
+            roundtable::cli::schedule_listing(config, weeks, stdout.lock(), stderr.lock())?;
         }
         Command::Export {
             discussion,
@@ -240,83 +205,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             out,
             server,
         } => {
-            let id = discussion
-                .trim()
-                .trim_start_matches('#')
-                .parse::<i64>()
-                .map(roundtable::store::DiscussionId)
-                .map_err(|_| anyhow::anyhow!("`{discussion}` is not a discussion number"))?;
-            let ids = roundtable::export::MemberIds::from_config(&config.export)?;
-            let engine = existing_engine(&config)?;
-            let server = server_of(&engine, server, &config)?;
-            let format = format.into();
-            match out {
-                None => {
-                    let stdout = std::io::stdout();
-                    roundtable::export::export(&engine, server, id, format, &ids, stdout.lock())?;
-                }
-                Some(path) => {
-                    // Written beside the target and renamed at the end: a failed export leaves no
-                    // half file, and never half-overwrites an earlier one.
-                    let mut partial = path.clone().into_os_string();
-                    partial.push(".partial");
-                    let partial = PathBuf::from(partial);
-                    let written = std::fs::File::create(&partial)
-                        .map_err(roundtable::export::ExportError::from)
-                        .and_then(|f| {
-                            roundtable::export::export(&engine, server, id, format, &ids, f)
-                        })
-                        .and_then(|s| {
-                            std::fs::rename(&partial, &path)?;
-                            Ok(s)
-                        });
-                    match written {
-                        Ok(s) => eprintln!(
-                            "Exported {s} of discussion #{id} to {} (member ids {}).",
-                            path.display(),
-                            ids.describe()
-                        ),
-                        Err(e) => {
-                            let _ = std::fs::remove_file(&partial);
-                            return Err(e)
-                                .with_context(|| format!("exporting to {}", path.display()));
-                        }
-                    }
-                }
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Backup { file } => {
-            let s = roundtable::store::backup(&config.database, &file)?;
-            eprintln!(
-                "Backed up {} to {} ({} pages, {} bytes).",
-                config.database.display(),
-                file.display(),
-                s.pages,
-                s.bytes
-            );
-            Ok(ExitCode::SUCCESS)
+            let (out_file, format) = (out.as_deref(), format.into());
+            roundtable::cli::export(
+                config,
+                server,
+                discussion,
+                format,
+                out_file,
+                stdout.lock(),
+                stderr.lock(),
+            )?;
         }
         Command::History { limit, server } => {
-            let engine = existing_engine(&config)?;
-            let server = server_of(&engine, server, &config)?;
-            let past = engine.history(server, limit)?;
-            print!("{}", roundtable::render::history::history_text(&past));
-            Ok(ExitCode::SUCCESS)
+            roundtable::cli::history(config, server, limit, stdout.lock())?
         }
-        Command::Check { prompts, strict } => {
-            let dir = prompts.unwrap_or(config.prompts.clone());
-            let file = cli
-                .config
-                .clone()
-                .or_else(|| Some(PathBuf::from("roundtable.toml")).filter(|p| p.exists()));
-            let report = roundtable::check::check_with(&config, file.as_deref(), &dir, strict);
-            print!("{}", report.text);
-            Ok(if report.ok {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            })
+        Command::Preview { prompt_id, prompts } => {
+            let dir = prompts.as_ref().unwrap_or(&config.prompts);
+            roundtable::cli::preview(dir, &prompt_id, stdout.lock())?;
         }
         Command::Draft {
             article,
@@ -324,71 +229,28 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             id,
             force,
         } => {
-            use roundtable::draft;
-            let id = id
-                .or_else(|| out.as_deref().map(draft::id_from))
-                .unwrap_or_else(|| draft::id_from(&article));
-            let options = draft::DraftOptions::new(id, &config.draft);
-            let d = draft::draft_file(&article, &options)?;
-            let toml = draft::to_toml(&d);
-            let shown = out.as_deref().unwrap_or(&article).display().to_string();
-            for f in &d.findings {
-                eprintln!("warning: {shown}: {f}");
-            }
-            match &out {
-                Some(path) => draft::write_new(path, &toml, force)?,
-                None => print!("{toml}"),
-            }
-            eprintln!(
-                "roundtable: drafted {} speaker(s) and {} mentioned actor(s), a {}-word summary; {} neutrality finding(s). \
-                 Write the options (labels starting with `{}`) before `roundtable check`.",
-                d.analysis.speakers().count(),
-                d.analysis.mentioned().count(),
-                d.prompt.summary.split_whitespace().count(),
-                d.findings.len(),
-                roundtable::prompt::PLACEHOLDER
-            );
-            Ok(ExitCode::SUCCESS)
+            let request = roundtable::cli::DraftRequest {
+                article: &article,
+                out: out.as_deref(),
+                id,
+                force,
+            };
+            roundtable::cli::draft(config, request, stdout.lock(), stderr.lock())?;
         }
-        Command::Run => {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()?;
-            match runtime.block_on(roundtable::discord::run(&config)) {
-                Ok(()) => Ok(ExitCode::SUCCESS),
-                Err(e) => {
-                    eprintln!("roundtable: {e}");
-                    Ok(ExitCode::from(e.exit_code()))
-                }
-            }
+        Command::Invite { client_id } => {
+            let id = runtime()?.block_on(roundtable::discord::invite::resolve_client_id(
+                config, client_id,
+            ))?;
+            print!("{}", roundtable::discord::invite::text(id, config));
         }
+        Command::Backup { file } => roundtable::cli::backup(config, &file, stderr.lock())?,
+        Command::Run => runtime()?.block_on(roundtable::discord::run(config))?,
     }
+    Ok(exit::OK)
 }
 
-/// The server a command on the host means (see `ServerId::pick`).
-fn server_of(
-    engine: &roundtable::discussion::Discussions,
-    given: Option<roundtable::store::ServerId>,
-    config: &Config,
-) -> anyhow::Result<roundtable::store::ServerId> {
-    let known = engine.store().servers()?;
-    roundtable::store::ServerId::pick(given, config.discord.guild_id, &known)
-        .map_err(|e| anyhow::anyhow!(e))
-}
-
-/// The engine over the configured database, which must exist already (nothing to read otherwise).
-fn existing_engine(config: &Config) -> anyhow::Result<roundtable::discussion::Discussions> {
-    if !config.database.exists() {
-        anyhow::bail!(
-            "no database at {}: no discussion has been held there yet (see `database` in the configuration)",
-            config.database.display()
-        );
-    }
-    let store = roundtable::store::Store::open(&config.database, &config.store)
-        .with_context(|| format!("opening {}", config.database.display()))?;
-    Ok(roundtable::discussion::Discussions::new(
-        store,
-        std::sync::Arc::new(roundtable::clock::SystemClock),
-        (&config.discussion).into(),
-    ))
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
 }

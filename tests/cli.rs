@@ -96,8 +96,106 @@ fn check_reports_a_bad_config_with_its_line() {
     )
     .unwrap();
     let o = roundtable(&["--config", "c.toml", "check"], dir.path());
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(78), "a configuration error");
     assert!(stdout(&o).starts_with("c.toml:2:11: "), "{}", stdout(&o));
+    let history = roundtable(&["--config", "c.toml", "history"], dir.path());
+    assert_eq!(history.status.code(), Some(78));
+    let stderr = String::from_utf8_lossy(&history.stderr);
+    assert!(stderr.starts_with("roundtable: c.toml:2:11: "), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
+#[test]
+fn invite_prints_the_link_with_exactly_the_permissions_the_bot_uses() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_roundtable"))
+        .args(["invite", "--client-id", "123456789012345678"])
+        .current_dir(dir.path())
+        .env_remove("DISCORD_TOKEN")
+        .output()
+        .unwrap();
+    let out = stdout(&o);
+    assert!(
+        o.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // View Channel, Send Messages, Embed Links, Attach Files, Read Message History, Manage
+    // Threads, Create Public Threads, Send Messages in Threads: bits 10, 11, 14, 15, 16, 34, 35, 38.
+    let bits: u64 = [10, 11, 14, 15, 16, 34, 35, 38]
+        .iter()
+        .map(|b| 1u64 << b)
+        .sum();
+    assert_eq!(bits, 326_417_632_256);
+    let link = out
+        .lines()
+        .find(|l| l.starts_with("https://"))
+        .expect("a link");
+    assert_eq!(
+        link,
+        format!("https://discord.com/oauth2/authorize?client_id=123456789012345678&scope=bot+applications.commands&permissions={bits}")
+    );
+    assert!(out.contains("never Administrator"), "{out}");
+    assert!(
+        out.contains("Nothing to switch on in the Developer Portal"),
+        "{out}"
+    );
+
+    std::fs::write(
+        dir.path().join("roundtable.toml"),
+        "[discord]\nmessage_content = true\n",
+    )
+    .unwrap();
+    let o = roundtable(&["invite", "--client-id", "1"], dir.path());
+    assert!(
+        stdout(&o).contains("Privileged Gateway Intents): Message Content Intent"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn invite_without_an_id_or_a_token_says_what_to_pass_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_roundtable"))
+        .arg("invite")
+        .current_dir(dir.path())
+        .env_remove("DISCORD_TOKEN")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("Pass --client-id ID"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
+fn help_documents_the_exit_statuses_and_usage_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = roundtable(&["--help"], dir.path());
+    assert!(help.status.success());
+    let text = stdout(&help);
+    assert!(
+        text.contains("Exit status: 0 done; 1 runtime failure (worth retrying); 2 usage error; 77 Discord refused the bot token; 78 configuration error"),
+        "{text}"
+    );
+    assert_eq!(
+        roundtable(&["frobnicate"], dir.path()).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        roundtable(&["history", "--limit", "many"], dir.path())
+            .status
+            .code(),
+        Some(2)
+    );
+    let version = roundtable(&["--version"], dir.path());
+    assert_eq!(
+        stdout(&version),
+        format!("roundtable {}\n", env!("CARGO_PKG_VERSION"))
+    );
 }
 
 #[test]
@@ -438,7 +536,7 @@ fn check_on_a_missing_folder_names_it_without_a_line() {
 fn a_missing_config_file_is_named_once_with_its_cause_once() {
     let dir = tempfile::tempdir().unwrap();
     let o = roundtable(&["--config", "nope.toml", "history"], dir.path());
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(78), "a configuration error");
     assert_eq!(
         String::from_utf8_lossy(&o.stderr),
         "roundtable: cannot read config nope.toml: No such file or directory (os error 2)\n"
@@ -459,7 +557,7 @@ fn a_token_file_that_does_not_exist_is_named() {
         .env_remove("DISCORD_TOKEN")
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(78), "a configuration error");
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
         err.contains("cannot read the Discord token file secret/token.txt (discord.token_file): No such file or directory"),
@@ -520,4 +618,54 @@ fn export_warns_when_the_key_file_is_readable_by_others() {
         err.contains("the pseudonym key file") && err.contains("can be read by others (mode 644)"),
         "{err}"
     );
+}
+
+/// `roundtable` with no command in `dir`, `input` on stdin and `token` as DISCORD_TOKEN.
+fn main_job_with(dir: &Path, token: Option<&str>, input: &[u8]) -> Output {
+    use std::io::Write;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_roundtable"));
+    cmd.current_dir(dir)
+        .env_remove("DISCORD_TOKEN")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(t) = token {
+        cmd.env("DISCORD_TOKEN", t);
+    }
+    let mut child = cmd.spawn().unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn with_no_command_and_no_token_the_main_job_is_the_console_and_says_so() {
+    let dir = folder_with_config("");
+    let o = main_job_with(
+        dir.path(),
+        None,
+        b"/discussion post syria-strike-2017\nvote 1\nquit\n",
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("no Discord token set up")
+            && err.contains("the local console stands in for Discord"),
+        "{err}"
+    );
+    let out = stdout(&o);
+    assert!(
+        out.contains("How do you think the United States should move forward?"),
+        "{out}"
+    );
+    assert!(dir.path().join("roundtable.db").exists());
+}
+
+#[test]
+fn with_no_command_a_named_token_file_that_is_missing_is_an_error_not_the_console() {
+    let dir = folder_with_config("[discord]\ntoken_file = \"secret/token.txt\"\n");
+    let o = main_job_with(dir.path(), None, b"quit\n");
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("secret/token.txt"), "{err}");
+    assert!(!err.contains("console stands in"), "{err}");
 }

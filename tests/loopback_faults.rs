@@ -369,7 +369,7 @@ async fn discord_that_never_answers_is_a_clear_start_up_error() {
 }
 
 #[tokio::test]
-async fn rejected_token_is_a_clear_error_with_exit_code_2() {
+async fn rejected_token_is_a_clear_error_with_exit_code_77() {
     let _logs = logs::capture();
     let discord = Discord::start().await;
 
@@ -379,7 +379,7 @@ async fn rejected_token_is_a_clear_error_with_exit_code_2() {
         .expect("start-up fails");
 
     assert!(matches!(error, DiscordError::TokenRejected), "{error:?}");
-    assert_eq!(error.exit_code(), 2);
+    assert_eq!(error.exit_code(), 77);
     assert_eq!(discord.requests().len(), 1, "nothing after the 401");
 }
 
@@ -539,7 +539,7 @@ async fn gateway_authentication_failure_stops_the_bot_with_a_clear_error() {
 
     let error = outcome.expect_err("the bot stops");
     assert!(matches!(error, DiscordError::TokenRejected), "{error:?}");
-    assert_eq!(error.exit_code(), 2);
+    assert_eq!(error.exit_code(), 77);
 }
 
 #[tokio::test]

@@ -463,26 +463,36 @@ fn raw_member_ids_only_when_the_configuration_says_so() {
 }
 
 #[test]
-fn export_without_a_key_is_refused_and_says_what_to_set() {
+fn the_first_export_without_a_key_creates_one_beside_the_database_readable_by_its_owner_only() {
     let db = database("");
-    let o = roundtable(&db, &["export", "1", "--format", "csv"], None);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(o.stdout.is_empty());
-    let err = String::from_utf8_lossy(&o.stderr);
+    let first = ok(&roundtable(&db, &["export", "1", "--format", "csv"], None));
+    let key = db.dir.path().join("r.pseudonym.key");
+    assert!(key.exists(), "the key file is beside the database");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+    }
     assert!(
-        err.contains("ROUNDTABLE_PSEUDONYM_KEY")
-            && err.contains("export.pseudonym_key_file")
-            && err.contains("export.raw_member_ids = true"),
-        "{err}"
+        !first.contains("300000000000000000"),
+        "member ids are pseudonymized"
     );
-    // A configured key file is created on first use and gives the same pseudonyms afterwards.
+    let again = ok(&roundtable(&db, &["export", "1", "--format", "csv"], None));
+    assert_eq!(first, again, "the same key gives the same pseudonyms");
+    // A configured key file wins, and is created on first use too.
     let db = database("[export]\npseudonym_key_file = \"secret.key\"\n");
     let first = ok(&roundtable(&db, &["export", "1", "--format", "csv"], None));
     assert!(db.dir.path().join("secret.key").exists());
+    assert!(!db.dir.path().join("r.pseudonym.key").exists());
     let again = ok(&roundtable(&db, &["export", "1", "--format", "csv"], None));
     assert_eq!(first, again);
     let missing = roundtable(&db, &["export", "7", "--format", "csv"], None);
+    assert_eq!(missing.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("there is no discussion #7"));
+    let usage = roundtable(&db, &["export", "seven", "--format", "csv"], None);
+    assert_eq!(usage.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&usage.stderr).contains("`seven` is not a discussion number"));
 }
 
 #[test]

@@ -567,11 +567,12 @@ impl<W: Write> Console<W> {
             writeln!(self.out, "! no discussion to export yet")?;
             return Ok(());
         };
-        let written = export::MemberIds::from_config(&self.export).and_then(|ids| {
-            let mut data = Vec::new();
-            export::export(&self.engine, HERE, id, format, &ids, &mut data)
-                .map(|s| (s, data, ids.describe()))
-        });
+        let written = export::MemberIds::from_config(&self.export, self.engine.store().path())
+            .and_then(|ids| {
+                let mut data = Vec::new();
+                export::export(&self.engine, HERE, id, format, &ids, &mut data)
+                    .map(|s| (s, data, ids.describe()))
+            });
         match written {
             Ok((s, data, ids)) => {
                 writeln!(

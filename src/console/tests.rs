@@ -244,7 +244,7 @@ fn a_console_schedule_posts_on_time_and_moderators_steer_it() {
 }
 
 #[test]
-fn history_is_for_everyone_and_exports_for_moderators_with_a_key() {
+fn history_is_for_everyone_and_exports_for_moderators_out_of_the_box() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("h.db"), &StoreConfig::default()).unwrap();
     let engine = Discussions::new(
@@ -280,10 +280,12 @@ fn history_is_for_everyone_and_exports_for_moderators_with_a_key() {
         out.contains("! only moderators can use `/discussion export`"),
         "{out}"
     );
+    // No key configured: the first export makes one beside the database.
     assert!(
-        out.contains("! exports replace member ids with pseudonyms"),
+        out.contains("Export of discussion #1 (csv; 1 vote and 1 reply; member ids pseudonymized"),
         "{out}"
     );
+    assert!(dir.path().join("h.pseudonym.key").exists());
     assert!(out.contains("#1  How do you think the United States should move forward?\n    2026-11-30 → 2026-11-30 · 1 member answered · 1 reply from 1 member\n    Most chosen: “Stay out: no further U.S. involvement in Syria's war” (100%)\n"), "{out}");
 
     let raw = ExportConfig {

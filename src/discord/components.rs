@@ -85,7 +85,7 @@ pub(super) fn is_from_post(d: &Discussion, message: &Message, bot: Option<u64>) 
     let ephemeral = message
         .flags
         .is_some_and(|f| f.contains(MessageFlags::EPHEMERAL));
-    let by_bot = bot.map_or(true, |b| message.author.id.get() == b);
+    let by_bot = bot.is_none_or(|b| message.author.id.get() == b);
     let answers_post = match message.interaction_metadata.as_deref() {
         Some(MessageInteractionMetadata::Component(m)) => m.interacted_message_id.get() == post,
         _ => false,

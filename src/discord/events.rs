@@ -22,13 +22,17 @@ pub(super) async fn handle(
     let data = framework.user_data;
     match event {
         FullEvent::Ready { data_about_bot } => {
+            super::connected(ctx, data_about_bot);
             servers::ready(data, data_about_bot).await;
             data.observe(Observed::Ready {
                 session_id: data_about_bot.session_id.clone(),
                 guilds: data_about_bot.guilds.len(),
             })
         }
-        FullEvent::Resume { .. } => data.observe(Observed::Resumed),
+        FullEvent::Resume { .. } => {
+            crate::metrics::gateway_resumed();
+            data.observe(Observed::Resumed)
+        }
         FullEvent::GuildCreate { guild, .. } => {
             servers::available(data, guild).await;
             data.observe(Observed::GuildAvailable {
@@ -129,10 +133,13 @@ pub(super) async fn handle(
             })
         }
         FullEvent::InteractionCreate { interaction } => match interaction {
-            Interaction::Component(c) => {
-                on_component(ctx, framework.shard_manager, data, c).await?
+            Interaction::Component(c) => crate::metrics::interaction(
+                "component",
+                on_component(ctx, framework.shard_manager, data, c).await,
+            )?,
+            Interaction::Modal(m) => {
+                crate::metrics::interaction("modal", on_modal(ctx, data, m).await)?
             }
-            Interaction::Modal(m) => on_modal(ctx, data, m).await?,
             _ => {}
         },
         _ => {}
@@ -198,6 +205,7 @@ async fn thread_reply(ctx: &Context, data: &Data, message: &serenity::model::cha
 pub(super) async fn on_error(error: poise::FrameworkError<'_, Data, CommandError>) {
     match error {
         poise::FrameworkError::Command { error, ctx, .. } => {
+            crate::metrics::global().interaction("command", false);
             tracing::error!("/{}: {error}", ctx.command().qualified_name);
             if let poise::Context::Application(actx) = ctx {
                 let sorry = ephemeral("Something went wrong; the error is in the bot's log.");

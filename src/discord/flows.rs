@@ -413,6 +413,7 @@ impl Core {
         }
         self.forget(id);
         self.wake.notify_one();
+        tracing::info!(discussion = %id, %channel, prompt = %d.prompt().id, "discussion posted");
         Ok(message)
     }
 
@@ -536,6 +537,8 @@ impl Core {
     /// tally with its chart in the channel and the thread, the thread locked if configured.
     pub(crate) async fn finalize(&self, d: &Discussion, tally: &Tally) -> Result<(), FlowError> {
         self.forget(d.id());
+        let by = d.record.closed_by.as_deref().unwrap_or("its close time");
+        tracing::info!(discussion = %d.id(), by, members = tally.participants, replies = tally.replies, "discussion closed");
         let Some(channel) = id_of(&Some(d.record.channel.clone())).map(ChannelId::new) else {
             return Ok(());
         };

@@ -1,7 +1,7 @@
 //! The Discord adapter: serenity (gateway, cache, REST) and poise (slash commands) around the core.
 //!
 //! Start-up, in order: the token is checked with `GET /oauth2/applications/@me` (a 401 is a clear
-//! error, exit code 2), the gateway URL is fetched, the commands are registered (in the configured
+//! error, exit code 77), the gateway URL is fetched, the commands are registered (in the configured
 //! guild, else globally), and only then does the gateway connect. Doing the REST work before the
 //! gateway keeps failures out of poise's `setup`, where they would leave the framework waiting
 //! forever.
@@ -16,6 +16,7 @@ mod components;
 pub mod config;
 mod events;
 mod flows;
+pub mod invite;
 mod live;
 mod once;
 mod reply;
@@ -31,6 +32,7 @@ pub use rest::{Rest, RestError, Upload};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::discussion::{Discussions, Rules};
+use crate::exit;
 use crate::prompt::Catalog;
 use crate::schedule::{Schedule, Scheduler, Scope};
 use crate::settings::{Defaults, RoleRef, Settings};
@@ -81,18 +83,28 @@ pub enum DiscordError {
     Client(serenity::Error),
     #[error("Discord gateway: {0}")]
     Gateway(serenity::Error),
+    #[error("cannot serve metrics on {addr}: {cause}")]
+    Metrics {
+        addr: std::net::SocketAddr,
+        cause: std::io::Error,
+    },
 }
 
 impl DiscordError {
-    /// 2 when the person running the bot has something to fix (token, intents, a setting), else 1.
+    /// [`exit::NOPERM`] (77) when Discord refused the token, [`exit::CONFIG`] (78) when the
+    /// configuration needs fixing (no token, intents not granted, a setting, a database from a
+    /// newer roundtable), else [`exit::FAILURE`] (1): worth starting again.
     pub fn exit_code(&self) -> u8 {
         match self {
+            DiscordError::TokenRejected => exit::NOPERM,
             DiscordError::Token(_)
-            | DiscordError::TokenRejected
             | DiscordError::IntentsRefused
             | DiscordError::Setting(_)
-            | DiscordError::Store { .. } => 2,
-            _ => 1,
+            | DiscordError::Store {
+                cause: StoreError::NewerSchema { .. },
+                ..
+            } => exit::CONFIG,
+            _ => exit::FAILURE,
         }
     }
 
@@ -202,6 +214,8 @@ pub struct Bot {
     observed: broadcast::Sender<Observed>,
     core: Arc<Core>,
     clock: Arc<dyn Clock>,
+    /// `/healthz` and `/metrics`, when `[metrics] listen` is set; bound at start-up.
+    metrics: Option<tokio::net::TcpListener>,
     /// Gateway shards this process runs (all of them).
     shards: u32,
 }
@@ -216,7 +230,31 @@ impl Waker {
     }
 }
 
-fn intents(config: &DiscordConfig) -> GatewayIntents {
+/// The HTTP client every REST request goes through, with the configured timeouts.
+fn http_client(dc: &DiscordConfig) -> Result<reqwest::Client, reqwest::Error> {
+    reqwest::Client::builder()
+        .use_rustls_tls()
+        .connect_timeout(Duration::from_secs(dc.connect_timeout_secs))
+        .timeout(Duration::from_secs(dc.request_timeout_secs))
+        .build()
+}
+
+/// serenity's HTTP for `token` over `client`, towards `api_base` when set.
+fn http_builder(dc: &DiscordConfig, token: &str, client: &reqwest::Client) -> HttpBuilder {
+    let http = HttpBuilder::new(token)
+        .client(client.clone())
+        .default_allowed_mentions(no_mentions());
+    match &dc.api_base {
+        // serenity ignores the proxy while its own rate limiter is on; Rest honours 429s.
+        Some(base) => http
+            .proxy(base.trim_end_matches('/'))
+            .ratelimiter_disabled(true),
+        None => http,
+    }
+}
+
+/// The gateway intents the bot asks for with `config`.
+pub(crate) fn intents(config: &DiscordConfig) -> GatewayIntents {
     let mut intents = GatewayIntents::GUILDS | GatewayIntents::GUILD_MESSAGES;
     if config.message_content {
         intents |= GatewayIntents::MESSAGE_CONTENT;
@@ -277,24 +315,8 @@ impl Bot {
                     .ok_or(DiscordError::Setting("discord.guild_id must not be 0"))?,
             )),
         };
-        let client = reqwest::Client::builder()
-            .use_rustls_tls()
-            .connect_timeout(Duration::from_secs(dc.connect_timeout_secs))
-            .timeout(Duration::from_secs(dc.request_timeout_secs))
-            .build()
-            .map_err(DiscordError::HttpClient)?;
-        let http_builder = || {
-            let http = HttpBuilder::new(token)
-                .client(client.clone())
-                .default_allowed_mentions(no_mentions());
-            match &dc.api_base {
-                // serenity ignores the proxy while its own rate limiter is on; Rest honours 429s.
-                Some(base) => http
-                    .proxy(base.trim_end_matches('/'))
-                    .ratelimiter_disabled(true),
-                None => http,
-            }
-        };
+        let client = http_client(dc).map_err(DiscordError::HttpClient)?;
+        let http_builder = || http_builder(dc, token, &client);
         let http = Arc::new(http_builder().build());
         let rest = Rest::new(http.clone(), client.clone());
 
@@ -317,7 +339,7 @@ impl Bot {
             )
             .await
             .map_err(&startup)?;
-        tracing::info!(
+        tracing::debug!(
             "registered {} command(s) {}",
             registered.len(),
             guild.map_or("globally".to_string(), |g| format!("in guild {g}"))
@@ -354,6 +376,9 @@ impl Bot {
             on_error: |error| Box::pin(events::on_error(error)),
             allowed_mentions: Some(no_mentions()),
             initialize_owners: false,
+            post_command: |_| {
+                Box::pin(async { crate::metrics::global().interaction("command", true) })
+            },
             ..Default::default()
         };
         let framework = poise::Framework::builder()
@@ -370,6 +395,14 @@ impl Bot {
         // serenity asked for the gateway too and, had that failed, would fall back to Discord's
         // public gateway; the URL we fetched ourselves is the one to use.
         *client.ws_url.lock().await = gateway_url;
+        let metrics = match config.metrics.listen {
+            None => None,
+            Some(addr) => Some(
+                crate::metrics::server::bind(addr)
+                    .await
+                    .map_err(|cause| DiscordError::Metrics { addr, cause })?,
+            ),
+        };
         let _ = core.guilds.set(client.cache.clone());
         tracing::info!("{shards} gateway shard(s)");
         Ok(Bot {
@@ -377,8 +410,16 @@ impl Bot {
             observed,
             core,
             clock,
+            metrics,
             shards,
         })
+    }
+
+    /// Where `/healthz` and `/metrics` are served, if they are.
+    pub fn metrics_addr(&self) -> Option<std::net::SocketAddr> {
+        self.metrics
+            .as_ref()
+            .and_then(crate::metrics::server::local_addr)
     }
 
     /// The bot's store (tools and tests reach the database the bot writes through it).
@@ -409,6 +450,16 @@ impl Bot {
     pub async fn run(mut self) -> Result<(), DiscordError> {
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let mut tasks = tokio::task::JoinSet::new();
+        if let Some(listener) = self.metrics.take() {
+            if let Some(addr) = crate::metrics::server::local_addr(&listener) {
+                tracing::info!("serving http://{addr}/healthz and http://{addr}/metrics");
+            }
+            let status = Arc::new(Health {
+                shards: self.client.shard_manager.clone(),
+                engine: self.core.engine.clone(),
+            });
+            tasks.spawn(crate::metrics::server::serve(listener, status));
+        }
         tasks.spawn(live::run(self.core.clone()));
         let time = tasks.spawn(timekeeper::run(
             self.core.clone(),
@@ -461,6 +512,60 @@ fn gateway_error(e: serenity::Error) -> DiscordError {
             GatewayError::DisallowedGatewayIntents | GatewayError::InvalidGatewayIntents,
         ) => DiscordError::IntentsRefused,
         other => DiscordError::Gateway(other),
+    }
+}
+
+/// The log's line for a session start, and its count in the metrics.
+fn connected(ctx: &serenity::client::Context, ready: &serenity::model::gateway::Ready) {
+    let total = ready.shard.map_or(1, |s| s.total);
+    crate::metrics::gateway_ready(ctx.shard_id.0);
+    tracing::info!(
+        "connected to Discord as {}: {} server(s), shard {} of {total}",
+        ready.user.name,
+        ready.guilds.len(),
+        ctx.shard_id.0 + 1,
+    );
+}
+
+/// What `/healthz` and `/metrics` ask of the running bot.
+struct Health {
+    shards: Arc<ShardManager>,
+    engine: Discussions,
+}
+
+impl crate::metrics::Status for Health {
+    fn health(&self) -> crate::metrics::Probe<'_, Result<(), String>> {
+        Box::pin(async move {
+            {
+                let runners = self.shards.runners.lock().await;
+                if runners.is_empty() {
+                    return Err("the gateway is not connected".to_string());
+                }
+                let mut shards: Vec<_> = runners.iter().collect();
+                shards.sort_by_key(|(id, _)| id.0);
+                if let Some((id, r)) = shards
+                    .iter()
+                    .find(|(_, r)| r.stage != serenity::gateway::ConnectionStage::Connected)
+                {
+                    return Err(format!("gateway shard {} is {}", id.0, r.stage));
+                }
+            }
+            self.engine
+                .store()
+                .probe_write()
+                .await
+                .map_err(|e| format!("the store takes no writes: {e}"))
+        })
+    }
+
+    fn open_discussions(&self) -> crate::metrics::Probe<'_, Option<u64>> {
+        let (store, now) = (self.engine.store().clone(), self.engine.now());
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || store.count_open(now).ok())
+                .await
+                .ok()
+                .flatten()
+        })
     }
 }
 

@@ -254,7 +254,9 @@ impl Rest {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let (status, headers, bytes) = match self.execute(what, &req).await {
+            let answer = self.execute(what, &req).await;
+            crate::metrics::discord_response(what, answer.as_ref().ok().map(|r| r.0.as_u16()));
+            let (status, headers, bytes) = match answer {
                 Ok(r) => r,
                 Err(RestError::Transport { cause: source, .. })
                     if retry_safe && attempt < MAX_ATTEMPTS =>

@@ -224,7 +224,7 @@ fn export_within(
     config: &ExportConfig,
     limit: usize,
 ) -> Result<Exported, ExportError> {
-    let ids = MemberIds::from_config(config)?;
+    let ids = MemberIds::from_config(config, engine.store().path())?;
     let mut fit = Fit::new(limit);
     let summary = match export::export(engine, server, id, format, &ids, &mut fit) {
         Ok(s) => s,

@@ -83,7 +83,7 @@ pub(crate) async fn tick(core: &Arc<Core>) {
 async fn handle(core: &Arc<Core>, event: Event) {
     match event {
         Event::Closed { discussion, tally } => {
-            tracing::info!(discussion = %discussion.id(), "closed: its time was up");
+            tracing::debug!(discussion = %discussion.id(), "closed: its time was up");
             if let Err(e) = core.finalize(&discussion, &tally).await {
                 core.tell_moderators(
                     Some(discussion.record.server),
@@ -124,7 +124,7 @@ async fn handle(core: &Arc<Core>, event: Event) {
             let s = core.scheduler.clone();
             match result {
                 Ok(_) => {
-                    tracing::info!(%server, %schedule, slot = %key, discussion = %discussion.id(), "scheduled discussion posted");
+                    tracing::debug!(%server, %schedule, slot = %key, discussion = %discussion.id(), "scheduled discussion posted");
                     if let Ok(Err(e)) = blocking(move || s.posted(server, &schedule, &key)).await {
                         tracing::error!("cannot record the scheduled post: {e}");
                     }

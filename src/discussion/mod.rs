@@ -375,7 +375,6 @@ impl Discussions {
             .store
             .add_reply(server, id, member, source, text, origin, self.clock.now())?
         {
-            // The same thread message or form submission delivered again: stored once.
             ReplyWrite::Added { id: reply } => {
                 // A reply with its text becomes a statement others weigh in on (merged into an
                 // equal one; past the member's limit the reply still counts, as a reply).
@@ -388,8 +387,9 @@ impl Discussions {
                         Err(e) => return Err(e),
                     }
                 }
-                Ok(reply)
+                Ok(crate::metrics::reply_committed(source.as_str(), reply))
             }
+            // The same thread message or form submission delivered again: stored once.
             ReplyWrite::Duplicate { id } => Ok(id),
             ReplyWrite::NotOpen(c) => Err(closed(id, c)),
             ReplyWrite::NotFound => Err(DiscussionError::NotFound(id)),
@@ -498,6 +498,7 @@ fn vote_outcome(
     write: VoteWrite,
 ) -> Result<VoteOutcome, DiscussionError> {
     let until = d.record.closes_at;
+    crate::metrics::vote_committed(write.change());
     match write {
         VoteWrite::Recorded { previous } => Ok(VoteOutcome::Recorded {
             option,
@@ -517,6 +518,7 @@ fn vote_outcome(
 }
 
 fn withdraw_outcome(d: &Discussion, write: VoteWrite) -> Result<WithdrawOutcome, DiscussionError> {
+    crate::metrics::vote_committed(write.change());
     match write {
         VoteWrite::Withdrawn { previous } => Ok(WithdrawOutcome::Withdrawn {
             previous: d

@@ -31,13 +31,6 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
     #[error(
-        "exports replace member ids with pseudonyms, which needs a secret key: set the \
-         ROUNDTABLE_PSEUDONYM_KEY environment variable, or export.pseudonym_key_file in the \
-         configuration (a missing file is created with a random key); or set \
-         export.raw_member_ids = true to export raw member ids"
-    )]
-    NoKey,
-    #[error(
         "the pseudonym key from {origin} is too short ({len} bytes); use at least 16, \
          e.g. the output of `openssl rand -hex 32`"
     )]

@@ -4,7 +4,9 @@
 //! member gets the same pseudonym in every export made with the same key, so analyses can follow
 //! members across discussions; without the key, pseudonyms cannot be traced back to Discord ids
 //! (which are otherwise easy to enumerate and test). The key comes from `ROUNDTABLE_PSEUDONYM_KEY`,
-//! else from `export.pseudonym_key_file`, which is created with a random key when it is missing.
+//! else from `export.pseudonym_key_file`, else from the key file beside the database
+//! ([`default_key_file`]); a missing file is created with a random key (mode 0600) on the first
+//! export, so exports work out of the box. The key belongs with the database's backups.
 
 use super::ExportError;
 use crate::export::ExportConfig;
@@ -12,7 +14,7 @@ use hmac::{Hmac, Mac};
 use rand::TryRngCore;
 use sha2::Sha256;
 use std::borrow::Cow;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The environment variable holding the pseudonym key.
 pub const KEY_ENV: &str = "ROUNDTABLE_PSEUDONYM_KEY";
@@ -20,6 +22,12 @@ pub const KEY_ENV: &str = "ROUNDTABLE_PSEUDONYM_KEY";
 pub const MIN_KEY_BYTES: usize = 16;
 /// Length of a pseudonym, in hex characters.
 pub const PSEUDONYM_HEX: usize = 16;
+
+/// The key file used when neither the environment nor the configuration names a key: beside the
+/// database, named after it (`roundtable.db` → `roundtable.pseudonym.key`).
+pub fn default_key_file(database: &Path) -> PathBuf {
+    database.with_extension("pseudonym.key")
+}
 
 /// How member ids appear in an export.
 #[derive(Clone)]
@@ -81,13 +89,18 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 impl MemberIds {
-    /// From the configuration and the process environment.
-    pub fn from_config(config: &ExportConfig) -> Result<MemberIds, ExportError> {
-        Self::resolve(config, std::env::var(KEY_ENV).ok().as_deref())
+    /// From the configuration and the process environment, for exports of `database`.
+    pub fn from_config(config: &ExportConfig, database: &Path) -> Result<MemberIds, ExportError> {
+        Self::resolve(config, std::env::var(KEY_ENV).ok().as_deref(), database)
     }
 
-    /// From the configuration and the value of `ROUNDTABLE_PSEUDONYM_KEY` (if set).
-    pub fn resolve(config: &ExportConfig, env_key: Option<&str>) -> Result<MemberIds, ExportError> {
+    /// From the configuration and the value of `ROUNDTABLE_PSEUDONYM_KEY` (if set); without
+    /// either, the key file beside `database`.
+    pub fn resolve(
+        config: &ExportConfig,
+        env_key: Option<&str>,
+        database: &Path,
+    ) -> Result<MemberIds, ExportError> {
         if config.raw_member_ids {
             return Ok(MemberIds::Raw);
         }
@@ -97,10 +110,11 @@ impl MemberIds {
                 KEY_ENV,
             )?));
         }
-        let Some(path) = &config.pseudonym_key_file else {
-            return Err(ExportError::NoKey);
-        };
-        let key = read_or_create_key(path)?;
+        let path = config
+            .pseudonym_key_file
+            .clone()
+            .unwrap_or_else(|| default_key_file(database));
+        let key = read_or_create_key(&path)?;
         Ok(MemberIds::Pseudonyms(Pseudonymizer::new(
             key.trim().as_bytes(),
             &path.display().to_string(),
@@ -213,13 +227,14 @@ mod tests {
     }
 
     const KEY_A: &str = "an export key of some length";
+    const DB: &str = "/nonexistent/roundtable.db";
     const KEY_B: &str = "another export key, different";
 
     #[test]
     fn pseudonyms_are_stable_for_a_key_and_differ_across_keys() {
-        let a = MemberIds::resolve(&config(false, None), Some(KEY_A)).unwrap();
-        let a2 = MemberIds::resolve(&config(false, None), Some(KEY_A)).unwrap();
-        let b = MemberIds::resolve(&config(false, None), Some(KEY_B)).unwrap();
+        let a = MemberIds::resolve(&config(false, None), Some(KEY_A), Path::new(DB)).unwrap();
+        let a2 = MemberIds::resolve(&config(false, None), Some(KEY_A), Path::new(DB)).unwrap();
+        let b = MemberIds::resolve(&config(false, None), Some(KEY_B), Path::new(DB)).unwrap();
         let member = "123456789012345678";
         let p = a.show(member);
         assert_eq!(p.len(), 16);
@@ -242,21 +257,28 @@ mod tests {
 
     #[test]
     fn raw_ids_only_when_enabled() {
-        let raw = MemberIds::resolve(&config(true, None), Some(KEY_A)).unwrap();
+        let raw = MemberIds::resolve(&config(true, None), Some(KEY_A), Path::new(DB)).unwrap();
         assert_eq!(raw.show("123"), "123");
-        let pseudo = MemberIds::resolve(&config(false, None), Some(KEY_A)).unwrap();
+        let pseudo = MemberIds::resolve(&config(false, None), Some(KEY_A), Path::new(DB)).unwrap();
         assert_ne!(pseudo.show("123"), "123");
     }
 
     #[test]
-    fn without_a_key_the_export_is_refused_with_what_to_set() {
-        let err = MemberIds::resolve(&config(false, None), None)
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("ROUNDTABLE_PSEUDONYM_KEY"), "{err}");
-        assert!(err.contains("export.pseudonym_key_file"), "{err}");
-        assert!(err.contains("export.raw_member_ids = true"), "{err}");
-        let err = MemberIds::resolve(&config(false, None), Some("short"))
+    fn without_a_configured_key_the_key_file_beside_the_database_is_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("roundtable.db");
+        let ids = MemberIds::resolve(&config(false, None), None, &db).unwrap();
+        let file = dir.path().join("roundtable.pseudonym.key");
+        assert_eq!(default_key_file(&db), file);
+        assert_eq!(std::fs::read_to_string(&file).unwrap().trim().len(), 64);
+        let again = MemberIds::resolve(&config(false, None), None, &db).unwrap();
+        assert_eq!(ids.show("ana"), again.show("ana"));
+        assert_ne!(ids.show("ana"), "ana");
+    }
+
+    #[test]
+    fn a_short_key_is_refused_with_what_to_use() {
+        let err = MemberIds::resolve(&config(false, None), Some("short"), Path::new(DB))
             .unwrap_err()
             .to_string();
         assert!(err.contains("too short (5 bytes)"), "{err}");
@@ -279,14 +301,15 @@ mod tests {
         assert_eq!(loose_permissions(&file), None);
         // Still used: the warning does not stand in the way of an export.
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
-        assert!(MemberIds::resolve(&config(false, Some(file)), None).is_ok());
+        assert!(MemberIds::resolve(&config(false, Some(file)), None, Path::new(DB)).is_ok());
     }
 
     #[test]
     fn a_missing_key_file_is_created_once_with_a_random_key_readable_by_its_owner() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("pseudonym.key");
-        let first = MemberIds::resolve(&config(false, Some(file.clone())), None).unwrap();
+        let first =
+            MemberIds::resolve(&config(false, Some(file.clone())), None, Path::new(DB)).unwrap();
         let key = std::fs::read_to_string(&file).unwrap();
         assert_eq!(key.trim().len(), 64);
         #[cfg(unix)]
@@ -295,11 +318,13 @@ mod tests {
             let mode = std::fs::metadata(&file).unwrap().permissions().mode();
             assert_eq!(mode & 0o077, 0, "{mode:o}");
         }
-        let again = MemberIds::resolve(&config(false, Some(file.clone())), None).unwrap();
+        let again =
+            MemberIds::resolve(&config(false, Some(file.clone())), None, Path::new(DB)).unwrap();
         assert_eq!(first.show("ana"), again.show("ana"));
         assert_eq!(std::fs::read_to_string(&file).unwrap(), key);
         // The environment wins over the file.
-        let env = MemberIds::resolve(&config(false, Some(file)), Some(KEY_A)).unwrap();
+        let env =
+            MemberIds::resolve(&config(false, Some(file)), Some(KEY_A), Path::new(DB)).unwrap();
         assert_ne!(env.show("ana"), first.show("ana"));
     }
 }

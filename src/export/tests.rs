@@ -87,7 +87,12 @@ fn fixture() -> Fixture {
 }
 
 fn pseudonyms() -> MemberIds {
-    MemberIds::resolve(&ExportConfig::default(), Some("a key for the export tests")).unwrap()
+    MemberIds::resolve(
+        &ExportConfig::default(),
+        Some("a key for the export tests"),
+        std::path::Path::new("unused.db"),
+    )
+    .unwrap()
 }
 
 fn export_to_vec(f: &Fixture, format: Format, ids: &MemberIds) -> Vec<u8> {

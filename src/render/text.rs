@@ -57,6 +57,23 @@ fn timestamp(s: &str) -> Option<(jiff::Timestamp, usize)> {
     Some((t, 3 + digits + len))
 }
 
+/// A prompt's post, and what continues in its thread, as members would see it before anyone
+/// answered (`roundtable preview`): each post's text followed by a newline.
+pub fn preview(prompt: &crate::prompt::Prompt) -> String {
+    let view = super::DiscussionView {
+        id: crate::store::DiscussionId(0),
+        prompt,
+        options: &prompt.options,
+        closes_at: None,
+        closed: false,
+        results: super::Results::None,
+    };
+    super::discussion_post(&view)
+        .all()
+        .map(|post| format!("{}\n", post_to_text(post)))
+        .collect()
+}
+
 pub fn post_to_text(post: &Post) -> String {
     let mut out = String::new();
     if !post.content.is_empty() {

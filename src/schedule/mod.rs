@@ -297,7 +297,7 @@ impl Scheduler {
         let mut out: Vec<Schedule> = self
             .configured
             .iter()
-            .filter(|s| server.map_or(true, |only| s.server == only))
+            .filter(|s| server.is_none_or(|only| s.server == only))
             .filter(|s| !left.contains(&s.server))
             .cloned()
             .collect();
@@ -522,7 +522,7 @@ impl Scheduler {
             store.set_next_prompt(s.server, &s.name, None)?;
         }
         let discussion = self.engine.get(s.server, id)?;
-        tracing::info!(server = %s.server, schedule = %s.name, slot = %key, discussion = %id, prompt = %prompt_id, "slot claimed");
+        tracing::debug!(server = %s.server, schedule = %s.name, slot = %key, discussion = %id, prompt = %prompt_id, "slot claimed");
         events.push(Event::Post {
             server: s.server,
             schedule: s.name.clone(),

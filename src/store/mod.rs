@@ -134,7 +134,8 @@ pub enum ReplySource {
 }
 
 impl ReplySource {
-    fn as_str(self) -> &'static str {
+    /// As stored, and as metrics label it: `thread` or `form`.
+    pub fn as_str(self) -> &'static str {
         match self {
             ReplySource::Thread => "thread",
             ReplySource::Form => "form",
@@ -168,6 +169,21 @@ pub enum VoteWrite {
     /// The discussion no longer takes answers.
     NotOpen(ClosedState),
     NotFound,
+}
+
+impl VoteWrite {
+    /// What the write changed, for metrics: `new`, `changed`, `withdrawn`, or nothing.
+    pub fn change(&self) -> Option<&'static str> {
+        match self {
+            VoteWrite::Recorded { previous: None } => Some("new"),
+            VoteWrite::Recorded { previous: Some(_) } => Some("changed"),
+            VoteWrite::Withdrawn { .. } => Some("withdrawn"),
+            VoteWrite::Unchanged
+            | VoteWrite::NoVote
+            | VoteWrite::NotOpen(_)
+            | VoteWrite::NotFound => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -657,7 +673,25 @@ impl Store {
         })
     }
 
+    /// Proves the store takes writes: an empty job through the writer, which begins and commits
+    /// a write transaction (for health checks).
+    pub async fn probe_write(&self) -> Result<(), StoreError> {
+        self.inner.writer.write_async(|_| Ok(())).await
+    }
+
     // ---- reads ----
+
+    /// How many discussions are open at `now` (for metrics).
+    pub fn count_open(&self, now: Timestamp) -> Result<u64, StoreError> {
+        self.read(|c| {
+            let n: i64 = c.query_row(
+                "SELECT COUNT(*) FROM discussions WHERE closed_at IS NULL AND (closes_at IS NULL OR closes_at > ?1)",
+                [millis(now)],
+                |r| r.get(0),
+            )?;
+            Ok(u64::try_from(n).unwrap_or(0))
+        })
+    }
 
     /// Discussion `id`, if it belongs to `server`.
     pub fn discussion(

@@ -187,7 +187,9 @@ fn commit_batches(conn: &Connection, jobs: mpsc::Receiver<Job>, max_batch: usize
                 Err(_) => break,
             }
         }
+        let (writes, started) = (batch.len(), std::time::Instant::now());
         if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+            crate::metrics::commit(writes, started.elapsed(), false);
             let msg = e.to_string();
             tracing::error!(error = %msg, "store: cannot begin a transaction");
             for job in batch.drain(..) {
@@ -198,7 +200,9 @@ fn commit_batches(conn: &Connection, jobs: mpsc::Receiver<Job>, max_batch: usize
         for job in batch.drain(..) {
             done.push(job(Ok(conn)));
         }
-        match conn.execute_batch("COMMIT") {
+        let committed = conn.execute_batch("COMMIT");
+        crate::metrics::commit(writes, started.elapsed(), committed.is_ok());
+        match committed {
             Ok(()) => done.drain(..).for_each(|d| d(None)),
             Err(e) => {
                 let msg = e.to_string();

@@ -19,6 +19,8 @@ pub struct RunningBot {
     task: Option<JoinHandle<Result<(), DiscordError>>>,
     observed: broadcast::Receiver<Observed>,
     waker: roundtable::discord::Waker,
+    /// Where `/healthz` and `/metrics` are served, with `[metrics] listen` set.
+    pub metrics: Option<std::net::SocketAddr>,
 }
 
 /// Starts the bot with `config` and the loopback token; panics if start-up fails.
@@ -40,6 +42,7 @@ pub async fn start_with_clock(
     let store = bot.store().clone();
     let observed = bot.observe();
     let stopper = bot.stopper();
+    let metrics = bot.metrics_addr();
     let task = tokio::spawn(bot.run());
     RunningBot {
         started,
@@ -48,6 +51,7 @@ pub async fn start_with_clock(
         task: Some(task),
         observed,
         waker,
+        metrics,
     }
 }
 

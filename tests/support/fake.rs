@@ -195,8 +195,8 @@ impl Sent {
         let am = &self.message()["allowed_mentions"];
         am.is_object()
             && am["parse"].as_array().is_some_and(Vec::is_empty)
-            && am["users"].as_array().map_or(true, Vec::is_empty)
-            && am["roles"].as_array().map_or(true, Vec::is_empty)
+            && am["users"].as_array().is_none_or(Vec::is_empty)
+            && am["roles"].as_array().is_none_or(Vec::is_empty)
     }
 }
 
@@ -1246,8 +1246,8 @@ impl World {
                     .iter()
                     .filter(|msg| id_str(&msg["channel_id"]) == channel)
                     .filter(|msg| msg["flags"].as_u64().unwrap_or(0) & 64 == 0)
-                    .filter(|msg| before.map_or(true, |b| id_str(&msg["id"]) < b))
-                    .filter(|msg| after.map_or(true, |a| id_str(&msg["id"]) > a))
+                    .filter(|msg| before.is_none_or(|b| id_str(&msg["id"]) < b))
+                    .filter(|msg| after.is_none_or(|a| id_str(&msg["id"]) > a))
                     .cloned()
                     .collect();
                 list.sort_by_key(|msg| std::cmp::Reverse(id_str(&msg["id"])));
@@ -1292,6 +1292,8 @@ impl Drop for Discord {
             for suffix in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
             }
+            // The pseudonym key a first export made beside it.
+            let _ = std::fs::remove_file(roundtable::export::pseudonym::default_key_file(&db));
         }
         if !std::thread::panicking() {
             let v = self.take_violations();
@@ -2691,6 +2693,15 @@ impl Discord {
             }
         }
         self.to_connections(|| GwCmd::Close(code, "closed by the loopback Discord".into()));
+    }
+
+    /// Takes the gateway away: closes every connection (4000, resumable) and refuses new ones,
+    /// as when Discord's gateway is unreachable. REST stays up.
+    pub fn shut_gateway(&self) {
+        if let Some(listener) = self.tasks.get(1) {
+            listener.abort();
+        }
+        self.to_connections(|| GwCmd::Close(4000, "the loopback gateway is shutting".into()));
     }
 
     /// Cuts the TCP connection in the middle of a frame.
