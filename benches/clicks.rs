@@ -1,7 +1,8 @@
 #![recursion_limit = "256"]
 //! Stance clicks against the release bot binary on the loopback Discord, with the durable store:
 //! 10,000 members click as fast as the harness sends; prints clicks answered per second, p50/p99
-//! from INTERACTION_CREATE sent to callback received, and the bot's peak RSS.
+//! from INTERACTION_CREATE sent to callback received, the bot's CPU seconds per click in the burst
+//! (utime + stime from /proc) and its peak RSS.
 //! Run: `cargo build --release && cargo bench --bench clicks`.
 
 #[path = "../tests/support/mod.rs"]
@@ -23,6 +24,21 @@ fn peak_rss_kb(pid: u32) -> Option<u64> {
         .nth(1)?
         .parse()
         .ok()
+}
+
+/// utime + stime of `pid`, in seconds (/proc/<pid>/stat fields 14 and 15).
+fn cpu_secs(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = [11, 12]
+        .iter()
+        .filter_map(|i| f.get(*i)?.parse::<f64>().ok())
+        .sum();
+    // SAFETY: sysconf has no preconditions.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
+    ticks / hz
 }
 
 fn main() {
@@ -71,6 +87,7 @@ fn main() {
         let stances: Vec<String> = post.custom_ids().into_iter().filter(|c| c.starts_with("rt:v:")).collect();
         let message = post.message_id.expect("message id");
 
+        let cpu_before = cpu_secs(pid);
         let start = Instant::now();
         let sent: HashMap<u64, Instant> = (0..MEMBERS)
             .map(|i| {
@@ -91,15 +108,18 @@ fn main() {
             })
             .await;
         let wall = start.elapsed();
+        let cpu = cpu_secs(pid) - cpu_before;
         let mut latencies: Vec<Duration> = answers.iter().map(|(id, at)| *at - sent[id]).collect();
         latencies.sort();
         let pick = |q: f64| latencies[((latencies.len() - 1) as f64 * q).round() as usize];
         println!(
-            "{MEMBERS} stance clicks: dispatched in {dispatched:.2?}, all answered in {wall:.2?} ({:.0} clicks/s); latency p50={:.2?} p99={:.2?} max={:.2?}",
+            "{MEMBERS} stance clicks: dispatched in {dispatched:.2?}, all answered in {wall:.2?} ({:.0} clicks/s); latency p50={:.2?} p99={:.2?} max={:.2?}; bot CPU {:.2} s, {:.3} ms per click",
             MEMBERS as f64 / wall.as_secs_f64(),
             pick(0.5),
             pick(0.99),
-            latencies[latencies.len() - 1]
+            latencies[latencies.len() - 1],
+            cpu,
+            cpu * 1000.0 / MEMBERS as f64
         );
 
         // Paced: 5,000 clicks at 1,000 per second (members changing their stance), so latency is

@@ -35,7 +35,8 @@ pub fn check_with(config: &Config, config_file: Option<&Path>, dir: &Path, stric
         .problems
         .iter()
         .all(|p| !(p.file == dir && p.line == 0));
-    if readable && catalog.prompts.is_empty() && catalog.problems.is_empty() {
+    let stored = stored_approved(config);
+    if readable && catalog.prompts.is_empty() && catalog.problems.is_empty() && stored.is_empty() {
         errors += 1;
         let _ = writeln!(
             text,
@@ -43,7 +44,7 @@ pub fn check_with(config: &Config, config_file: Option<&Path>, dir: &Path, stric
             dir.display()
         );
     }
-    for p in schedule_problems(config, config_file, &catalog, dir) {
+    for p in schedule_problems(config, config_file, &catalog, &stored, dir) {
         errors += 1;
         let _ = writeln!(text, "error: {p}");
     }
@@ -75,10 +76,29 @@ pub fn check_with(config: &Config, config_file: Option<&Path>, dir: &Path, stric
 
 /// Prompt ids named by a schedule that no file in `dir` holds (a file with problems counts as
 /// holding its id: its problems are listed already).
+/// The ids of the prompts approved in the database (any server), if the database exists: a
+/// schedule may name those too. Nothing is created by `check`.
+fn stored_approved(config: &Config) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    if !config.database.is_file() {
+        return out;
+    }
+    let Ok(store) = crate::store::Store::open(&config.database, &config.store) else {
+        return out;
+    };
+    for server in store.prompt_servers().unwrap_or_default() {
+        for p in store.approved_prompts(server).unwrap_or_default() {
+            out.insert(p.id);
+        }
+    }
+    out
+}
+
 fn schedule_problems(
     config: &Config,
     config_file: Option<&Path>,
     catalog: &Catalog,
+    stored: &std::collections::BTreeSet<String>,
     dir: &Path,
 ) -> Vec<Problem> {
     let file = config_file.unwrap_or(Path::new("roundtable.toml"));
@@ -94,7 +114,7 @@ fn schedule_problems(
     let mut out = Vec::new();
     for (i, s) in config.schedules.iter().enumerate() {
         for (j, id) in s.prompts.iter().enumerate() {
-            if catalog.get(id).is_some() || broken(id) {
+            if catalog.get(id).is_some() || stored.contains(id) || broken(id) {
                 continue;
             }
             let keys = [
@@ -110,7 +130,7 @@ fn schedule_problems(
                 offset,
                 "schedule.prompts",
                 format!(
-                    "schedule `{}` names the prompt `{}`, which is not in {} (no file {}.toml): it would never be posted",
+                    "schedule `{}` names the prompt `{}`, which is not in {} (no file {}.toml) nor approved in the database: it would never be posted",
                     s.name,
                     crate::limits::shown(id, 60),
                     dir.display(),
@@ -129,6 +149,7 @@ fn schedule_problems(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::prompt::Prompt;
 
     const SEED: &str = include_str!("../prompts/syria-strike-2017.toml");
 
@@ -150,6 +171,43 @@ mod tests {
                 file.display(),
                 prompts.display()
             )),
+            "{}",
+            report.text
+        );
+        assert!(report.text.contains("1 error(s)"), "{}", report.text);
+    }
+
+    #[test]
+    fn a_schedule_may_name_a_prompt_approved_in_the_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let prompts = dir.path().join("prompts");
+        std::fs::create_dir(&prompts).unwrap();
+        std::fs::write(prompts.join("seed.toml"), SEED).unwrap();
+        let file = dir.path().join("roundtable.toml");
+        let text = "[[schedule]]\nname = \"weekly\"\nchannel = \"console\"\nat = \"Mon 18:00\"\ntimezone = \"UTC\"\nprompts = [\"seed\", \"stored\", \"draft-only\"]\n";
+        std::fs::write(&file, text).unwrap();
+        let mut config = Config::load(&file).unwrap();
+        config.database = dir.path().join("r.db");
+        {
+            let store = crate::store::Store::open(&config.database, &config.store).unwrap();
+            let mut p = Prompt::from_str_at(Path::new("seed.toml"), SEED).unwrap();
+            p.id = "stored".into();
+            let now = jiff::Timestamp::from_second(1_800_000_000).unwrap();
+            store
+                .approve_prompt(crate::store::ServerId::Guild(1), &p, "ana", now)
+                .unwrap();
+            p.id = "draft-only".into();
+            store
+                .save_prompt_draft(crate::store::ServerId::Guild(1), &p, "ana", now)
+                .unwrap();
+        }
+        let report = check_with(&config, Some(&file), &prompts, false);
+        assert!(!report.text.contains("`stored`"), "{}", report.text);
+        // A draft is not approved: the schedule could not post it.
+        assert!(
+            report
+                .text
+                .contains("names the prompt `draft-only`, which is not in"),
             "{}",
             report.text
         );

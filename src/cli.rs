@@ -44,6 +44,8 @@ pub enum CliError {
     /// Which server a command on the host means could not be told (several are stored).
     #[error("{0}")]
     Server(String),
+    #[error(transparent)]
+    Library(#[from] crate::library::LibraryError),
 }
 
 fn open_store(config: &Config) -> Result<Store, CliError> {
@@ -231,6 +233,41 @@ pub fn backup(config: &Config, file: &Path, mut note: impl Write) -> Result<(), 
         s.pages,
         s.bytes
     )?;
+    Ok(())
+}
+
+/// `roundtable prompts export DIR` (`import` false) or `import DIR`: a server's approved stored
+/// prompts as prompt files, or prompt files approved into a server's store (all or nothing).
+pub fn prompts(
+    config: &Config,
+    server: Option<ServerId>,
+    dir: &Path,
+    import: bool,
+    mut note: impl Write,
+) -> Result<(), CliError> {
+    let store = open_store(config)?;
+    let known = store.servers()?;
+    let server =
+        ServerId::pick(server, config.discord.guild_id, &known).map_err(CliError::Server)?;
+    if import {
+        let now = jiff::Timestamp::now();
+        let ids = crate::library::import_dir(&store, server, dir, "host", now)?;
+        writeln!(
+            note,
+            "Imported {} prompt(s) into server {server}, approved{}{}.",
+            ids.len(),
+            if ids.is_empty() { "" } else { ": " },
+            ids.join(", ")
+        )?;
+    } else {
+        let written = crate::library::export_dir(&store, server, dir)?;
+        writeln!(
+            note,
+            "Exported {} approved prompt(s) of server {server} to {}.",
+            written.len(),
+            dir.display()
+        )?;
+    }
     Ok(())
 }
 

@@ -15,6 +15,7 @@ pub mod draft;
 pub mod exit;
 pub mod export;
 pub mod files;
+pub mod library;
 pub mod limits;
 pub mod location;
 pub mod logging;

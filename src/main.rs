@@ -98,6 +98,11 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Move prompts between the database (drafted and approved from Discord) and prompt files.
+    Prompts {
+        #[command(subcommand)]
+        action: PromptsAction,
+    },
     /// Print the link that adds the bot to a server (scopes bot and applications.commands, only
     /// the permissions it uses) and the gateway intents to switch on.
     Invite {
@@ -113,6 +118,25 @@ enum Command {
     Backup {
         /// Where the copy goes (replaced if it exists; never the database itself).
         file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum PromptsAction {
+    /// Write a server's approved prompts as prompt files, DIR/ID.toml (replacing files of that name).
+    Export {
+        dir: PathBuf,
+        /// The server (guild id, or `console`); default: discord.guild_id, else the only one.
+        #[arg(long)]
+        server: Option<roundtable::store::ServerId>,
+    },
+    /// Approve every prompt file in DIR into a server's prompts, as a new version of any that
+    /// differ; if any file is bad, nothing is imported and every problem is listed.
+    Import {
+        dir: PathBuf,
+        /// The server (guild id, or `console`); default: discord.guild_id, else the only one.
+        #[arg(long)]
+        server: Option<roundtable::store::ServerId>,
     },
 }
 
@@ -242,6 +266,13 @@ fn dispatch(command: Command, config: &Config, config_file: Option<&Path>) -> an
                 config, client_id,
             ))?;
             print!("{}", roundtable::discord::invite::text(id, config));
+        }
+        Command::Prompts { action } => {
+            let (dir, server, import) = match action {
+                PromptsAction::Export { dir, server } => (dir, server, false),
+                PromptsAction::Import { dir, server } => (dir, server, true),
+            };
+            roundtable::cli::prompts(config, server, &dir, import, stderr.lock())?;
         }
         Command::Backup { file } => roundtable::cli::backup(config, &file, stderr.lock())?,
         Command::Run => runtime()?.block_on(roundtable::discord::run(config))?,

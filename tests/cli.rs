@@ -669,3 +669,55 @@ fn with_no_command_a_named_token_file_that_is_missing_is_an_error_not_the_consol
     assert!(err.contains("secret/token.txt"), "{err}");
     assert!(!err.contains("console stands in"), "{err}");
 }
+
+#[test]
+fn prompts_imported_into_the_database_export_back_and_satisfy_a_schedule() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = std::fs::read_to_string(repo().join("prompts/syria-strike-2017.toml")).unwrap();
+    let incoming = dir.path().join("incoming");
+    std::fs::create_dir(&incoming).unwrap();
+    std::fs::write(incoming.join("next-week.toml"), &seed).unwrap();
+    let files = dir.path().join("prompts");
+    std::fs::create_dir(&files).unwrap();
+    std::fs::write(files.join("seed.toml"), &seed).unwrap();
+    std::fs::write(
+        dir.path().join("roundtable.toml"),
+        "database = \"r.db\"\n\n[[schedule]]\nname = \"weekly\"\nchannel = \"console\"\nat = \"Mon 18:00\"\ntimezone = \"UTC\"\nprompts = [\"seed\", \"next-week\"]\n",
+    )
+    .unwrap();
+    // Before the import, the schedule names a prompt that exists nowhere.
+    let o = roundtable(&["check"], dir.path());
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("`next-week`"), "{}", stdout(&o));
+
+    let o = roundtable(
+        &["prompts", "import", "incoming", "--server", "42"],
+        dir.path(),
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("Imported 1 prompt(s) into server 42, approved: next-week"),
+        "{err}"
+    );
+    let o = roundtable(&["check"], dir.path());
+    assert!(o.status.success(), "{}", stdout(&o));
+
+    let o = roundtable(&["prompts", "export", "out", "--server", "42"], dir.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // The exported file is a prompt file that loads (the schedule's `seed` is in prompts/, not out/).
+    let o = roundtable(&["check", "--prompts", "out"], dir.path());
+    assert!(
+        stdout(&o).contains("1 prompt(s) loaded from out;"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(!stdout(&o).contains("next-week"), "{}", stdout(&o));
+    assert!(dir.path().join("out/next-week.toml").is_file());
+    // Another server has none.
+    let o = roundtable(&["prompts", "export", "none", "--server", "43"], dir.path());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("Exported 0 approved prompt(s)"));
+    let o = roundtable(&["prompts", "export", "x", "--server", "guild"], dir.path());
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is not a server"));
+}

@@ -490,9 +490,7 @@ async fn bot_reidentifies_after_non_resumable_close() {
 
     discord.close_gateway(4009);
     discord.await_identifies(2, REIDENTIFY).await;
-    bot.seen("a new READY", |o| matches!(o, Observed::Ready { .. }))
-        .await;
-    bot.ready().await;
+    bot.new_session().await;
 
     let resumes = discord
         .gateway_log()
@@ -516,9 +514,7 @@ async fn bot_reidentifies_after_invalid_session() {
 
     discord.invalidate_session();
     discord.await_identifies(2, REIDENTIFY).await;
-    bot.seen("a new READY", |o| matches!(o, Observed::Ready { .. }))
-        .await;
-    bot.ready().await;
+    bot.new_session().await;
 
     assert!(discord
         .answer(&ping(&discord, &guild))

@@ -450,9 +450,19 @@ impl<W: Write> Console<W> {
         }
     }
 
+    /// The console's catalog: the files and the prompts approved for the console in the store.
+    fn server_catalog(&self) -> Catalog {
+        crate::library::catalog_for(&self.catalog, self.engine.store(), ServerId::Console)
+            .unwrap_or_else(|e| {
+                tracing::error!("stored prompts unreadable: {e}");
+                crate::library::with_stored(&self.catalog, Vec::new())
+            })
+    }
+
     fn post(&mut self, prompt_id: &str) -> Result<(), ConsoleError> {
-        let Some(prompt) = self.catalog.get(prompt_id).cloned() else {
-            let known: Vec<&str> = self.catalog.prompts.keys().map(String::as_str).collect();
+        let catalog = self.server_catalog();
+        let Some(prompt) = catalog.get(prompt_id).cloned() else {
+            let known: Vec<&str> = catalog.prompts.keys().map(String::as_str).collect();
             writeln!(
                 self.out,
                 "! no prompt `{}`; known: {}",

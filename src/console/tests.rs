@@ -425,3 +425,73 @@ fn a_dead_writer_ends_the_session_with_an_error_instead_of_limping_on() {
         "nothing after the failed write: {out}"
     );
 }
+
+#[test]
+fn a_schedule_posts_a_prompt_approved_in_the_store_and_post_finds_it() {
+    use crate::schedule::{QueuePolicy, ScheduleConfig};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("s.db"), &StoreConfig::default()).unwrap();
+    let clock = clock();
+    let catalog = Catalog::load_dir(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("prompts")
+            .as_path(),
+    );
+    let mut next = catalog.get("syria-strike-2017").unwrap().clone();
+    next.id = "next-week".into();
+    next.title = "Next week's article".into();
+    store
+        .approve_prompt(ServerId::Console, &next, "rosa", clock.now())
+        .unwrap();
+    // A draft only (never approved) is not posted.
+    let mut draft = next.clone();
+    draft.id = "unapproved".into();
+    store
+        .save_prompt_draft(ServerId::Console, &draft, "rosa", clock.now())
+        .unwrap();
+    let engine = Discussions::new(
+        store,
+        clock.clone(),
+        Rules {
+            duration: SignedDuration::from_hours(144),
+            max_reply_chars: 1500,
+            keep_file_order: true,
+        },
+    );
+    let schedule = Schedule::from_config(
+        &ScheduleConfig {
+            name: "weekly".into(),
+            guild: None,
+            channel: CHANNEL.into(),
+            at: Some("Mon 18:00".into()),
+            cron: None,
+            timezone: "UTC".into(),
+            duration_hours: None,
+            queue: QueuePolicy::Sequential,
+            prompts: vec!["next-week".into()],
+            repeat: true,
+            grace_hours: 6,
+        },
+        None,
+    )
+    .unwrap();
+    let mut out = Vec::new();
+    let mut c =
+        Console::new(engine, catalog, ResultsMode::Live, &mut out).with_schedules(vec![schedule]);
+    for line in [
+        "as mod:rosa",
+        "/discussion post unapproved",
+        "/discussion close",
+        "/discussion post next-week",
+    ] {
+        c.line(line).unwrap();
+    }
+    drop(c);
+    let out = String::from_utf8(out).unwrap();
+    assert_eq!(
+        out.matches("Next week's article").count(),
+        2,
+        "the schedule's post and the moderator's: {out}"
+    );
+    assert!(out.contains("! no prompt `unapproved`"), "{out}");
+}

@@ -83,6 +83,8 @@ pub(crate) struct Core {
     pub discord: DiscordConfig,
     /// How `/discussion export` shows member ids.
     pub export: ExportConfig,
+    /// `/prompts draft`: the drafter's settings and the link fetcher's guard.
+    pub draft: crate::draft::DraftConfig,
     pub rest: Rest,
     pub live: Live,
     pub scheduler: Arc<Scheduler>,
@@ -116,6 +118,7 @@ impl Core {
             prompts_dir,
             discord,
             export: ExportConfig::default(),
+            draft: crate::draft::DraftConfig::default(),
             rest,
             live: Live::new(every),
             scheduler: Arc::new(scheduler),
@@ -133,11 +136,30 @@ impl Core {
         self
     }
 
+    pub(crate) fn with_draft(mut self, draft: crate::draft::DraftConfig) -> Core {
+        self.draft = draft;
+        self
+    }
+
     pub(crate) fn catalog(&self) -> Arc<Catalog> {
         self.catalog
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
+    }
+
+    /// A server's catalog: the prompt files and the prompts it approved in the store (see
+    /// `library`). Reads the store: call it off the async threads. If the store cannot be read,
+    /// the files alone (and the error in the log).
+    pub(crate) fn catalog_in(&self, server: ServerId) -> Arc<Catalog> {
+        let files = self.catalog();
+        match crate::library::catalog_for(&files, self.engine.store(), server) {
+            Ok(c) => Arc::new(c),
+            Err(e) => {
+                tracing::error!("prompts of server {server} unreadable: {e}");
+                files
+            }
+        }
     }
 
     /// The settings `server` runs by: from the cache, read from the store the first time.

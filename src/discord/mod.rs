@@ -360,7 +360,8 @@ impl Bot {
                 rest.clone(),
                 scheduler,
             )
-            .with_export(config.export.clone()),
+            .with_export(config.export.clone())
+            .with_draft(config.draft.clone()),
         );
         core.unassigned
             .store(unassigned, std::sync::atomic::Ordering::Relaxed);

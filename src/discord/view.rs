@@ -9,7 +9,7 @@ use serenity::builder::{
 };
 use serenity::model::application::ButtonStyle;
 
-pub(super) fn embeds(post: &Post) -> Vec<CreateEmbed> {
+pub(crate) fn embeds(post: &Post) -> Vec<CreateEmbed> {
     post.embeds
         .iter()
         .map(|e| {
@@ -37,7 +37,7 @@ pub(super) fn embeds(post: &Post) -> Vec<CreateEmbed> {
         .collect()
 }
 
-pub(super) fn components(post: &Post) -> Vec<CreateActionRow> {
+pub(crate) fn components(post: &Post) -> Vec<CreateActionRow> {
     post.rows
         .iter()
         .map(|row| {

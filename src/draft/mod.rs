@@ -24,7 +24,9 @@
 pub mod actors;
 pub mod attribution;
 pub mod config;
+// Not a stage: fetching a linked page (the only I/O here).
 pub mod digests;
+pub mod fetch;
 pub mod lint;
 pub mod page;
 pub mod question;
@@ -51,7 +53,7 @@ use text::{collapse, Text};
 
 pub use lint::neutralise;
 
-pub use render::to_toml;
+pub use render::{prompt_toml, to_toml};
 
 /// Why an article could not be drafted, or a draft not written.
 #[derive(Debug, thiserror::Error)]

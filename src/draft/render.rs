@@ -155,6 +155,43 @@ pub fn to_toml(d: &Draft) -> String {
     t
 }
 
+/// A prompt as the text of a prompt file (`roundtable prompts export`): the layout of `prompts/`,
+/// without the draft's review comments. [`crate::prompt::Prompt::from_str_at`] reads it back equal.
+pub fn prompt_toml(p: &crate::prompt::Prompt) -> String {
+    let mut t = String::new();
+    let _ = writeln!(t, "title = {}", basic(&p.title));
+    let _ = writeln!(t, "question = {}", basic(&p.question));
+    let _ = writeln!(t, "summary = {}", long(&p.summary, 100));
+    let _ = writeln!(t, "\n[source]");
+    let _ = writeln!(t, "outlet = {}", basic(&p.source.outlet));
+    for (k, v) in [
+        ("author", &p.source.author),
+        ("date", &p.source.date),
+        ("link", &p.source.link),
+    ] {
+        if let Some(v) = v {
+            let _ = writeln!(t, "{k} = {}", basic(v));
+        }
+    }
+    for actor in &p.actors {
+        let _ = writeln!(t, "\n[[actors]]");
+        let _ = writeln!(t, "name = {}", basic(&actor.name));
+        let _ = writeln!(t, "role = {}", basic(&actor.role));
+        let _ = writeln!(t, "digest = {}", long(&actor.digest, 100));
+        let _ = writeln!(t, "quotes = [");
+        for q in &actor.quotes {
+            let _ = writeln!(t, "  {},", basic(q));
+        }
+        let _ = writeln!(t, "]");
+    }
+    for o in &p.options {
+        let _ = writeln!(t, "\n[[options]]");
+        let _ = writeln!(t, "key = {}", basic(&o.key));
+        let _ = writeln!(t, "label = {}", basic(&o.label));
+    }
+    t
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,6 +228,18 @@ mod tests {
         let rendered = long(&s, 40);
         assert!(rendered.lines().count() > 5, "{rendered}");
         assert_eq!(roundtrip(&rendered), s);
+    }
+
+    #[test]
+    fn a_prompt_file_written_reads_back_equal() {
+        let path = std::path::Path::new("prompts/syria-strike-2017.toml");
+        let p = crate::prompt::Prompt::from_str_at(
+            path,
+            include_str!("../../prompts/syria-strike-2017.toml"),
+        )
+        .unwrap();
+        let back = crate::prompt::Prompt::from_str_at(path, &prompt_toml(&p)).unwrap();
+        assert_eq!(back, p);
     }
 
     proptest! {

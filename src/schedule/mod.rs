@@ -481,6 +481,8 @@ impl Scheduler {
             return Ok(());
         }
         let uses = store.prompt_uses(s.server)?;
+        // The files and the prompts this server approved in the store.
+        let catalog = &crate::library::catalog_for(catalog, store, s.server)?;
         let Some(prompt_id) = self.choose(s, catalog, &state.next_prompt, &uses)? else {
             let reason = format!(
                 "no prompt left in the queue of schedule `{}`: add prompt files, or set `repeat = true`",
@@ -649,6 +651,7 @@ impl Scheduler {
             };
             let state = store.schedule_state(s.server, &s.name)?;
             let mut next = state.next_prompt.clone();
+            let catalog = &crate::library::catalog_for(catalog, store, s.server)?;
             let order = self.queue_order(s, catalog)?;
             for slot in s.rhythm.upcoming(&s.tz, now, n) {
                 let skipped = store
@@ -735,6 +738,7 @@ impl Scheduler {
         catalog: &Catalog,
     ) -> Result<(), ScheduleError> {
         let s = self.schedule(server, schedule)?;
+        let catalog = crate::library::catalog_for(catalog, self.engine.store(), server)?;
         if catalog.get(prompt).is_none() {
             return Err(ScheduleError::UnknownPrompt(crate::limits::shown(
                 prompt, 60,

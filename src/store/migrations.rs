@@ -142,7 +142,27 @@ const MIGRATIONS: &[&str] = &[
         guild   TEXT PRIMARY KEY,
         left_at INTEGER                -- NULL: present
      ) WITHOUT ROWID;",
-    // 5: statements members weigh in on, their answers, each member's weighing seed, and every
+    // 5: prompts authored from Discord (issue 11): one row per prompt and server with its working
+    // draft, and one row per approval (the approved text, who, when).
+    "CREATE TABLE prompts (
+        guild      TEXT NOT NULL,      -- the server (a guild id, or `console`)
+        id         TEXT NOT NULL,
+        draft      TEXT,               -- the working copy (JSON prompt); NULL: none since the last approval
+        version    INTEGER NOT NULL DEFAULT 0,  -- the latest approved version; 0: never approved
+        changed_by TEXT NOT NULL,
+        changed_at INTEGER NOT NULL,   -- unix milliseconds
+        PRIMARY KEY (guild, id)
+     ) WITHOUT ROWID;
+     CREATE TABLE prompt_versions (
+        guild       TEXT NOT NULL,
+        id          TEXT NOT NULL,
+        version     INTEGER NOT NULL,
+        prompt      TEXT NOT NULL,     -- the approved prompt (JSON)
+        approved_by TEXT NOT NULL,
+        approved_at INTEGER NOT NULL,
+        PRIMARY KEY (guild, id, version)
+     ) WITHOUT ROWID;",
+    // 6: statements members weigh in on, their answers, each member's weighing seed, and every
     // stance change (the votes table keeps only the current one).
     "CREATE TABLE statements (
         id         INTEGER PRIMARY KEY,
@@ -348,6 +368,46 @@ mod tests {
             store.unassigned().unwrap(),
             crate::store::Unassigned::default()
         );
+    }
+
+    #[test]
+    fn a_database_with_prompts_from_version_5_gains_statements_and_keeps_its_prompts() {
+        use crate::store::{ServerId, Store, StoreConfig};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v5.db");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            apply(&mut conn, &path, &MIGRATIONS[..5]).unwrap();
+            conn.execute(
+                "INSERT INTO prompts (guild, id, draft, version, changed_by, changed_at)
+                 VALUES ('console', 'p', NULL, 0, 'mod', 0)",
+                [],
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path, &StoreConfig::default()).unwrap();
+        let conn = Connection::open(&path).unwrap();
+        let v: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!((v, SCHEMA_VERSION), (6, 6));
+        for table in [
+            "prompts",
+            "statements",
+            "answers",
+            "weigh_seeds",
+            "stance_history",
+        ] {
+            let n: i64 = conn
+                .query_row(
+                    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
+                    [table],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(n, 1, "{table}");
+        }
+        assert_eq!(store.stored_prompts(ServerId::Console).unwrap().len(), 1);
     }
 
     #[test]

@@ -10,6 +10,7 @@
 
 pub mod config;
 mod migrations;
+mod prompts;
 mod rows;
 mod schedule;
 mod server;
@@ -25,6 +26,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 pub use migrations::SCHEMA_VERSION;
+pub use prompts::{Approval, StoredPrompt};
 pub use rows::{ReplyRow, VoteRecord};
 pub use schedule::{Claim, ScheduleState, SlotClaim, SlotRecord, SlotState, StoredSchedule};
 pub use server::{Assigned, Purged, ServerId, Unassigned};

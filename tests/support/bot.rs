@@ -87,6 +87,24 @@ impl RunningBot {
         .await
     }
 
+    /// Waits for a new session: its READY and its guild's GUILD_CREATE, in either order (each
+    /// gateway event is handled in a task of its own, and READY's handler does store work before
+    /// it reports, so the GUILD_CREATE that follows may be reported first).
+    pub async fn new_session(&mut self) {
+        let (mut ready, mut guild) = (false, false);
+        while !(ready && guild) {
+            match self
+                .seen("a new READY and its GUILD_CREATE", |o| {
+                    matches!(o, Observed::Ready { .. } | Observed::GuildAvailable { .. })
+                })
+                .await
+            {
+                Observed::Ready { .. } => ready = true,
+                _ => guild = true,
+            }
+        }
+    }
+
     /// Waits until the bot has `n` guilds (their GUILD_CREATEs parsed and cached).
     pub async fn ready_guilds(&mut self, n: usize) {
         for _ in 0..n {

@@ -338,6 +338,13 @@ pub struct World {
     /// The message whose button opened a modal, by (user, modal custom_id): the submission
     /// carries it, as Discord's does.
     modal_sources: HashMap<(u64, String), u64>,
+    /// What the CDN (`/attachments/...`) and the page server (`/pages/...`) serve: path →
+    /// (content type, body).
+    files: HashMap<String, (String, Vec<u8>)>,
+    /// Uploaded attachments by id, as `resolved.attachments` carries them.
+    attachments: HashMap<u64, Value>,
+    /// The guild each channel and thread was made in (a hint: [`World::channel_in`] checks it).
+    channel_guilds: HashMap<u64, u64>,
     conns: Vec<Conn>,
     next_conn: u64,
     gateway: Vec<GwEvent>,
@@ -420,23 +427,34 @@ impl World {
     }
 
     fn channel_guild(&self, channel_id: u64) -> Option<u64> {
-        self.guilds
-            .iter()
-            .find(|g| {
-                g.channels
-                    .iter()
-                    .chain(&g.threads)
-                    .any(|c| id_str(&c["id"]) == channel_id)
-            })
-            .map(|g| g.guild.id)
+        self.channel_in(channel_id).map(|(g, _)| g.guild.id)
     }
 
     fn channel_json(&self, channel_id: u64) -> Option<Value> {
+        self.channel_in(channel_id).map(|(_, c)| c.clone())
+    }
+
+    /// The guild a channel (or thread) is in, and the channel: through the index of where
+    /// channels were made (a thousand guilds are not scanned per click), checked against the guild.
+    fn channel_in(&self, channel_id: u64) -> Option<(&GuildState, &Value)> {
+        fn in_guild(g: &GuildState, channel_id: u64) -> Option<&Value> {
+            g.channels
+                .iter()
+                .chain(&g.threads)
+                .find(|c| id_str(&c["id"]) == channel_id)
+        }
+        if let Some(g) = self
+            .channel_guilds
+            .get(&channel_id)
+            .and_then(|g| self.guild_state(*g))
+        {
+            if let Some(c) = in_guild(g, channel_id) {
+                return Some((g, c));
+            }
+        }
         self.guilds
             .iter()
-            .flat_map(|g| g.channels.iter().chain(&g.threads))
-            .find(|c| id_str(&c["id"]) == channel_id)
-            .cloned()
+            .find_map(|g| in_guild(g, channel_id).map(|c| (g, c)))
     }
 
     fn member_of(&self, guild_id: u64, user_id: u64) -> Option<&Member> {
@@ -932,10 +950,11 @@ impl World {
     fn callback(&mut self, m: &Matched, body: &Value) -> Response {
         let id = m.id_param("interaction_id");
         let token = m.param("interaction_token");
+        // Answers come soon after their interaction: search from the newest.
         let Some(idx) = self
             .interactions
             .iter()
-            .position(|i| i.id == id && i.token == token)
+            .rposition(|i| i.id == id && i.token == token)
         else {
             return discord_error(StatusCode::NOT_FOUND, 10062, "Unknown interaction");
         };
@@ -1194,6 +1213,7 @@ impl World {
                 if let Some(g) = self.guilds.iter_mut().find(|g| g.guild.id == guild) {
                     g.threads.push(thread.clone());
                 }
+                self.channel_guilds.insert(id, guild);
                 self.record_sent(SentKind::Thread, None, Some(channel), Some(id), body);
                 let mut event = thread.clone();
                 event["newly_created"] = json!(true);
@@ -1315,6 +1335,21 @@ async fn rest_handler(
 ) -> Response {
     let full_path = uri.path().to_string();
     let query = uri.query().map(str::to_string);
+    // The CDN and the page server: plain GETs, not API requests.
+    if method == Method::GET
+        && (full_path.starts_with("/attachments/") || full_path.starts_with("/pages/"))
+    {
+        let w = shared.lock();
+        return match w.files.get(&full_path) {
+            Some((content_type, body)) => (
+                StatusCode::OK,
+                [(axum::http::header::CONTENT_TYPE, content_type.clone())],
+                body.clone(),
+            )
+                .into_response(),
+            None => StatusCode::NOT_FOUND.into_response(),
+        };
+    }
     let Some(path) = full_path.strip_prefix("/api/v10") else {
         let mut w = shared.lock();
         w.violations
@@ -1736,6 +1771,9 @@ impl Discord {
             departed: Vec::new(),
             recommended_shards: 1,
             modal_sources: HashMap::new(),
+            files: HashMap::new(),
+            attachments: HashMap::new(),
+            channel_guilds: HashMap::new(),
             conns: Vec::new(),
             next_conn: 0,
             gateway: Vec::new(),
@@ -1775,6 +1813,41 @@ impl Discord {
 
     fn world(&self) -> MutexGuard<'_, World> {
         self.shared.lock()
+    }
+
+    /// A member uploads `filename` with a command: the attachment's id, for an option of type 11.
+    /// Its `url` is on this Discord's CDN route (`/attachments/...`), which serves `body`
+    /// (docs/resources/message.md, Attachment Object).
+    pub fn upload_attachment(&self, filename: &str, content_type: &str, body: &[u8]) -> u64 {
+        let base = self.api_base();
+        let mut w = self.world();
+        let id = w.snowflake();
+        let path = format!("/attachments/{}/{id}/{filename}", w.app_id);
+        w.files
+            .insert(path.clone(), (content_type.to_string(), body.to_vec()));
+        let url = format!("{base}{path}");
+        w.attachments.insert(
+            id,
+            json!({
+                "id": id.to_string(),
+                "filename": filename,
+                "size": body.len(),
+                "url": url,
+                "proxy_url": url,
+                "content_type": content_type,
+            }),
+        );
+        id
+    }
+
+    /// The local page server: `body` served at `/pages/{path}` with `content_type`; its URL.
+    pub fn host_page(&self, path: &str, content_type: &str, body: &[u8]) -> String {
+        let base = self.api_base();
+        let full = format!("/pages/{path}");
+        self.world()
+            .files
+            .insert(full.clone(), (content_type.to_string(), body.to_vec()));
+        format!("{base}{full}")
     }
 
     /// What `api_base` must be for the bot to use this Discord.
@@ -1877,6 +1950,8 @@ impl Discord {
             p::text_channel(general, id, "general", 0),
             p::text_channel(discussions, id, "discussions", 1),
         ];
+        w.channel_guilds.insert(general, id);
+        w.channel_guilds.insert(discussions, id);
         w.guilds.push(GuildState {
             guild: guild.clone(),
             json_roles,
@@ -2321,6 +2396,7 @@ impl Discord {
             options: &Value,
             roles: &mut serde_json::Map<String, Value>,
             channels: &mut serde_json::Map<String, Value>,
+            attachments: &mut serde_json::Map<String, Value>,
         ) {
             for o in options.as_array().into_iter().flatten() {
                 let id = id_str(&o["value"]);
@@ -2333,6 +2409,14 @@ impl Discord {
                             .unwrap_or_else(|| panic!("no role {id} in guild {}", guild.id));
                         roles.insert(id.to_string(), role);
                     }
+                    Some(11) => {
+                        let a = w
+                            .attachments
+                            .get(&id)
+                            .cloned()
+                            .unwrap_or_else(|| panic!("no attachment {id}: upload it first"));
+                        attachments.insert(id.to_string(), a);
+                    }
                     Some(7) => {
                         let channel = w
                             .channel_json(id)
@@ -2344,12 +2428,23 @@ impl Discord {
                     }
                     _ => {}
                 }
-                walk(w, guild, &o["options"], roles, channels);
+                walk(w, guild, &o["options"], roles, channels, attachments);
             }
         }
-        walk(&w, guild, &options, &mut roles, &mut channels);
-        if !roles.is_empty() || !channels.is_empty() {
+        let mut attachments = serde_json::Map::new();
+        walk(
+            &w,
+            guild,
+            &options,
+            &mut roles,
+            &mut channels,
+            &mut attachments,
+        );
+        if !roles.is_empty() || !channels.is_empty() || !attachments.is_empty() {
             let mut resolved = serde_json::Map::new();
+            if !attachments.is_empty() {
+                resolved.insert("attachments".into(), Value::Object(attachments));
+            }
             if !roles.is_empty() {
                 resolved.insert("roles".into(), Value::Object(roles));
             }
@@ -2417,9 +2512,22 @@ impl Discord {
         let message = self
             .message(message_id)
             .unwrap_or_else(|| panic!("no message {message_id}"));
+        self.click_message(who, guild, message, custom_id)
+    }
+
+    /// [`Discord::click`] on `message` as the caller fetched it with [`Discord::message`] (a load
+    /// run clicking many times does not look the message up among all messages each time).
+    pub fn click_message(
+        &self,
+        who: &Member,
+        guild: &Guild,
+        message: Value,
+        custom_id: &str,
+    ) -> Interaction {
         assert!(
             p::custom_ids(&message).iter().any(|c| c == custom_id),
-            "message {message_id} has no component {custom_id:?}: {}",
+            "message {} has no component {custom_id:?}: {}",
+            message["id"],
             message["components"]
         );
         let channel = id_str(&message["channel_id"]);

@@ -72,7 +72,8 @@ async fn post(
     let Some((ix, core)) = parts(&ctx) else {
         return Ok(());
     };
-    let catalog = core.catalog();
+    let c = core.clone();
+    let catalog = blocking(move || c.catalog_in(server)).await?;
     let Some(p) = catalog.get(prompt.trim()).cloned() else {
         let known: Vec<&str> = catalog.prompts.keys().map(String::as_str).collect();
         return say(

@@ -1,12 +1,23 @@
-//! `/prompts reload`: the prompt files, re-read while the bot runs.
+//! `/prompts`: drafting a prompt from an article (an attached file or a link), reviewing it
+//! privately as members will see it, approving it into the server's prompts; listing, showing and
+//! deleting them; `reload` re-reads the prompt files. Moderators only, every subcommand.
 
 use crate::discord::access::moderator;
 use crate::discord::flows::blocking;
-use crate::discord::reply::{parts, say};
+use crate::discord::reply::{defer, finish, no_mentions, parts, say};
+use crate::discord::view;
 use crate::discord::{CommandError, Context};
+use crate::draft::fetch::{self, FetchLimits};
+use crate::library;
+use crate::limits;
 use crate::prompt::Catalog;
+use crate::render;
 use crate::render::cut::cut;
-use serenity::builder::{AutocompleteChoice, CreateAutocompleteResponse};
+use crate::store::ServerId;
+use serenity::builder::{
+    AutocompleteChoice, CreateAutocompleteResponse, CreateInteractionResponseFollowup,
+    EditInteractionResponse,
+};
 use std::sync::Arc;
 
 pub(super) async fn autocomplete_prompt(
@@ -14,7 +25,14 @@ pub(super) async fn autocomplete_prompt(
     partial: &str,
 ) -> CreateAutocompleteResponse {
     let partial = partial.trim().to_lowercase();
-    let catalog = ctx.data().core.catalog();
+    let core = ctx.data().core.clone();
+    let catalog = match ctx.guild_id() {
+        Some(g) => match blocking(move || core.catalog_in(ServerId::Guild(g.get()))).await {
+            Ok(c) => c,
+            Err(_) => ctx.data().core.catalog(),
+        },
+        None => core.catalog(),
+    };
     let choices = catalog
         .prompts
         .values()
@@ -27,12 +45,12 @@ pub(super) async fn autocomplete_prompt(
     CreateAutocompleteResponse::new().set_choices(choices)
 }
 
-/// Manage prompt files.
+/// Draft, review and approve discussion prompts.
 #[poise::command(
     slash_command,
     guild_only,
     default_member_permissions = "MANAGE_MESSAGES",
-    subcommands("reload"),
+    subcommands("draft", "list", "show", "approve", "delete", "reload"),
     subcommand_required
 )]
 pub(crate) async fn prompts(_ctx: Context<'_>) -> Result<(), CommandError> {
@@ -66,4 +84,399 @@ async fn reload(ctx: Context<'_>) -> Result<(), CommandError> {
     *core.catalog.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(catalog);
     core.wake.notify_one();
     say(&ctx, format!("Reloaded {n} prompt(s).")).await
+}
+
+/// The stored and file prompts of this server, for autocomplete: drafts too.
+async fn autocomplete_any(ctx: Context<'_>, partial: &str) -> CreateAutocompleteResponse {
+    let partial = partial.trim().to_lowercase();
+    let Some(g) = ctx.guild_id() else {
+        return CreateAutocompleteResponse::new();
+    };
+    let core = ctx.data().core.clone();
+    let entries = blocking(move || {
+        library::entries(
+            &core.catalog(),
+            core.engine.store(),
+            ServerId::Guild(g.get()),
+        )
+    })
+    .await
+    .ok()
+    .and_then(Result::ok)
+    .unwrap_or_default();
+    let choices = entries
+        .iter()
+        .filter(|e| e.id().contains(&partial))
+        .take(25)
+        .map(|e| {
+            let title = e.prompt().map(|p| p.title.as_str()).unwrap_or_default();
+            AutocompleteChoice::new(
+                cut(&format!("{} · {} · {}", e.id(), e.state(), title), 100).0,
+                e.id().to_string(),
+            )
+        })
+        .collect();
+    CreateAutocompleteResponse::new().set_choices(choices)
+}
+
+/// Draft a prompt from an article: an attached file (.txt, .md, .html) or a link.
+#[poise::command(slash_command, guild_only)]
+async fn draft(
+    ctx: Context<'_>,
+    #[description = "The article as a file: .txt, .md or .html (a saved web page)"] article: Option<
+        serenity::model::channel::Attachment,
+    >,
+    #[description = "A link to the article (http or https)"] link: Option<String>,
+    #[description = "The prompt's id (default: from the file name or the link)"] id: Option<String>,
+) -> Result<(), CommandError> {
+    let Some((by, server)) = moderator(&ctx).await? else {
+        return Ok(());
+    };
+    let Some((_, core)) = parts(&ctx) else {
+        return Ok(());
+    };
+    let limits = FetchLimits::from_config(&core.draft);
+    let (source, name) =
+        match (&article, link.as_deref().map(str::trim)) {
+            (Some(a), _) => {
+                let ext = std::path::Path::new(&a.filename)
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .map(str::to_ascii_lowercase);
+                if !matches!(ext.as_deref(), Some("txt" | "md" | "html" | "htm")) {
+                    return say(
+                        &ctx,
+                        format!(
+                            "`{}` is not an article file: attach a .txt, .md or .html file.",
+                            limits::shown(&a.filename, 60)
+                        ),
+                    )
+                    .await;
+                }
+                if a.size as usize > limits.max_bytes {
+                    return say(
+                        &ctx,
+                        format!(
+                            "`{}` is {} bytes; an article may be at most {} bytes.",
+                            limits::shown(&a.filename, 60),
+                            a.size,
+                            limits.max_bytes
+                        ),
+                    )
+                    .await;
+                }
+                (Source::Attachment(a.url.clone()), a.filename.clone())
+            }
+            (None, Some(l)) if !l.is_empty() => match fetch::parse_link(l) {
+                Ok(url) => (
+                    Source::Link(l.to_string()),
+                    url.path_segments()
+                        .and_then(|mut s| s.rfind(|p| !p.is_empty()).map(str::to_string))
+                        .unwrap_or_else(|| url.host_str().unwrap_or("article").to_string()),
+                ),
+                Err(e) => return say(&ctx, format!("Nothing was fetched: {e}.")).await,
+            },
+            _ => return say(
+                &ctx,
+                "Give the article: attach it as `article` (.txt, .md or .html) or give its `link`.",
+            )
+            .await,
+        };
+    defer(&ctx).await?;
+    let fetched = match source {
+        // Discord's own CDN: the address comes from Discord, not from the moderator.
+        Source::Attachment(url) => {
+            let trusted = FetchLimits {
+                allow_private_hosts: true,
+                ..limits
+            };
+            fetch::fetch(&url, &trusted).await
+        }
+        Source::Link(l) => fetch::fetch(&l, &limits).await,
+    };
+    let page = match fetched {
+        Ok(f) => f,
+        Err(e) => return finish(&ctx, format!("Nothing was drafted: {e}.")).await,
+    };
+    let id = id
+        .map(|i| i.trim().to_string())
+        .unwrap_or_else(|| crate::draft::id_from(std::path::Path::new(&name)));
+    if !library::valid_id(&id) {
+        return finish(
+            &ctx,
+            format!(
+                "`{}` is not a prompt id: give `id` (lowercase letters, digits, `-` and `_`).",
+                limits::shown(&id, 60)
+            ),
+        )
+        .await;
+    }
+    let options = crate::draft::DraftOptions::new(id.clone(), &core.draft);
+    let c = core.clone();
+    let (who, name2) = (by.clone(), name.clone());
+    let saved = blocking(move || -> Result<_, String> {
+        let path = std::path::Path::new(&name2);
+        let html = page.is_html() || crate::draft::is_html(path, &page.body);
+        let d = if html {
+            crate::draft::draft_html(path, &page.body, &options)
+        } else {
+            crate::draft::draft_text(path, &page.body, &options)
+        }
+        .map_err(|e| e.to_string())?;
+        let now = c.engine.now();
+        if let Ok(Some(library::Entry::Stored(_))) =
+            library::find(&c.catalog(), c.engine.store(), server, &d.prompt.id)
+        {
+            return Err(format!(
+                "a prompt `{}` exists already on this server; give another `id`",
+                d.prompt.id
+            ));
+        }
+        let review = library::save_draft(c.engine.store(), server, &d.prompt, &who, now)
+            .map_err(|e| e.to_string())?;
+        Ok((d.prompt, review))
+    })
+    .await?;
+    let (prompt, review) = match saved {
+        Ok(x) => x,
+        Err(e) => return finish(&ctx, format!("Nothing was drafted: {e}.")).await,
+    };
+    preview(
+        &ctx,
+        core,
+        &prompt,
+        &review,
+        &format!("Draft `{}` saved by {by}", prompt.id),
+    )
+    .await
+}
+
+enum Source {
+    Attachment(String),
+    Link(String),
+}
+
+/// The post as members will see it (its buttons disabled), then what is left to do.
+async fn preview(
+    ctx: &Context<'_>,
+    core: &Arc<crate::discord::flows::Core>,
+    prompt: &crate::prompt::Prompt,
+    review: &library::Review,
+    head: &str,
+) -> Result<(), CommandError> {
+    let Some((ix, _)) = parts(ctx) else {
+        return Ok(());
+    };
+    let v = render::DiscussionView {
+        id: crate::store::DiscussionId(0),
+        prompt,
+        options: &prompt.options,
+        closes_at: None,
+        closed: false,
+        results: render::Results::None,
+    };
+    let mut rendered = render::discussion_post(&v);
+    for post in std::iter::once(&mut rendered.post).chain(rendered.continued.iter_mut()) {
+        for b in post.rows.iter_mut().flatten() {
+            b.disabled = true;
+        }
+    }
+    let edit = EditInteractionResponse::new()
+        .content(cut(&rendered.post.content, limits::CONTENT).0)
+        .embeds(view::embeds(&rendered.post))
+        .components(view::components(&rendered.post))
+        .allowed_mentions(no_mentions());
+    core.rest.edit_answer(&ix.token, &edit).await?;
+    for post in &rendered.continued {
+        let f = CreateInteractionResponseFollowup::new()
+            .ephemeral(true)
+            .content(cut(&post.content, limits::CONTENT).0)
+            .embeds(view::embeds(post))
+            .allowed_mentions(no_mentions());
+        core.rest.follow_up(&ix.token, &f).await?;
+    }
+    let f = CreateInteractionResponseFollowup::new()
+        .ephemeral(true)
+        .content(cut(&review_text(head, prompt, review), limits::CONTENT).0)
+        .allowed_mentions(no_mentions());
+    core.rest.follow_up(&ix.token, &f).await?;
+    Ok(())
+}
+
+/// What a moderator reads after a change: the rules not met yet, the neutrality findings.
+pub(crate) fn review_text(
+    head: &str,
+    prompt: &crate::prompt::Prompt,
+    review: &library::Review,
+) -> String {
+    let mut t = format!("{head}. This preview is only for you.\n");
+    if review.problems.is_empty() {
+        t.push_str(&format!(
+            "Ready to approve: `/prompts approve prompt:{}`.\n",
+            prompt.id
+        ));
+    } else {
+        t.push_str("Still to write before it can be approved:\n");
+        for (field, message) in &review.problems {
+            t.push_str(&format!("• {field}: {message}\n"));
+        }
+    }
+    if review.findings.is_empty() {
+        t.push_str("Neutrality: no finding.");
+    } else {
+        t.push_str("Neutrality findings:\n");
+        for f in &review.findings {
+            t.push_str(&format!("• {f}\n"));
+        }
+    }
+    t
+}
+
+/// This server's prompts: drafts, approved (with their version) and files, with who changed them.
+#[poise::command(slash_command, guild_only)]
+async fn list(ctx: Context<'_>) -> Result<(), CommandError> {
+    let Some((_by, server)) = moderator(&ctx).await? else {
+        return Ok(());
+    };
+    let Some((_, core)) = parts(&ctx) else {
+        return Ok(());
+    };
+    let c = core.clone();
+    let listed = blocking(move || -> Result<_, crate::store::StoreError> {
+        let entries = library::entries(&c.catalog(), c.engine.store(), server)?;
+        let uses = c.engine.store().prompt_uses(server)?;
+        Ok((entries, uses))
+    })
+    .await?
+    .map_err(|e| CommandError::Flow(e.into()))?;
+    let (entries, uses) = listed;
+    if entries.is_empty() {
+        return say(&ctx, "No prompts yet: draft one with `/prompts draft`.").await;
+    }
+    let mut t = String::from("Prompts of this server:\n");
+    for e in &entries {
+        let title = e.prompt().map(|p| p.title.as_str()).unwrap_or_default();
+        let used = uses.get(e.id()).copied().unwrap_or(0);
+        let who = match e {
+            library::Entry::File(_) => String::new(),
+            library::Entry::Stored(s) => format!(" · changed by {}", s.changed_by),
+        };
+        t.push_str(&format!(
+            "• `{}` · {} · used {used}×{who} · {}\n",
+            e.id(),
+            e.state(),
+            limits::shown(title, 80)
+        ));
+    }
+    say(&ctx, t).await
+}
+
+/// Show a prompt privately as members will see it, with what is left to do.
+#[poise::command(slash_command, guild_only)]
+async fn show(
+    ctx: Context<'_>,
+    #[description = "The prompt"]
+    #[autocomplete = "autocomplete_any"]
+    prompt: String,
+) -> Result<(), CommandError> {
+    let Some((_by, server)) = moderator(&ctx).await? else {
+        return Ok(());
+    };
+    let Some((_, core)) = parts(&ctx) else {
+        return Ok(());
+    };
+    let c = core.clone();
+    let id = prompt.trim().to_string();
+    let found = blocking(move || library::find(&c.catalog(), c.engine.store(), server, &id))
+        .await?
+        .map_err(|e| CommandError::Flow(e.into()))?;
+    let Some(entry) = found else {
+        return say(
+            &ctx,
+            format!("There is no prompt `{}` here.", limits::shown(&prompt, 60)),
+        )
+        .await;
+    };
+    let Some(p) = entry.prompt().cloned() else {
+        return say(&ctx, "That prompt has no text.").await;
+    };
+    defer(&ctx).await?;
+    let review = library::Review::of(&p);
+    preview(
+        &ctx,
+        core,
+        &p,
+        &review,
+        &format!("`{}` ({})", p.id, entry.state()),
+    )
+    .await
+}
+
+/// Approve a prompt into this server's queue; records who and when.
+#[poise::command(slash_command, guild_only)]
+async fn approve(
+    ctx: Context<'_>,
+    #[description = "The prompt"]
+    #[autocomplete = "autocomplete_any"]
+    prompt: String,
+) -> Result<(), CommandError> {
+    let Some((by, server)) = moderator(&ctx).await? else {
+        return Ok(());
+    };
+    let Some((_, core)) = parts(&ctx) else {
+        return Ok(());
+    };
+    let c = core.clone();
+    let (id, who) = (prompt.trim().to_string(), by.clone());
+    let approved = blocking(move || {
+        let now = c.engine.now();
+        library::approve(&c.catalog(), c.engine.store(), server, &id, &who, now)
+    })
+    .await?;
+    let text = match approved {
+        Ok(v) => {
+            core.wake.notify_one();
+            format!(
+                "`{}` approved by {by} (version {v}): schedules and `/discussion post` can post it.",
+                limits::shown(prompt.trim(), 60)
+            )
+        }
+        Err(e) => format!("Not approved: {e}"),
+    };
+    say(&ctx, text).await
+}
+
+/// Delete a drafted or approved prompt (not one in use, not a file).
+#[poise::command(slash_command, guild_only)]
+async fn delete(
+    ctx: Context<'_>,
+    #[description = "The prompt"]
+    #[autocomplete = "autocomplete_any"]
+    prompt: String,
+) -> Result<(), CommandError> {
+    let Some((by, server)) = moderator(&ctx).await? else {
+        return Ok(());
+    };
+    let Some((_, core)) = parts(&ctx) else {
+        return Ok(());
+    };
+    let c = core.clone();
+    let id = prompt.trim().to_string();
+    let deleted = blocking(move || {
+        let named_by: Vec<String> = c
+            .scheduler
+            .schedules_of(server)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|s| s.prompts.iter().any(|p| p == &id))
+            .map(|s| s.name)
+            .collect();
+        library::delete(&c.catalog(), c.engine.store(), server, &id, &named_by)
+    })
+    .await?;
+    let text = match deleted {
+        Ok(()) => format!("`{}` deleted by {by}.", limits::shown(prompt.trim(), 60)),
+        Err(e) => format!("Not deleted: {e}"),
+    };
+    say(&ctx, text).await
 }

@@ -10,6 +10,7 @@ use crate::discord::access::moderator;
 use crate::discord::flows::{blocking, Core};
 use crate::discord::reply::{parts, say, server_of};
 use crate::discord::{CommandError, Context};
+use crate::limits;
 use crate::prompt::Catalog;
 use crate::render::cut::cut;
 use crate::schedule::{QueuePolicy, ScheduleConfig, ScheduleError, Scheduler};
@@ -135,6 +136,8 @@ async fn add(
     #[description = "How long each stays open, e.g. 6d, 36h (default: the server's)"]
     duration: Option<String>,
     #[description = "Which prompt each slot posts (default: sequential)"] queue: Option<Queue>,
+    #[description = "Prompt ids it posts, comma-separated (default: every approved prompt)"]
+    prompts: Option<String>,
 ) -> Result<(), CommandError> {
     let Some((by, server)) = moderator(&ctx).await? else {
         return Ok(());
@@ -158,6 +161,30 @@ async fn add(
         Ok(Some(_)) => return say(&ctx, "The duration must be whole hours, e.g. 6d or 36h.").await,
         Err(e) => return say(&ctx, e).await,
     };
+    let prompts: Vec<String> = prompts
+        .as_deref()
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect();
+    if !prompts.is_empty() {
+        let c = core.clone();
+        let catalog = blocking(move || c.catalog_in(server)).await?;
+        if let Some(missing) = prompts.iter().find(|p| catalog.get(p).is_none()) {
+            let known: Vec<&str> = catalog.prompts.keys().map(String::as_str).collect();
+            return say(
+                &ctx,
+                format!(
+                    "There is no approved prompt `{}` in this server; nothing was added. Prompts: {}.",
+                    limits::shown(missing, 60),
+                    known.join(", ")
+                ),
+            )
+            .await;
+        }
+    }
     let config = core.settings(server).await?;
     let timezone = timezone.unwrap_or_else(|| config.timezone_name.clone());
     let schedule = ScheduleConfig {
@@ -172,7 +199,7 @@ async fn add(
             Some(Queue::Shuffled) => QueuePolicy::Shuffled,
             _ => QueuePolicy::Sequential,
         },
-        prompts: Vec::new(),
+        prompts,
         repeat: false,
         grace_hours: 6,
     };
