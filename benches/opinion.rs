@@ -38,7 +38,7 @@ fn data() -> (Vec<String>, Vec<(usize, i64, Answer)>) {
             // Every tenth statement is common ground; the rest lean by camp.
             let answer = if s % 10 == 0 || s % 3 == camp {
                 Answer::Agree
-            } else if rng.next() % 5 == 0 {
+            } else if rng.next().is_multiple_of(5) {
                 Answer::Pass
             } else {
                 Answer::Disagree

@@ -41,7 +41,7 @@ pub(super) fn choose(points: &[(f64, f64)], options: &Options) -> Option<Groupin
     for k in lo..=hi {
         let (labels, centres) = kmeans(points, k, options);
         let score = silhouette(points, &labels, k, &sample);
-        if best.as_ref().map_or(true, |b| score > b.0 + 1e-12) {
+        if best.as_ref().is_none_or(|b| score > b.0 + 1e-12) {
             best = Some((score, labels, centres));
         }
     }
@@ -92,7 +92,7 @@ fn kmeans(points: &[(f64, f64)], k: usize, options: &Options) -> (Vec<usize>, Ve
             .zip(&labels)
             .map(|(&p, &l)| dist2(p, centres[l]))
             .sum();
-        if best.as_ref().map_or(true, |b| inertia < b.0 - 1e-12) {
+        if best.as_ref().is_none_or(|b| inertia < b.0 - 1e-12) {
             best = Some((inertia, labels, centres));
         }
     }
