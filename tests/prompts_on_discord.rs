@@ -470,7 +470,8 @@ async fn moderator_edits_the_summary_and_adds_options_through_forms_and_a_refuse
     );
     let refused = discord.answer(&ix).await;
     assert!(
-        refused.content().starts_with("Not saved") && refused.content().contains("duplicate"),
+        refused.content().starts_with("Not saved")
+            && (refused.content().contains("duplicate") || refused.content().contains("at most 8")),
         "{}",
         refused.content()
     );
