@@ -20,6 +20,7 @@ pub mod limits;
 pub mod location;
 pub mod logging;
 pub mod metrics;
+pub mod opinion;
 pub mod prompt;
 pub mod render;
 pub mod schedule;

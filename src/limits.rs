@@ -49,6 +49,18 @@ pub const ATTACHMENT_DESCRIPTION: usize = 1024;
 pub const ATTACHMENT_SIZE: usize = 10 * 1024 * 1024;
 /// Milliseconds an interaction may wait for its first answer before Discord drops it.
 pub const INTERACTION_DEADLINE_MS: u64 = 3000;
+/// The auto-archive durations Discord accepts for a thread, in minutes (one hour to one week).
+pub const THREAD_AUTO_ARCHIVE_MINUTES: [u16; 4] = [60, 1440, 4320, 10080];
+
+/// A thread's auto-archive duration for a discussion open `minutes` more: the shortest Discord
+/// accepts that outlasts it, or a week (the longest) when none does; the discussion keeps its
+/// thread unarchived past that until it closes.
+pub fn thread_auto_archive(minutes: i64) -> u16 {
+    THREAD_AUTO_ARCHIVE_MINUTES
+        .into_iter()
+        .find(|&m| i64::from(m) >= minutes)
+        .unwrap_or(THREAD_AUTO_ARCHIVE_MINUTES[3])
+}
 /// Message edits Discord allows in one channel per [`CHANNEL_EDIT_WINDOW_MS`] (about 5 per 5 s):
 /// the live counts of every discussion in a channel share them.
 pub const CHANNEL_EDITS: usize = 5;
@@ -109,5 +121,21 @@ mod shown_tests {
         assert_eq!(shown("\u{1b}[2Jhi", 40), "\\u{1b}[2Jhi");
         assert_eq!(shown(&"x".repeat(100), 5), "xxxxx…");
         assert_eq!(shown("stay-out", 40), "stay-out");
+    }
+}
+
+#[cfg(test)]
+mod thread_tests {
+    use super::thread_auto_archive;
+
+    #[test]
+    fn threads_archive_no_sooner_than_their_discussion_closes_up_to_a_week() {
+        assert_eq!(thread_auto_archive(30), 60);
+        assert_eq!(thread_auto_archive(60), 60);
+        assert_eq!(thread_auto_archive(61), 1440);
+        assert_eq!(thread_auto_archive(72 * 60), 4320);
+        assert_eq!(thread_auto_archive(144 * 60), 10080);
+        assert_eq!(thread_auto_archive(30 * 24 * 60), 10080);
+        assert_eq!(thread_auto_archive(-5), 60);
     }
 }

@@ -78,9 +78,18 @@ async fn a_discussion_closes_by_itself_at_its_close_time_even_across_a_restart()
     assert!(
         answer
             .content()
-            .contains("You can change it until 2026-11-30 20:00 UTC"),
-        "{}",
+            .contains("You can change it until <t:1796068800:F> (<t:1796068800:R>)"),
+        "members read the close time as a Discord timestamp, in their own time zone: {}",
         answer.content()
+    );
+    // A two-hour discussion's thread archives no sooner than a day after its last message.
+    let threads = discord.requests_to("create_thread_from_message");
+    assert_eq!(threads.len(), 1);
+    assert_eq!(
+        threads[0].body.as_ref().unwrap()["auto_archive_duration"],
+        1440,
+        "{:?}",
+        threads[0].body
     );
 
     // The bot is down when the time comes; it closes the discussion as soon as it is back.

@@ -501,7 +501,7 @@ fn history_lists_past_discussions_with_links_offline() {
     let out = ok(&roundtable(&db, &["history"], None));
     assert!(
         out.starts_with(&format!(
-            "#1  How do you think the United States should move forward?\n    2026-11-30 → 2026-11-30 · {} members answered · {} replies from {} members (1 thread reply counted; texts not collected)\n    Tie between “Stay out",
+            "#1  How do you think the United States should move forward?\n    2026-11-30 → 2026-11-30 · {} members answered · {} replies from {} members (1 thread reply counted; texts not collected)\n    A tie at 4 votes each between “Stay out",
             HOSTILE.len(),
             HOSTILE.len() + 1,
             HOSTILE.len() + 1

@@ -11,6 +11,7 @@
 //! characters the font lacks show as its replacement box.
 
 mod canvas;
+pub mod map;
 
 use crate::discussion::Tally;
 use crate::limits;

@@ -293,7 +293,7 @@ impl<W: Write> Console<W> {
             "as" => self.switch(rest),
             "vote" => self.with_open(|c, d| {
                 let o = c.engine.vote(HERE, d.id(), &c.who.name, rest)?;
-                Ok(render::vote_receipt(&o))
+                Ok(text::plain_times(&render::vote_receipt(&o)))
             }),
             "unvote" => self.with_open(|c, d| {
                 Ok(render::withdraw_receipt(&c.engine.withdraw(

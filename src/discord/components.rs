@@ -97,9 +97,15 @@ pub(super) fn is_from_post(d: &Discussion, message: &Message, bot: Option<u64>) 
 fn refusal(e: &FlowError) -> String {
     match e {
         FlowError::Discussion(DiscussionError::NotFound(_)) => UNKNOWN_DISCUSSION.to_string(),
-        FlowError::Discussion(
-            e @ (DiscussionError::Closed { .. } | DiscussionError::UnknownOption { .. }),
-        ) => {
+        FlowError::Discussion(DiscussionError::Closed { id, at, by }) => format!(
+            "Discussion #{id} closed {}{}; it no longer takes votes or replies. Nothing was recorded.",
+            render::fmt_time(*at),
+            match by {
+                Some(who) => format!(" (closed by {})", render::person(who)),
+                None => " (its time was up)".to_string(),
+            }
+        ),
+        FlowError::Discussion(e @ DiscussionError::UnknownOption { .. }) => {
             format!("{e}. Nothing was recorded.")
         }
         FlowError::Discussion(

@@ -450,7 +450,15 @@ impl Core {
     ) -> Result<(), FlowError> {
         let id = d.id();
         let name = cut(&d.prompt().title, THREAD_NAME).0;
-        let request = CreateThread::new(name).kind(ChannelType::PublicThread);
+        let open_for = d
+            .record
+            .closes_at
+            .map(|at| at.duration_since(self.engine.now()).as_secs() / 60)
+            .unwrap_or(i64::MAX);
+        let archive = crate::limits::thread_auto_archive(open_for);
+        let request = CreateThread::new(name)
+            .kind(ChannelType::PublicThread)
+            .auto_archive_duration(serenity::model::channel::AutoArchiveDuration::from(archive));
         let (thread, new) = match self
             .rest
             .create_thread_from_message(channel, message, &request)

@@ -3,9 +3,14 @@
 
 pub mod config;
 mod history;
+mod statements;
 mod tally;
 
 pub use history::PastDiscussion;
+pub use statements::{
+    choose_next, normalise, Card, StanceChanges, StanceShift, StatementOutcome,
+    DEFAULT_STATEMENTS_PER_MEMBER, MAX_STATEMENT_CHARS,
+};
 pub use tally::{shares, Tally, TallyRow};
 
 use crate::clock::Clock;
@@ -13,7 +18,7 @@ use crate::limits::chars;
 use crate::prompt::{AnswerOption, Prompt};
 use crate::store::{
     CloseWrite, ClosedState, DiscussionId, DiscussionRecord, NewDiscussion, ReplySource,
-    ReplyWrite, ServerId, Store, StoreError, VoteWrite,
+    ReplyWrite, ServerId, StatementOrigin, Store, StoreError, VoteWrite,
 };
 pub use config::{DiscussionConfig, ResultsMode};
 use jiff::{SignedDuration, Timestamp};
@@ -38,6 +43,14 @@ pub enum DiscussionError {
     ReplyTooLong { len: usize, max: usize },
     #[error("a reply needs some text")]
     EmptyReply,
+    #[error("a statement needs some words")]
+    EmptyStatement,
+    #[error("a statement can be at most {max} characters; this one has {len}")]
+    StatementTooLong { len: usize, max: usize },
+    #[error("you have written {limit} statements here already, the most one member may")]
+    TooManyStatements { limit: usize },
+    #[error("there is no statement #{0} to answer here")]
+    NoStatement(i64),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -160,6 +173,7 @@ pub struct Discussions {
     clock: Arc<dyn Clock>,
     rules: Rules,
     per_server: Option<Arc<dyn ServerRules>>,
+    statement_limit: usize,
 }
 
 impl Discussions {
@@ -169,6 +183,7 @@ impl Discussions {
             clock,
             rules,
             per_server: None,
+            statement_limit: statements::DEFAULT_STATEMENTS_PER_MEMBER,
         }
     }
 
@@ -360,7 +375,20 @@ impl Discussions {
             .store
             .add_reply(server, id, member, source, text, origin, self.clock.now())?
         {
-            ReplyWrite::Added { id } => Ok(crate::metrics::reply_committed(source.as_str(), id)),
+            ReplyWrite::Added { id: reply } => {
+                // A reply with its text becomes a statement others weigh in on (merged into an
+                // equal one; past the member's limit the reply still counts, as a reply).
+                if let Some(t) = text {
+                    match self.add_statement(server, id, member, StatementOrigin::Reply, t) {
+                        Ok(_)
+                        | Err(DiscussionError::TooManyStatements { .. })
+                        | Err(DiscussionError::StatementTooLong { .. })
+                        | Err(DiscussionError::EmptyStatement) => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+                Ok(crate::metrics::reply_committed(source.as_str(), reply))
+            }
             // The same thread message or form submission delivered again: stored once.
             ReplyWrite::Duplicate { id } => Ok(id),
             ReplyWrite::NotOpen(c) => Err(closed(id, c)),
@@ -447,12 +475,13 @@ impl Discussions {
     }
 }
 
+/// A new discussion's option order: shuffled, unless the rules keep the file's order. An "Other"
+/// option stays last (survey practice): only the substantive stances move.
 fn order_of(prompt: &Prompt, rules: &Rules) -> Vec<String> {
-    let mut order: Vec<String> = prompt.options.iter().map(|o| o.key.clone()).collect();
-    if !rules.keep_file_order {
-        order.shuffle(&mut StdRng::from_os_rng());
+    if rules.keep_file_order {
+        return prompt.options.iter().map(|o| o.key.clone()).collect();
     }
-    order
+    shuffled_order(prompt, &mut StdRng::from_os_rng())
 }
 
 fn closed(id: DiscussionId, c: ClosedState) -> DiscussionError {
@@ -508,6 +537,29 @@ fn withdraw_outcome(d: &Discussion, write: VoteWrite) -> Result<WithdrawOutcome,
             StoreError::Corrupt("a withdrawal was answered as a vote".into()),
         )),
     }
+}
+
+/// Whether an option is the catch-all "Other": its key is `other`, or its label begins with
+/// "Other" as a word.
+pub fn is_other(option: &AnswerOption) -> bool {
+    let label = option.label.trim_start();
+    option.key.eq_ignore_ascii_case("other")
+        || (label.len() >= 5
+            && label.is_char_boundary(5)
+            && label[..5].eq_ignore_ascii_case("other")
+            && !label[5..].starts_with(|c: char| c.is_alphanumeric()))
+}
+
+/// The prompt's option keys shuffled by `rng`, with any "Other" options last in the file's order.
+pub fn shuffled_order(prompt: &Prompt, rng: &mut impl rand::Rng) -> Vec<String> {
+    let (others, mut order): (Vec<&AnswerOption>, Vec<&AnswerOption>) =
+        prompt.options.iter().partition(|o| is_other(o));
+    order.shuffle(rng);
+    order
+        .into_iter()
+        .chain(others)
+        .map(|o| o.key.clone())
+        .collect()
 }
 
 #[cfg(test)]

@@ -487,3 +487,327 @@ fn counters_agree_with_a_recount_after_many_changes() {
         );
     }
 }
+
+#[test]
+fn other_stays_last_when_the_options_are_shuffled() {
+    let f = fixture_with(false);
+    let mut firsts = std::collections::HashSet::new();
+    for _ in 0..40 {
+        let d = f
+            .engine
+            .open(ServerId::Console, &seed(), "general", None)
+            .unwrap();
+        let keys: Vec<String> = d.options().into_iter().map(|o| o.key).collect();
+        assert_eq!(keys.last().map(String::as_str), Some("other"), "{keys:?}");
+        firsts.insert(keys[0].clone());
+    }
+    assert!(
+        firsts.len() > 1,
+        "the other options still shuffle: {firsts:?}"
+    );
+}
+
+#[test]
+fn other_is_known_by_its_key_or_its_label() {
+    use crate::prompt::AnswerOption;
+    let o = |key: &str, label: &str| AnswerOption {
+        key: key.into(),
+        label: label.into(),
+    };
+    assert!(super::is_other(&o("other", "Something else")));
+    assert!(super::is_other(&o("x", "Other (explain in the thread)")));
+    assert!(super::is_other(&o("x", "other")));
+    assert!(!super::is_other(&o("x", "Otherwise, stay out")));
+    assert!(!super::is_other(&o(
+        "x",
+        "Keep up pressure on other states"
+    )));
+}
+
+fn engine_at(path: &Path, clock: Arc<ManualClock>) -> Discussions {
+    let store = Store::open(path, &StoreConfig::default()).unwrap();
+    let rules = Rules {
+        duration: SignedDuration::from_hours(144),
+        max_reply_chars: 1500,
+        keep_file_order: true,
+    };
+    Discussions::new(store, clock, rules)
+}
+
+/// Camp `c`'s answer to statement `s` (0-based) of 30: 0..3 common ground, then 4 per camp that
+/// it agrees with and the others reject, the rest split by member.
+fn camp_answer(camp: usize, member: usize, s: usize) -> crate::opinion::Answer {
+    use crate::opinion::Answer;
+    if s < 3 {
+        Answer::Agree
+    } else if s < 15 {
+        if (s - 3) / 4 == camp {
+            Answer::Agree
+        } else {
+            Answer::Disagree
+        }
+    } else {
+        [Answer::Agree, Answer::Disagree, Answer::Pass][(member + s) % 3]
+    }
+}
+
+#[test]
+fn sixty_members_in_three_camps_weigh_in_card_by_card_and_form_three_groups_across_a_restart() {
+    use crate::store::StatementOrigin;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.db");
+    let clock = Arc::new(ManualClock::new("2026-11-30T18:00:00Z".parse().unwrap()));
+    let mut engine = engine_at(&path, clock.clone());
+    let d = engine
+        .open(ServerId::Console, &seed(), "general", None)
+        .unwrap();
+    let mut ids = Vec::new();
+    for s in 0..30 {
+        let out = engine
+            .add_statement(
+                ServerId::Console,
+                d.id(),
+                "mod",
+                StatementOrigin::Moderator,
+                &format!("Statement number {s}"),
+            )
+            .unwrap();
+        let StatementOutcome::Added { id } = out else {
+            panic!("{out:?}")
+        };
+        ids.push(id);
+    }
+    let text_of = |id: i64| ids.iter().position(|&i| i == id).unwrap();
+    let mut shown: std::collections::HashMap<String, Vec<i64>> = Default::default();
+    for round in 0..2 {
+        if round == 1 {
+            // A restart mid-weighing: a new engine over the same database.
+            drop(engine);
+            engine = engine_at(&path, clock.clone());
+        }
+        for camp in 0..3 {
+            for m in 0..20 {
+                let member = format!("m{camp}-{m}");
+                for _ in 0..15 {
+                    let d = engine.get(ServerId::Console, d.id()).unwrap();
+                    let Card::Statement { id, .. } = engine.next_card(&d, &member).unwrap() else {
+                        panic!("cards run out early")
+                    };
+                    let seen = shown.entry(member.clone()).or_default();
+                    assert!(!seen.contains(&id), "{member} saw #{id} twice");
+                    seen.push(id);
+                    let answer = camp_answer(camp, m, text_of(id));
+                    engine.answer(&d, &member, id, answer).unwrap();
+                }
+            }
+        }
+    }
+    let d = engine.get(ServerId::Console, d.id()).unwrap();
+    assert_eq!(engine.next_card(&d, "m0-0").unwrap(), Card::Done);
+    let a = engine.groups(ServerId::Console, d.id()).unwrap();
+    assert_eq!(a.groups.len(), 3, "{:?}", a.groups);
+    let mut common: Vec<usize> = a.common_ground.iter().map(|&id| text_of(id)).collect();
+    common.sort();
+    assert_eq!(common, vec![0, 1, 2]);
+    for (g, divides) in a.divides.iter().enumerate() {
+        let camp: usize = a
+            .members
+            .iter()
+            .find(|p| p.group == g)
+            .map(|p| p.member[1..2].parse().unwrap())
+            .unwrap();
+        assert!(
+            divides
+                .iter()
+                .any(|dv| (3 + camp * 4..3 + camp * 4 + 4).contains(&text_of(dv.statement))),
+            "group {g} (camp {camp}): {divides:?}"
+        );
+    }
+}
+
+#[test]
+fn answers_are_one_per_member_and_statement_and_changeable() {
+    use crate::opinion::Answer;
+    use crate::store::StatementOrigin;
+    let f = fixture();
+    let d = f
+        .engine
+        .open(ServerId::Console, &seed(), "general", None)
+        .unwrap();
+    let StatementOutcome::Added { id } = f
+        .engine
+        .add_statement(
+            ServerId::Console,
+            d.id(),
+            "mod",
+            StatementOrigin::Moderator,
+            "Talks first.",
+        )
+        .unwrap()
+    else {
+        panic!()
+    };
+    assert_eq!(f.engine.answer(&d, "ana", id, Answer::Agree).unwrap(), None);
+    assert_eq!(
+        f.engine.answer(&d, "ana", id, Answer::Disagree).unwrap(),
+        Some(Answer::Agree)
+    );
+    let a = f.engine.groups(ServerId::Console, d.id()).unwrap();
+    let c = a.counts(id).unwrap().total;
+    assert_eq!((c.agree, c.disagree), (0, 1));
+    assert!(matches!(
+        f.engine.answer(&d, "ana", id + 99, Answer::Agree),
+        Err(DiscussionError::NoStatement(_))
+    ));
+    f.clock.advance(SignedDuration::from_hours(200));
+    assert!(matches!(
+        f.engine.answer(&d, "ana", id, Answer::Agree),
+        Err(DiscussionError::Closed { .. })
+    ));
+}
+
+#[test]
+fn replies_become_statements_merged_when_equal_and_limited_per_member() {
+    use crate::store::{StatementOrigin, StatementState};
+    let f = fixture();
+    let d = f
+        .engine
+        .open(ServerId::Console, &seed(), "general", None)
+        .unwrap();
+    f.engine
+        .reply(
+            ServerId::Console,
+            d.id(),
+            "ana",
+            ReplySource::Form,
+            Some("Talks first!"),
+            None,
+        )
+        .unwrap();
+    f.engine
+        .reply(
+            ServerId::Console,
+            d.id(),
+            "bo",
+            ReplySource::Form,
+            Some("talks   FIRST"),
+            None,
+        )
+        .unwrap();
+    let all = f.engine.statements(ServerId::Console, d.id()).unwrap();
+    assert_eq!(all.len(), 1, "the same statement twice is merged: {all:?}");
+    assert_eq!(all[0].text, "Talks first!");
+    for i in 1..=DEFAULT_STATEMENTS_PER_MEMBER {
+        let r = f.engine.add_statement(
+            ServerId::Console,
+            d.id(),
+            "ana",
+            StatementOrigin::Reply,
+            &format!("Point {i}"),
+        );
+        if i < DEFAULT_STATEMENTS_PER_MEMBER {
+            r.unwrap();
+        } else {
+            assert!(
+                matches!(r, Err(DiscussionError::TooManyStatements { .. })),
+                "{r:?}"
+            );
+        }
+    }
+    // Moderators' statements are not limited; a member withdraws only their own; hidden ones
+    // are not shown.
+    let first = all[0].id;
+    assert!(matches!(
+        f.engine
+            .withdraw_statement(ServerId::Console, d.id(), first, "bo"),
+        Err(DiscussionError::NoStatement(_))
+    ));
+    f.engine
+        .withdraw_statement(ServerId::Console, d.id(), first, "ana")
+        .unwrap();
+    let d2 = f.engine.get(ServerId::Console, d.id()).unwrap();
+    let mut left = 0;
+    while let Card::Statement { id, .. } = f.engine.next_card(&d2, "cy").unwrap() {
+        assert_ne!(id, first);
+        f.engine
+            .hide_statement(ServerId::Console, d.id(), id)
+            .unwrap();
+        left += 1;
+    }
+    assert_eq!(left, DEFAULT_STATEMENTS_PER_MEMBER - 1);
+    let states: Vec<StatementState> = f
+        .engine
+        .statements(ServerId::Console, d.id())
+        .unwrap()
+        .into_iter()
+        .map(|s| s.state)
+        .collect();
+    assert_eq!(states[0], StatementState::Withdrawn);
+    assert!(states[1..].iter().all(|s| *s == StatementState::Hidden));
+    assert!(matches!(
+        f.engine.add_statement(
+            ServerId::Console,
+            d.id(),
+            "x",
+            StatementOrigin::Reply,
+            " ?! "
+        ),
+        Err(DiscussionError::EmptyStatement)
+    ));
+}
+
+#[test]
+fn a_statement_from_another_server_is_not_found() {
+    use crate::store::StatementOrigin;
+    let f = fixture();
+    let d = f
+        .engine
+        .open(ServerId::Console, &seed(), "general", None)
+        .unwrap();
+    let r = f.engine.add_statement(
+        ServerId::Guild(7),
+        d.id(),
+        "mod",
+        StatementOrigin::Moderator,
+        "From elsewhere",
+    );
+    assert!(matches!(r, Err(DiscussionError::NotFound(_))), "{r:?}");
+    assert!(f
+        .engine
+        .statements(ServerId::Guild(7), d.id())
+        .unwrap()
+        .is_empty());
+}
+
+#[test]
+fn stance_changes_count_members_from_their_first_stance_to_their_last() {
+    let f = fixture();
+    let d = f
+        .engine
+        .open(ServerId::Console, &seed(), "general", None)
+        .unwrap();
+    let id = d.id();
+    let v = |m: &str, o: &str| {
+        f.engine.vote(ServerId::Console, id, m, o).unwrap();
+    };
+    v("ana", "stay-out");
+    v("ana", "other");
+    v("ana", "un-diplomacy"); // ana: stay-out → un-diplomacy
+    v("bo", "stay-out");
+    v("bo", "other");
+    v("bo", "stay-out"); // bo: back where they began
+    v("cy", "stay-out");
+    v("cy", "un-diplomacy"); // cy: stay-out → un-diplomacy
+    v("di", "other");
+    f.engine.withdraw(ServerId::Console, id, "di").unwrap();
+    let c = f.engine.stance_changes(ServerId::Console, id).unwrap();
+    assert_eq!((c.changed, c.members), (2, 4));
+    assert_eq!(
+        c.shifts,
+        vec![StanceShift {
+            from: "stay-out".into(),
+            to: "un-diplomacy".into(),
+            members: 2
+        }]
+    );
+}

@@ -22,7 +22,7 @@ pub fn message_link(guild: Option<u64>, channel: &str, message: Option<&str>) ->
         .then(|| format!("https://discord.com/channels/{guild}/{channel}/{message}"))
 }
 
-/// The outcome in words: "Most chosen: “…” (40%)", "Tie between “…” and “…” (2 votes each)",
+/// The outcome in words: "Most chosen: “…” (40%)", "A tie at 2 votes each between “…” and “…”",
 /// or "No votes".
 pub fn outcome(t: &Tally, max_label: Option<usize>) -> String {
     let label = |r: &TallyRow| {
@@ -35,14 +35,10 @@ pub fn outcome(t: &Tally, max_label: Option<usize>) -> String {
     match t.leaders().as_slice() {
         [] => "No votes".to_string(),
         [one] => format!("Most chosen: {} ({}%)", label(one), one.share),
-        many => format!(
-            "Tie between {} ({} vote{} each)",
-            many.iter()
-                .map(|r| label(r))
-                .collect::<Vec<_>>()
-                .join(" and "),
+        many => super::tie_sentence(
             many[0].votes,
-            if many[0].votes == 1 { "" } else { "s" }
+            &many.iter().map(|r| label(r)).collect::<Vec<_>>(),
+            true,
         ),
     }
 }
@@ -219,7 +215,7 @@ mod tests {
         assert!(d.starts_with(
             "**#2 · How do you think the United States should move forward?**\n2026-11-30 → 2026-12-05 · 0 members answered · 3 replies from 2 members\nNo votes"
         ), "{d}");
-        assert!(d.contains("Tie between “Keep up military pressure on the Syrian government, including further strikes” and “Stay out: no further U.S. involvement in Syria's war” (3 votes each) · [post](https://discord.com/channels/9/123/456)"), "{d}");
+        assert!(d.contains("A tie at 3 votes each between “Keep up military pressure on the Syrian government, including further strikes” and “Stay out: no further U.S. involvement in Syria's war” · [post](https://discord.com/channels/9/123/456)"), "{d}");
         let text = history_text(&list);
         assert!(text.contains("#1  How do you think"), "{text}");
         assert!(

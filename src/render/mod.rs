@@ -62,8 +62,32 @@ impl Rendered {
     }
 }
 
-/// A time as members read it in text: `2026-12-06 18:00 UTC`.
+/// A time as members read it on Discord: a timestamp Discord shows in each reader's own time zone,
+/// in full and relative (`<t:1796580000:F> (<t:1796580000:R>)`). Where Discord does not render
+/// them (the console, `preview`), [`text::plain_times`] turns them back into [`utc_time`].
 pub fn fmt_time(t: Timestamp) -> String {
+    let s = t.as_second();
+    format!("<t:{s}:F> (<t:{s}:R>)")
+}
+
+/// A person as recorded ("name (123456789012345678)") as Discord shows them: a mention, which
+/// Discord renders as their current name (allowed mentions stay empty, so nobody is pinged). A
+/// record without a Discord id (the console's names) is shown as it is.
+pub fn person(recorded: &str) -> String {
+    let id = recorded
+        .trim_end()
+        .strip_suffix(')')
+        .and_then(|s| s.rsplit_once('('))
+        .map(|(_, id)| id)
+        .filter(|id| !id.is_empty() && id.len() <= 20 && id.bytes().all(|b| b.is_ascii_digit()));
+    match id {
+        Some(id) => format!("<@{id}>"),
+        None => recorded.to_string(),
+    }
+}
+
+/// A time as plain text: `2026-12-06 18:00 UTC`.
+pub fn utc_time(t: Timestamp) -> String {
     t.strftime("%Y-%m-%d %H:%M UTC").to_string()
 }
 
@@ -152,13 +176,33 @@ pub fn leading(t: &Tally) -> String {
             one.share
         ),
         many => format!(
-            "Tie at {} votes each between {}.",
-            many[0].votes,
-            many.iter()
-                .map(|r| label(r))
-                .collect::<Vec<_>>()
-                .join(" and ")
+            "{}.",
+            tie_sentence(
+                many[0].votes,
+                &many.iter().map(|r| label(r)).collect::<Vec<_>>(),
+                true
+            )
         ),
+    }
+}
+
+/// "A tie at 1 vote each between “A”, “B” and “C”" (`capital`) or "a tie at …".
+pub fn tie_sentence(votes: u64, labels: &[String], capital: bool) -> String {
+    format!(
+        "{} tie at {} vote{} each between {}",
+        if capital { "A" } else { "a" },
+        votes,
+        if votes == 1 { "" } else { "s" },
+        and_list(labels)
+    )
+}
+
+/// "A", "A and B", "A, B and C".
+pub fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
 

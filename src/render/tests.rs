@@ -232,9 +232,27 @@ fn tally_bars_read_in_a_terminal() {
     assert_eq!(bar(100), "█".repeat(BAR_WIDTH));
     let tie = tally_for(&p, &[1, 1, 0, 0, 0, 0]);
     assert!(
-        leading(&tie).starts_with("Tie at 1 votes each between"),
+        leading(&tie).starts_with("A tie at 1 vote each between “"),
         "{}",
         leading(&tie)
+    );
+    let three = tally_for(&p, &[2, 2, 2, 0, 0, 0]);
+    let l = leading(&three);
+    assert!(l.starts_with("A tie at 2 votes each between “"), "{l}");
+    assert_eq!(l.matches("”, “").count(), 1, "{l}");
+    assert_eq!(l.matches("” and “").count(), 1, "{l}");
+}
+
+#[test]
+fn lists_read_as_sentences() {
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    assert_eq!(and_list(&s(&[])), "");
+    assert_eq!(and_list(&s(&["A"])), "A");
+    assert_eq!(and_list(&s(&["A", "B"])), "A and B");
+    assert_eq!(and_list(&s(&["A", "B", "C"])), "A, B and C");
+    assert_eq!(
+        tie_sentence(1, &s(&["A", "B", "C"]), false),
+        "a tie at 1 vote each between A, B and C"
     );
 }
 
@@ -337,9 +355,13 @@ fn receipts_say_what_counted_and_until_when() {
     assert_eq!(
         r,
         format!(
-            "Your stance is recorded: “{}”. You can change it until 2026-12-06 18:00 UTC.",
+            "Your stance is recorded: “{}”. You can change it until <t:1796580000:F> (<t:1796580000:R>).",
             o.label
         )
+    );
+    assert!(
+        text::plain_times(&r).ends_with("You can change it until 2026-12-06 18:00 UTC."),
+        "{r}"
     );
     let r = vote_receipt(&VoteOutcome::Recorded {
         option: o.clone(),
@@ -404,4 +426,30 @@ proptest! {
         }
         prop_assert!(tally_post(DiscussionId(1), &p.question, &p.options, &t).limit_violations().is_empty());
     }
+}
+
+#[test]
+fn discord_timestamps_read_as_utc_text_in_a_terminal() {
+    let t: jiff::Timestamp = "2026-12-06T18:00:00Z".parse().unwrap();
+    assert_eq!(fmt_time(t), "<t:1796580000:F> (<t:1796580000:R>)");
+    assert_eq!(
+        text::plain_times(&format!("open until {}.", fmt_time(t))),
+        "open until 2026-12-06 18:00 UTC."
+    );
+    assert_eq!(
+        text::plain_times("<t:1796580000:R> and <t:1796580000>"),
+        "2026-12-06 18:00 UTC and 2026-12-06 18:00 UTC"
+    );
+    // Not timestamps: left as they are.
+    for s in ["<t:abc:F>", "<t:", "<t:12:FF>", "a < t: b"] {
+        assert_eq!(text::plain_times(s), s);
+    }
+}
+
+#[test]
+fn people_recorded_with_their_id_are_shown_as_mentions() {
+    assert_eq!(person("rosa (123456789012345678)"), "<@123456789012345678>");
+    assert_eq!(person("mod:rosa"), "mod:rosa");
+    assert_eq!(person("rosa (not an id)"), "rosa (not an id)");
+    assert_eq!(person("()"), "()");
 }

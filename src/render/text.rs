@@ -3,9 +3,58 @@
 use super::{Post, Tally};
 use std::fmt::Write;
 
-/// Strips the little Markdown roundtable uses (`**bold**`, `` `code` ``) for a terminal.
+/// Strips the little Markdown roundtable uses (`**bold**`, `` `code` ``) for a terminal, and
+/// writes Discord timestamps as UTC text.
 fn plain(s: &str) -> String {
-    s.replace("**", "").replace('`', "")
+    plain_times(&s.replace("**", "").replace('`', ""))
+}
+
+/// Discord timestamps (`<t:UNIX:F>`, optionally followed by ` (<t:UNIX:R>)`, or any one style
+/// alone) as UTC text, for a terminal where Discord does not render them.
+pub fn plain_times(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find("<t:") {
+        out.push_str(&rest[..at]);
+        match timestamp(&rest[at..]) {
+            Some((t, len)) => {
+                let mut after = &rest[at + len..];
+                // The relative form right after the full one says the same again: drop it.
+                if let Some(paren) = after.strip_prefix(" (") {
+                    if let Some((same, l)) = timestamp(paren) {
+                        if same == t && paren[l..].starts_with(')') {
+                            after = &paren[l + 1..];
+                        }
+                    }
+                }
+                out.push_str(&super::utc_time(t));
+                rest = after;
+            }
+            None => {
+                out.push_str("<t:");
+                rest = &rest[at + 3..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A Discord timestamp at the start of `s`: its time and its length.
+fn timestamp(s: &str) -> Option<(jiff::Timestamp, usize)> {
+    let body = s.strip_prefix("<t:")?;
+    let digits = body.bytes().take_while(u8::is_ascii_digit).count();
+    let secs: i64 = body.get(..digits)?.parse().ok()?;
+    let tail = body.get(digits..)?;
+    let len = if tail.starts_with('>') {
+        1
+    } else if tail.len() >= 3 && tail.as_bytes()[0] == b':' && tail.as_bytes()[2] == b'>' {
+        3
+    } else {
+        return None;
+    };
+    let t = jiff::Timestamp::from_second(secs).ok()?;
+    Some((t, 3 + digits + len))
 }
 
 /// A prompt's post, and what continues in its thread, as members would see it before anyone

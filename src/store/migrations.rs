@@ -162,8 +162,43 @@ const MIGRATIONS: &[&str] = &[
         approved_at INTEGER NOT NULL,
         PRIMARY KEY (guild, id, version)
      ) WITHOUT ROWID;",
-    // 6: taken by another branch (issue 15); the lead orders them at merge. Empty here.
-    "-- 6: reserved",
+    // 6: statements members weigh in on, their answers, each member's weighing seed, and every
+    // stance change (the votes table keeps only the current one).
+    "CREATE TABLE statements (
+        id         INTEGER PRIMARY KEY,
+        discussion INTEGER NOT NULL REFERENCES discussions (id),
+        author     TEXT NOT NULL,      -- the member who wrote it, or the moderator who added it
+        origin     TEXT NOT NULL CHECK (origin IN ('reply', 'moderator')),
+        text       TEXT NOT NULL,
+        normal     TEXT NOT NULL,      -- the text without case, spacing and punctuation: duplicates merge
+        state      TEXT NOT NULL CHECK (state IN ('shown', 'hidden', 'withdrawn')),
+        at         INTEGER NOT NULL,
+        UNIQUE (discussion, normal)
+     );
+     CREATE INDEX statements_by_author ON statements (discussion, author);
+     CREATE TABLE answers (
+        discussion INTEGER NOT NULL REFERENCES discussions (id),
+        statement  INTEGER NOT NULL REFERENCES statements (id),
+        member     TEXT NOT NULL,
+        answer     TEXT NOT NULL CHECK (answer IN ('agree', 'disagree', 'pass')),
+        at         INTEGER NOT NULL,
+        PRIMARY KEY (statement, member)
+     ) WITHOUT ROWID;
+     CREATE INDEX answers_by_member ON answers (discussion, member);
+     CREATE TABLE weigh_seeds (
+        discussion INTEGER NOT NULL REFERENCES discussions (id),
+        member     TEXT NOT NULL,
+        seed       INTEGER NOT NULL,
+        PRIMARY KEY (discussion, member)
+     ) WITHOUT ROWID;
+     CREATE TABLE stance_history (
+        id         INTEGER PRIMARY KEY,
+        discussion INTEGER NOT NULL REFERENCES discussions (id),
+        member     TEXT NOT NULL,
+        option     TEXT,               -- NULL: withdrawn
+        at         INTEGER NOT NULL
+     );
+     CREATE INDEX stance_history_by_discussion ON stance_history (discussion, member);",
     // 7: issue 11, the rest: the article a draft was made from (its quotes stay verbatim from it),
     // members' suggestions, and the review of each scheduled slot (the decision and who made it).
     // `IF NOT EXISTS`: it does not depend on what 6 holds, whichever order they end up in.
@@ -398,6 +433,46 @@ mod tests {
             .query_row("SELECT COUNT(*) FROM prompts", [], |r| r.get(0))
             .unwrap();
         assert_eq!(kept, 1);
+    }
+
+    #[test]
+    fn a_database_with_prompts_from_version_5_gains_statements_and_keeps_its_prompts() {
+        use crate::store::{ServerId, Store, StoreConfig};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v5.db");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            apply(&mut conn, &path, &MIGRATIONS[..5]).unwrap();
+            conn.execute(
+                "INSERT INTO prompts (guild, id, draft, version, changed_by, changed_at)
+                 VALUES ('console', 'p', NULL, 0, 'mod', 0)",
+                [],
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path, &StoreConfig::default()).unwrap();
+        let conn = Connection::open(&path).unwrap();
+        let v: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+        for table in [
+            "prompts",
+            "statements",
+            "answers",
+            "weigh_seeds",
+            "stance_history",
+        ] {
+            let n: i64 = conn
+                .query_row(
+                    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
+                    [table],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(n, 1, "{table}");
+        }
+        assert_eq!(store.stored_prompts(ServerId::Console).unwrap().len(), 1);
     }
 
     #[test]

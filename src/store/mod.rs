@@ -15,6 +15,7 @@ mod rows;
 mod schedule;
 mod server;
 mod settings;
+mod statements;
 mod writer;
 
 use crate::prompt::Prompt;
@@ -30,6 +31,10 @@ pub use rows::{ReplyRow, VoteRecord};
 pub use schedule::{Claim, ScheduleState, SlotClaim, SlotRecord, SlotState, StoredSchedule};
 pub use server::{Assigned, Purged, ServerId, Unassigned};
 pub use settings::{SettingChange, StoredSettings};
+pub use statements::{
+    AnswerRecord, AnswerWrite, StanceChange, StateWrite, StatementOrigin, StatementRecord,
+    StatementState, StatementWrite,
+};
 use writer::Writer;
 
 /// A discussion's number in the store.
@@ -955,11 +960,13 @@ fn put_vote(
             )?
             .execute(params![id.0, member, opt, millis(now)])?;
             bump.execute(params![id.0, opt, 1])?;
+            statements::record_stance(c, id, member, Some(opt), now)?;
             Ok(VoteWrite::Recorded { previous })
         }
         None => {
             c.prepare_cached("DELETE FROM votes WHERE discussion = ?1 AND member = ?2")?
                 .execute(params![id.0, member])?;
+            statements::record_stance(c, id, member, None, now)?;
             Ok(VoteWrite::Withdrawn {
                 previous: previous.unwrap_or_default(),
             })

@@ -278,7 +278,15 @@ impl Store {
                     return Ok(None);
                 }
                 let of_server = "(SELECT id FROM discussions WHERE guild = ?1)";
-                for table in ["votes", "option_counts", "replies"] {
+                for table in [
+                    "votes",
+                    "option_counts",
+                    "replies",
+                    "answers",
+                    "statements",
+                    "weigh_seeds",
+                    "stance_history",
+                ] {
                     c.execute(
                         &format!("DELETE FROM {table} WHERE discussion IN {of_server}"),
                         [server],
