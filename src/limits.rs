@@ -36,6 +36,12 @@ pub const MODAL_TITLE: usize = 45;
 pub const TEXT_INPUT: usize = 4000;
 /// Text input label in a modal.
 pub const TEXT_INPUT_LABEL: usize = 45;
+/// Text inputs in one modal (one per action row, 5 rows).
+pub const MODAL_INPUTS: usize = 5;
+/// Options of a select menu.
+pub const SELECT_OPTIONS: usize = 25;
+/// A select menu option's label.
+pub const SELECT_OPTION_LABEL: usize = 100;
 /// An attachment's description (its alt text).
 pub const ATTACHMENT_DESCRIPTION: usize = 1024;
 /// Bytes a bot may upload in one file when the interaction does not say

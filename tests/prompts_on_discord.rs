@@ -334,3 +334,188 @@ async fn members_are_refused_on_every_prompts_command_and_private_links_by_defau
     discord.assert_conformant();
     running.stop().await.unwrap();
 }
+
+/// The last follow-up of a draft's preview: what is left to do, with the editor's buttons.
+fn editor_of(sent: &[Sent]) -> Sent {
+    sent.iter()
+        .rev()
+        .find(|s| s.custom_ids().iter().any(|c| c.starts_with("rt:e:")))
+        .cloned()
+        .expect("the editor's buttons under the preview")
+}
+
+fn modal_of(s: &Sent) -> (String, Vec<(String, String)>) {
+    assert_eq!(s.callback_type(), Some(9), "a form: {:?}", s.body);
+    let data = &s.body["data"];
+    let inputs = data["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["components"].as_array().cloned().unwrap_or_default())
+        .map(|c| {
+            (
+                c["custom_id"].as_str().unwrap().to_string(),
+                c["value"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    (data["custom_id"].as_str().unwrap().to_string(), inputs)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moderator_edits_the_summary_and_adds_options_through_forms_and_a_refused_edit_keeps_the_text(
+) {
+    let discord = Discord::start().await;
+    let g = discord.create_guild("Newsroom", 2);
+    let config = discord.config(Some(&g));
+    let mut running = bot::start(&config).await;
+    running.ready().await;
+    let m = g.moderator();
+    let file = discord.upload_attachment("who-pandemic.html", "text/html", PAGE.as_bytes());
+    let sent = run(
+        &discord,
+        m,
+        &g,
+        sub(
+            "draft",
+            json!([{"name": "article", "type": 11, "value": file.to_string()}]),
+        ),
+    )
+    .await;
+    let editor = editor_of(&sent);
+    let s = store(&config);
+    let server = ServerId::Guild(g.id);
+    assert!(
+        s.prompt_article(server, "who-pandemic").unwrap().is_some(),
+        "the article is kept with the draft"
+    );
+
+    // The summary's form, filled with the current summary; a new one is saved and shown.
+    let open = |answer: &Sent, id: &str| discord.click_on_answer(m, &g, g.general, answer, id);
+    let ix = open(&editor, "rt:e:o:m:who-pandemic");
+    let (form, inputs) = modal_of(&discord.answer(&ix).await);
+    assert!(!inputs[0].1.is_empty(), "the form shows the current text");
+    let ix = discord.submit_modal(
+        m,
+        &g,
+        g.general,
+        &form,
+        &[(&inputs[0].0, "A neutral summary written by the moderator.")],
+    );
+    let saved = discord.answer(&ix).await;
+    assert!(
+        saved
+            .content()
+            .contains("Summary of `who-pandemic` saved by"),
+        "{}",
+        saved.content()
+    );
+    assert!(saved.embeds().iter().any(|e| e
+        .to_string()
+        .contains("A neutral summary written by the moderator.")));
+    let p = s.stored_prompt(server, "who-pandemic").unwrap().unwrap();
+    assert_eq!(
+        p.current().unwrap().summary,
+        "A neutral summary written by the moderator."
+    );
+
+    // Options: add three.
+    let mut answer = saved;
+    let mut added = Vec::new();
+    for (key, label) in [
+        ("support", "Support it"),
+        ("oppose", "Oppose it"),
+        ("unsure", "Not sure"),
+    ] {
+        let ix = open(&answer, "rt:e:o:n:who-pandemic");
+        let (form, inputs) = modal_of(&discord.answer(&ix).await);
+        let ix = discord.submit_modal(
+            m,
+            &g,
+            g.general,
+            &form,
+            &[(&inputs[0].0, key), (&inputs[1].0, label)],
+        );
+        answer = discord.answer(&ix).await;
+        if answer.content().starts_with("Not saved") {
+            break;
+        }
+        added.push(key);
+    }
+    let p = s.stored_prompt(server, "who-pandemic").unwrap().unwrap();
+    let keys: Vec<String> = p
+        .current()
+        .unwrap()
+        .options
+        .iter()
+        .map(|o| o.key.clone())
+        .collect();
+    for k in &added {
+        assert!(keys.contains(&k.to_string()), "{keys:?}");
+    }
+    assert!(!added.is_empty(), "{}", answer.content());
+
+    // A duplicate key is refused, saying why; the form reopens with the moderator's text.
+    let ix = open(&answer, "rt:e:o:n:who-pandemic");
+    let (form, inputs) = modal_of(&discord.answer(&ix).await);
+    let ix = discord.submit_modal(
+        m,
+        &g,
+        g.general,
+        &form,
+        &[
+            (&inputs[0].0, "support"),
+            (&inputs[1].0, "My carefully typed label"),
+        ],
+    );
+    let refused = discord.answer(&ix).await;
+    assert!(
+        refused.content().starts_with("Not saved")
+            && (refused.content().contains("duplicate") || refused.content().contains("at most 8")),
+        "{}",
+        refused.content()
+    );
+    let reopen = refused
+        .custom_ids()
+        .into_iter()
+        .find(|c| c.starts_with("rt:e:c:"))
+        .expect("a button to reopen the form");
+    let ix = discord.click_on_answer(m, &g, g.general, &refused, &reopen);
+    let (_, kept) = modal_of(&discord.answer(&ix).await);
+    assert_eq!(
+        kept[1].1, "My carefully typed label",
+        "nothing typed is lost"
+    );
+    assert_eq!(kept[0].1, "support");
+
+    // A member cannot open the editor.
+    let ix = discord.click_on_answer(g.member(0), &g, g.general, &editor, "rt:e:o:m:who-pandemic");
+    let no = discord.answer(&ix).await;
+    assert!(
+        no.is_ephemeral() && no.content().contains("moderator"),
+        "{}",
+        no.content()
+    );
+
+    // Pasted text: /prompts draft with neither file nor link opens a form for it.
+    let ix = discord.run_command(m, &g, g.general, "prompts", sub("draft", json!([])));
+    let (form, inputs) = modal_of(&discord.answer(&ix).await);
+    assert_eq!(inputs.len(), 5, "an id and four boxes of 4,000 characters");
+    let text = "The city council voted on Tuesday to close the old bridge. \"It is no longer safe,\" said Maria Lopez, the city engineer. \"We were not consulted,\" said Tom Reed, who owns a shop nearby. Will the city build a new bridge?";
+    let before = discord.sent().len();
+    let ix = discord.submit_modal(
+        m,
+        &g,
+        g.general,
+        &form,
+        &[("id", "pasted-who"), ("article0", text)],
+    );
+    discord
+        .await_sent("the pasted draft's review", before, |s| {
+            s.interaction_id == Some(ix.id) && s.content().contains("Draft `pasted-who` saved")
+        })
+        .await;
+    assert!(s.stored_prompt(server, "pasted-who").unwrap().is_some());
+    discord.assert_conformant();
+    running.stop().await.unwrap();
+}

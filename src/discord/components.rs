@@ -250,6 +250,9 @@ pub(super) async fn on_component(
     data: &Data,
     interaction: &ComponentInteraction,
 ) -> Result<(), CommandError> {
+    if super::editor::on_component(ctx, data, interaction).await? {
+        return Ok(());
+    }
     let server = interaction.guild_id.map(|g| ServerId::Guild(g.get()));
     let response = match (ComponentAction::parse(&interaction.data.custom_id), server) {
         (Some(ComponentAction::Ping), Some(server)) => {
@@ -352,6 +355,9 @@ pub(super) async fn on_modal(
     data: &Data,
     interaction: &ModalInteraction,
 ) -> Result<(), CommandError> {
+    if super::editor::on_modal(ctx, data, interaction).await? {
+        return Ok(());
+    }
     let server = interaction.guild_id.map(|g| ServerId::Guild(g.get()));
     let response = match (Action::parse(&interaction.data.custom_id), server) {
         (Some(Action::SubmitReply { discussion }), Some(server)) => {

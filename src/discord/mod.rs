@@ -14,6 +14,7 @@ mod access;
 mod commands;
 mod components;
 pub mod config;
+mod editor;
 mod events;
 mod flows;
 pub mod invite;
@@ -187,6 +188,8 @@ pub struct Data {
     config: DiscordConfig,
     observed: broadcast::Sender<Observed>,
     core: Arc<Core>,
+    /// The prompt editor's forms being filled in (and refused edits' texts).
+    forms: editor::Forms,
 }
 
 impl Data {
@@ -370,6 +373,7 @@ impl Bot {
             config: dc.clone(),
             observed: observed.clone(),
             core: core.clone(),
+            forms: editor::Forms::default(),
         };
         let options = poise::FrameworkOptions {
             commands,

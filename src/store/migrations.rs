@@ -199,6 +199,39 @@ const MIGRATIONS: &[&str] = &[
         at         INTEGER NOT NULL
      );
      CREATE INDEX stance_history_by_discussion ON stance_history (discussion, member);",
+    // 7: issue 11, the rest: the article a draft was made from (its quotes stay verbatim from it),
+    // members' suggestions, and the review of each scheduled slot (the decision and who made it).
+    // `IF NOT EXISTS`: it does not depend on what 6 holds, whichever order they end up in.
+    "CREATE TABLE IF NOT EXISTS prompt_articles (
+        guild   TEXT NOT NULL,
+        id      TEXT NOT NULL,         -- the prompt
+        article TEXT NOT NULL,         -- the article's text, as drafted from
+        PRIMARY KEY (guild, id)
+     ) WITHOUT ROWID;
+     CREATE TABLE IF NOT EXISTS suggestions (
+        id         INTEGER PRIMARY KEY,
+        guild      TEXT NOT NULL,
+        member     TEXT NOT NULL,
+        link       TEXT,               -- a link, or
+        attachment TEXT,               -- an attachment's address
+        filename   TEXT,
+        note       TEXT,
+        at         INTEGER NOT NULL,   -- unix milliseconds
+        state      TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'drafted', 'dismissed')),
+        decided_by TEXT
+     );
+     CREATE INDEX IF NOT EXISTS suggestions_by_member ON suggestions (guild, member, at);
+     CREATE TABLE IF NOT EXISTS slot_reviews (
+        guild      TEXT NOT NULL,
+        schedule   TEXT NOT NULL,
+        slot       TEXT NOT NULL,      -- the slot's local wall time, as in schedule_slots
+        prompt     TEXT,               -- the prompt the slot will post; NULL: none left
+        message_id TEXT,               -- the review message in the moderators' log channel
+        decision   TEXT NOT NULL CHECK (decision IN ('pending', 'approved', 'swapped', 'skipped')),
+        decided_by TEXT,
+        decided_at INTEGER,
+        PRIMARY KEY (guild, schedule, slot)
+     ) WITHOUT ROWID;",
 ];
 
 /// The version from which rows belong to servers.
@@ -371,6 +404,38 @@ mod tests {
     }
 
     #[test]
+    fn a_database_at_version_5_migrates_to_the_articles_suggestions_and_reviews() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v5.db");
+        let mut conn = Connection::open(&path).unwrap();
+        apply(&mut conn, &path, &MIGRATIONS[..5]).unwrap();
+        conn.execute(
+            "INSERT INTO prompts (guild, id, draft, changed_by, changed_at) VALUES ('1', 'p', '{}', 'ana', 0)",
+            [],
+        )
+        .unwrap();
+        migrate(&mut conn, &path).unwrap();
+        let v: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+        for t in ["prompt_articles", "suggestions", "slot_reviews", "prompts"] {
+            let n: i64 = conn
+                .query_row(
+                    "SELECT COUNT(*) FROM sqlite_master WHERE name = ?1",
+                    [t],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(n, 1, "{t}");
+        }
+        let kept: i64 = conn
+            .query_row("SELECT COUNT(*) FROM prompts", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(kept, 1);
+    }
+
+    #[test]
     fn a_database_with_prompts_from_version_5_gains_statements_and_keeps_its_prompts() {
         use crate::store::{ServerId, Store, StoreConfig};
         let dir = tempfile::tempdir().unwrap();
@@ -390,7 +455,7 @@ mod tests {
         let v: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
-        assert_eq!((v, SCHEMA_VERSION), (6, 6));
+        assert_eq!(v, SCHEMA_VERSION);
         for table in [
             "prompts",
             "statements",

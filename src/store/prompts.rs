@@ -155,10 +155,43 @@ impl Store {
         })
     }
 
+    /// Keeps the article a prompt was drafted from (its quotes are checked against it).
+    pub fn save_prompt_article(
+        &self,
+        server: ServerId,
+        id: &str,
+        article: &str,
+    ) -> Result<(), StoreError> {
+        let (id, article) = (id.to_string(), article.to_string());
+        self.inner.writer.write(move |c| {
+            c.execute(
+                "INSERT INTO prompt_articles (guild, id, article) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (guild, id) DO UPDATE SET article = ?3",
+                params![server, id, article],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The article a prompt was drafted from, if it was drafted here.
+    pub fn prompt_article(&self, server: ServerId, id: &str) -> Result<Option<String>, StoreError> {
+        self.read(|c| {
+            Ok(c.prepare_cached(
+                "SELECT article FROM prompt_articles WHERE guild = ?1 AND id = ?2",
+            )?
+            .query_row(params![server, id], |r| r.get(0))
+            .optional()?)
+        })
+    }
+
     /// Deletes a prompt and its versions from a server. Returns whether it existed.
     pub fn delete_prompt(&self, server: ServerId, id: &str) -> Result<bool, StoreError> {
         let id = id.to_string();
         self.inner.writer.write(move |c| {
+            c.execute(
+                "DELETE FROM prompt_articles WHERE guild = ?1 AND id = ?2",
+                params![server, id],
+            )?;
             c.execute(
                 "DELETE FROM prompt_versions WHERE guild = ?1 AND id = ?2",
                 params![server, id],
@@ -301,6 +334,23 @@ mod tests {
         assert_eq!(store.approved_prompts(G1).unwrap().len(), 1);
         assert!(store.delete_prompt(G1, "mine").unwrap());
         assert!(store.stored_prompts(G1).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_drafts_article_is_kept_per_server_and_goes_with_the_prompt() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("s.db"), &StoreConfig::default()).unwrap();
+        store
+            .save_prompt_draft(G1, &seed("a"), "ana", at(0))
+            .unwrap();
+        store.save_prompt_article(G1, "a", "The text.").unwrap();
+        assert_eq!(
+            store.prompt_article(G1, "a").unwrap().as_deref(),
+            Some("The text.")
+        );
+        assert_eq!(store.prompt_article(G2, "a").unwrap(), None);
+        store.delete_prompt(G1, "a").unwrap();
+        assert_eq!(store.prompt_article(G1, "a").unwrap(), None);
     }
 
     #[test]

@@ -1023,6 +1023,20 @@ impl World {
                     msg["interaction_metadata"]["interacted_message_id"] =
                         json!(source.to_string());
                 }
+                if ix_kind == 5 {
+                    // Modal Submit Interaction Metadata: the interaction that opened the form
+                    // (a command's or a component's), as `triggering_interaction_metadata`.
+                    let mut trigger = json!({
+                        "id": ix_id.to_string(),
+                        "type": if source.is_some() { 3 } else { 2 },
+                        "user": user.clone(),
+                        "authorizing_integration_owners": {},
+                    });
+                    if let Some(source) = source {
+                        trigger["interacted_message_id"] = json!(source.to_string());
+                    }
+                    msg["interaction_metadata"]["triggering_interaction_metadata"] = trigger;
+                }
                 self.interactions[idx].original = Some(id_str(&msg["id"]));
                 if let Some(last) = self.sent.last_mut() {
                     last.message_id = Some(id_str(&msg["id"]));

@@ -8,6 +8,7 @@ mod schedule;
 mod settings;
 
 pub(crate) use ping::{ping_buttons, ping_text};
+pub(crate) use prompts::{paste_submitted, review_text};
 
 use super::flows::FlowError;
 use super::{CommandError, Data};

@@ -3,8 +3,9 @@
 //! deleting them; `reload` re-reads the prompt files. Moderators only, every subcommand.
 
 use crate::discord::access::moderator;
-use crate::discord::flows::blocking;
-use crate::discord::reply::{defer, finish, no_mentions, parts, say};
+use crate::discord::editor;
+use crate::discord::flows::{blocking, Core};
+use crate::discord::reply::{defer, no_mentions, parts, say};
 use crate::discord::view;
 use crate::discord::{CommandError, Context};
 use crate::draft::fetch::{self, FetchLimits};
@@ -15,9 +16,11 @@ use crate::render;
 use crate::render::cut::cut;
 use crate::store::ServerId;
 use serenity::builder::{
-    AutocompleteChoice, CreateAutocompleteResponse, CreateInteractionResponseFollowup,
-    EditInteractionResponse,
+    AutocompleteChoice, CreateActionRow, CreateAutocompleteResponse, CreateInputText,
+    CreateInteractionResponse, CreateInteractionResponseFollowup, CreateInteractionResponseMessage,
+    CreateModal, EditInteractionResponse,
 };
+use serenity::model::application::InputTextStyle;
 use std::sync::Arc;
 
 pub(super) async fn autocomplete_prompt(
@@ -119,7 +122,7 @@ async fn autocomplete_any(ctx: Context<'_>, partial: &str) -> CreateAutocomplete
     CreateAutocompleteResponse::new().set_choices(choices)
 }
 
-/// Draft a prompt from an article: an attached file (.txt, .md, .html) or a link.
+/// Draft a prompt from an article: an attached file (.txt, .md, .html), a link, or pasted text.
 #[poise::command(slash_command, guild_only)]
 async fn draft(
     ctx: Context<'_>,
@@ -132,78 +135,127 @@ async fn draft(
     let Some((by, server)) = moderator(&ctx).await? else {
         return Ok(());
     };
-    let Some((_, core)) = parts(&ctx) else {
+    let Some((ix, core)) = parts(&ctx) else {
         return Ok(());
     };
-    let limits = FetchLimits::from_config(&core.draft);
-    let (source, name) =
-        match (&article, link.as_deref().map(str::trim)) {
-            (Some(a), _) => {
-                let ext = std::path::Path::new(&a.filename)
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .map(str::to_ascii_lowercase);
-                if !matches!(ext.as_deref(), Some("txt" | "md" | "html" | "htm")) {
-                    return say(
-                        &ctx,
-                        format!(
-                            "`{}` is not an article file: attach a .txt, .md or .html file.",
-                            limits::shown(&a.filename, 60)
-                        ),
-                    )
-                    .await;
-                }
-                if a.size as usize > limits.max_bytes {
-                    return say(
-                        &ctx,
-                        format!(
-                            "`{}` is {} bytes; an article may be at most {} bytes.",
-                            limits::shown(&a.filename, 60),
-                            a.size,
-                            limits.max_bytes
-                        ),
-                    )
-                    .await;
-                }
-                (Source::Attachment(a.url.clone()), a.filename.clone())
-            }
-            (None, Some(l)) if !l.is_empty() => match fetch::parse_link(l) {
-                Ok(url) => (
-                    Source::Link(l.to_string()),
-                    url.path_segments()
-                        .and_then(|mut s| s.rfind(|p| !p.is_empty()).map(str::to_string))
-                        .unwrap_or_else(|| url.host_str().unwrap_or("article").to_string()),
-                ),
-                Err(e) => return say(&ctx, format!("Nothing was fetched: {e}.")).await,
-            },
-            _ => return say(
-                &ctx,
-                "Give the article: attach it as `article` (.txt, .md or .html) or give its `link`.",
-            )
-            .await,
-        };
+    let source = match (&article, link.as_deref().map(str::trim)) {
+        (None, None) | (None, Some("")) => {
+            return Ok(core
+                .rest
+                .answer(ix.id, &ix.token, &paste_form(id.as_deref()))
+                .await?)
+        }
+        (Some(a), _) => ArticleSource::Attachment {
+            url: a.url.clone(),
+            filename: a.filename.clone(),
+            size: a.size as usize,
+        },
+        (None, Some(l)) => ArticleSource::Link(l.to_string()),
+    };
+    let name = match check_source(&source, &FetchLimits::from_config(&core.draft)) {
+        Ok(name) => name,
+        Err(why) => return say(&ctx, why).await,
+    };
     defer(&ctx).await?;
+    draft_into_preview(core, &ix.token, server, &by, source, name, id).await
+}
+
+/// Where an article comes from: a file attached to a command (Discord's CDN) or a link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ArticleSource {
+    Attachment {
+        url: String,
+        filename: String,
+        size: usize,
+    },
+    Link(String),
+}
+
+/// The name an id is made from, or why the article is refused before anything is fetched.
+pub(crate) fn check_source(source: &ArticleSource, limits: &FetchLimits) -> Result<String, String> {
+    match source {
+        ArticleSource::Attachment { filename, size, .. } => {
+            let ext = std::path::Path::new(filename)
+                .extension()
+                .and_then(|e| e.to_str())
+                .map(str::to_ascii_lowercase);
+            if !matches!(ext.as_deref(), Some("txt" | "md" | "html" | "htm")) {
+                return Err(format!(
+                    "`{}` is not an article file: attach a .txt, .md or .html file.",
+                    limits::shown(filename, 60)
+                ));
+            }
+            if *size > limits.max_bytes {
+                return Err(format!(
+                    "`{}` is {size} bytes; an article may be at most {} bytes.",
+                    limits::shown(filename, 60),
+                    limits.max_bytes
+                ));
+            }
+            Ok(filename.clone())
+        }
+        ArticleSource::Link(l) => match fetch::parse_link(l) {
+            Ok(url) => Ok(url
+                .path_segments()
+                .and_then(|mut s| s.rfind(|p| !p.is_empty()).map(str::to_string))
+                .unwrap_or_else(|| url.host_str().unwrap_or("article").to_string())),
+            Err(e) => Err(format!("Nothing was fetched: {e}.")),
+        },
+    }
+}
+
+/// After the answer was deferred: fetches the article, drafts and stores it, shows the preview
+/// (or says why nothing was drafted) in the deferred answer of `token`.
+pub(crate) async fn draft_into_preview(
+    core: &Arc<Core>,
+    token: &str,
+    server: ServerId,
+    by: &str,
+    source: ArticleSource,
+    name: String,
+    id: Option<String>,
+) -> Result<(), CommandError> {
+    let limits = FetchLimits::from_config(&core.draft);
     let fetched = match source {
         // Discord's own CDN: the address comes from Discord, not from the moderator.
-        Source::Attachment(url) => {
+        ArticleSource::Attachment { url, .. } => {
             let trusted = FetchLimits {
                 allow_private_hosts: true,
                 ..limits
             };
             fetch::fetch(&url, &trusted).await
         }
-        Source::Link(l) => fetch::fetch(&l, &limits).await,
+        ArticleSource::Link(l) => fetch::fetch(&l, &limits).await,
     };
     let page = match fetched {
         Ok(f) => f,
-        Err(e) => return finish(&ctx, format!("Nothing was drafted: {e}.")).await,
+        Err(e) => return finish_token(core, token, format!("Nothing was drafted: {e}.")).await,
     };
+    let html = page.is_html();
+    draft_text_into_preview(core, token, server, by, name, page.body, html, id).await
+}
+
+/// Drafts `body` (HTML if `html` or if it looks like it), stores the draft with its article, and
+/// shows the preview in the deferred answer of `token`.
+#[allow(clippy::too_many_arguments)]
+async fn draft_text_into_preview(
+    core: &Arc<Core>,
+    token: &str,
+    server: ServerId,
+    by: &str,
+    name: String,
+    body: String,
+    html: bool,
+    id: Option<String>,
+) -> Result<(), CommandError> {
     let id = id
         .map(|i| i.trim().to_string())
+        .filter(|i| !i.is_empty())
         .unwrap_or_else(|| crate::draft::id_from(std::path::Path::new(&name)));
     if !library::valid_id(&id) {
-        return finish(
-            &ctx,
+        return finish_token(
+            core,
+            token,
             format!(
                 "`{}` is not a prompt id: give `id` (lowercase letters, digits, `-` and `_`).",
                 limits::shown(&id, 60)
@@ -213,14 +265,14 @@ async fn draft(
     }
     let options = crate::draft::DraftOptions::new(id.clone(), &core.draft);
     let c = core.clone();
-    let (who, name2) = (by.clone(), name.clone());
+    let who = by.to_string();
     let saved = blocking(move || -> Result<_, String> {
-        let path = std::path::Path::new(&name2);
-        let html = page.is_html() || crate::draft::is_html(path, &page.body);
+        let path = std::path::Path::new(&name);
+        let html = html || crate::draft::is_html(path, &body);
         let d = if html {
-            crate::draft::draft_html(path, &page.body, &options)
+            crate::draft::draft_html(path, &body, &options)
         } else {
-            crate::draft::draft_text(path, &page.body, &options)
+            crate::draft::draft_text(path, &body, &options)
         }
         .map_err(|e| e.to_string())?;
         let now = c.engine.now();
@@ -234,16 +286,20 @@ async fn draft(
         }
         let review = library::save_draft(c.engine.store(), server, &d.prompt, &who, now)
             .map_err(|e| e.to_string())?;
+        c.engine
+            .store()
+            .save_prompt_article(server, &d.prompt.id, &d.analysis.body)
+            .map_err(|e| e.to_string())?;
         Ok((d.prompt, review))
     })
     .await?;
     let (prompt, review) = match saved {
         Ok(x) => x,
-        Err(e) => return finish(&ctx, format!("Nothing was drafted: {e}.")).await,
+        Err(e) => return finish_token(core, token, format!("Nothing was drafted: {e}.")).await,
     };
     preview(
-        &ctx,
         core,
+        token,
         &prompt,
         &review,
         &format!("Draft `{}` saved by {by}", prompt.id),
@@ -251,22 +307,99 @@ async fn draft(
     .await
 }
 
-enum Source {
-    Attachment(String),
-    Link(String),
+/// Inputs of the pasted article's form: the id, then the article over several inputs.
+const PASTE_PARTS: usize = limits::MODAL_INPUTS - 1;
+
+/// The form `/prompts draft` opens when given neither a file nor a link.
+fn paste_form(id: Option<&str>) -> CreateInteractionResponse {
+    let mut rows = vec![{
+        let mut i = CreateInputText::new(InputTextStyle::Short, "Prompt id", "id")
+            .placeholder("lowercase letters, digits, - and _")
+            .max_length(limits::ours::PROMPT_ID as u16)
+            .required(true);
+        if let Some(id) = id.map(str::trim).filter(|i| !i.is_empty()) {
+            i = i.value(id);
+        }
+        CreateActionRow::InputText(i)
+    }];
+    for k in 0..PASTE_PARTS {
+        let label = if k == 0 {
+            format!("Article (4,000 characters a box, {PASTE_PARTS} boxes)")
+        } else {
+            format!("Article, continued (box {} of {PASTE_PARTS})", k + 1)
+        };
+        rows.push(CreateActionRow::InputText(
+            CreateInputText::new(
+                InputTextStyle::Paragraph,
+                cut(&label, limits::TEXT_INPUT_LABEL).0,
+                format!("article{k}"),
+            )
+            .max_length(limits::TEXT_INPUT as u16)
+            .required(k == 0)
+            .placeholder(if k == 0 {
+                "Paste the article's text; if it is longer, go on in the next box."
+            } else {
+                "The article's text, continued (leave empty if it ended)."
+            }),
+        ));
+    }
+    CreateInteractionResponse::Modal(
+        CreateModal::new("rt:e:paste", "Paste the article to draft from").components(rows),
+    )
 }
 
-/// The post as members will see it (its buttons disabled), then what is left to do.
+/// The pasted article's form, submitted by a moderator: drafted like a file.
+pub(crate) async fn paste_submitted(
+    data: &crate::discord::Data,
+    ix: &serenity::model::application::ModalInteraction,
+    server: ServerId,
+    by: String,
+    typed: std::collections::HashMap<String, String>,
+) -> Result<(), CommandError> {
+    let core = &data.core;
+    let defer =
+        CreateInteractionResponse::Defer(CreateInteractionResponseMessage::new().ephemeral(true));
+    core.rest.answer(ix.id, &ix.token, &defer).await?;
+    let body = (0..PASTE_PARTS)
+        .filter_map(|k| typed.get(&format!("article{k}")))
+        .filter(|t| !t.trim().is_empty())
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("\n");
+    if body.trim().is_empty() {
+        return finish_token(
+            core,
+            &ix.token,
+            "Nothing was drafted: the article was empty.",
+        )
+        .await;
+    }
+    let id = typed.get("id").cloned();
+    let name = id.clone().unwrap_or_else(|| "pasted".into());
+    draft_text_into_preview(core, &ix.token, server, &by, name, body, false, id).await
+}
+
+async fn finish_token(
+    core: &Arc<Core>,
+    token: &str,
+    text: impl Into<String>,
+) -> Result<(), CommandError> {
+    let edit = EditInteractionResponse::new()
+        .content(cut(&text.into(), limits::CONTENT).0)
+        .allowed_mentions(no_mentions());
+    core.rest.edit_answer(token, &edit).await?;
+    Ok(())
+}
+
+/// The post as members will see it (its buttons disabled), then what is left to do, with the
+/// editor's buttons.
 async fn preview(
-    ctx: &Context<'_>,
-    core: &Arc<crate::discord::flows::Core>,
+    core: &Arc<Core>,
+    token: &str,
     prompt: &crate::prompt::Prompt,
     review: &library::Review,
     head: &str,
 ) -> Result<(), CommandError> {
-    let Some((ix, _)) = parts(ctx) else {
-        return Ok(());
-    };
     let v = render::DiscussionView {
         id: crate::store::DiscussionId(0),
         prompt,
@@ -286,20 +419,21 @@ async fn preview(
         .embeds(view::embeds(&rendered.post))
         .components(view::components(&rendered.post))
         .allowed_mentions(no_mentions());
-    core.rest.edit_answer(&ix.token, &edit).await?;
+    core.rest.edit_answer(token, &edit).await?;
     for post in &rendered.continued {
         let f = CreateInteractionResponseFollowup::new()
             .ephemeral(true)
             .content(cut(&post.content, limits::CONTENT).0)
             .embeds(view::embeds(post))
             .allowed_mentions(no_mentions());
-        core.rest.follow_up(&ix.token, &f).await?;
+        core.rest.follow_up(token, &f).await?;
     }
     let f = CreateInteractionResponseFollowup::new()
         .ephemeral(true)
         .content(cut(&review_text(head, prompt, review), limits::CONTENT).0)
+        .components(editor::controls(prompt))
         .allowed_mentions(no_mentions());
-    core.rest.follow_up(&ix.token, &f).await?;
+    core.rest.follow_up(token, &f).await?;
     Ok(())
 }
 
@@ -402,9 +536,12 @@ async fn show(
     };
     defer(&ctx).await?;
     let review = library::Review::of(&p);
+    let Some((ix, _)) = parts(&ctx) else {
+        return Ok(());
+    };
     preview(
-        &ctx,
         core,
+        &ix.token,
         &p,
         &review,
         &format!("`{}` ({})", p.id, entry.state()),
