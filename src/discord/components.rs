@@ -2,7 +2,8 @@
 //!
 //! custom_ids are roundtable's own (`crate::render::ids`: `rt:v:<discussion>:<option>` a stance,
 //! `rt:w:<discussion>` withdraw, `rt:r:<discussion>` open the reply form, `rt:m:<discussion>` the
-//! form's submission) plus `rt:ping`. An id the bot cannot place (another version's, a discussion
+//! form's submission, `rt:g:<discussion>` weigh in and `rt:a:…` an answer on the weighing card)
+//! plus `rt:ping`. An id the bot cannot place (another version's, a discussion
 //! it does not know) gets a polite ephemeral answer, never silence. State comes from the store, so
 //! buttons keep working after a restart.
 //!
@@ -14,8 +15,9 @@ use super::access::{may_take_part, moderator_standing, not_allowed, REFUSED};
 use super::commands::{ping_buttons, ping_text};
 use super::flows::{blocking, FlowError};
 use super::reply::ephemeral;
-use super::{no_mentions, CommandError, Data};
+use super::{no_mentions, view, CommandError, Data};
 use crate::discussion::{Discussion, DiscussionError, VoteOutcome};
+use crate::opinion::Answer;
 use crate::render::{self, ids::Action};
 use crate::store::{DiscussionId, ReplySource, ServerId};
 use serenity::builder::{
@@ -109,7 +111,9 @@ fn refusal(e: &FlowError) -> String {
             format!("{e}. Nothing was recorded.")
         }
         FlowError::Discussion(
-            e @ (DiscussionError::ReplyTooLong { .. } | DiscussionError::EmptyReply),
+            e @ (DiscussionError::ReplyTooLong { .. }
+            | DiscussionError::EmptyReply
+            | DiscussionError::NoStatement(_)),
         ) => {
             format!("{e}. Nothing was recorded.")
         }
@@ -199,12 +203,71 @@ async fn reply_form(data: &Data, d: &Discussion) -> Result<CreateInteractionResp
     ))
 }
 
+/// "Weigh in": the member's first card, privately.
+async fn weigh_in(
+    data: &Data,
+    d: &Discussion,
+    member: String,
+) -> Result<CreateInteractionResponse, FlowError> {
+    let core = &data.core;
+    if !d.is_open(core.engine.now()) {
+        return Err(closed_now(data, d));
+    }
+    let (engine, d2) = (core.engine.clone(), d.clone());
+    let card = blocking(move || engine.next_card(&d2, &member)).await??;
+    let post = render::weigh::weigh_card(d.id(), &card, None);
+    Ok(CreateInteractionResponse::Message(view::answer(&post, true)))
+}
+
+/// An answer on the card: committed, then the card is replaced by the next one in place (the same
+/// private message), so weighing in posts nothing in the channel.
+async fn answer_card(
+    data: &Data,
+    d: &Discussion,
+    member: String,
+    statement: i64,
+    answer: Answer,
+) -> Result<CreateInteractionResponse, FlowError> {
+    let core = &data.core;
+    let note = match core.engine.answer_async(d, &member, statement, answer).await {
+        Ok(previous) => render::weigh::answer_note(answer, previous),
+        Err(DiscussionError::NoStatement(_)) => {
+            "That statement is no longer shown (hidden or withdrawn), so nothing was recorded."
+                .to_string()
+        }
+        Err(e) => {
+            return Ok(CreateInteractionResponse::UpdateMessage(
+                CreateInteractionResponseMessage::new()
+                    .content(refusal(&FlowError::Discussion(e)))
+                    .components(Vec::new())
+                    .allowed_mentions(no_mentions()),
+            ))
+        }
+    };
+    let (engine, d2) = (core.engine.clone(), d.clone());
+    let card = blocking(move || engine.next_card(&d2, &member)).await??;
+    let post = render::weigh::weigh_card(d.id(), &card, Some(&note));
+    Ok(CreateInteractionResponse::UpdateMessage(view::update(&post)))
+}
+
+/// The refusal for a discussion that is closed by now.
+fn closed_now(data: &Data, d: &Discussion) -> FlowError {
+    let now = data.core.engine.now();
+    FlowError::Discussion(DiscussionError::Closed {
+        id: d.id(),
+        at: d.record.closed_as_of(now).unwrap_or(now),
+        by: d.record.closed_by.clone(),
+    })
+}
+
 fn discussion_of(action: &Action) -> DiscussionId {
     match action {
         Action::Vote { discussion, .. }
         | Action::Withdraw { discussion }
         | Action::OpenReplyForm { discussion }
-        | Action::SubmitReply { discussion } => *discussion,
+        | Action::SubmitReply { discussion }
+        | Action::WeighIn { discussion }
+        | Action::Answer { discussion, .. } => *discussion,
     }
 }
 
@@ -241,6 +304,10 @@ async fn on_discussion_button(
         Action::Withdraw { .. } => withdraw(data, &d, member).await,
         Action::OpenReplyForm { .. } => reply_form(data, &d).await,
         Action::SubmitReply { .. } => Ok(ephemeral(STALE)),
+        Action::WeighIn { .. } => weigh_in(data, &d, member).await,
+        Action::Answer {
+            statement, answer, ..
+        } => answer_card(data, &d, member, statement, answer).await,
     }
 }
 

@@ -583,10 +583,23 @@ impl Core {
             }
         };
         let result = view::create_message(&result);
+        let opinion = match opinion_part(&self.engine, d).await {
+            Ok(part) => part.map(|(post, map)| (view::create_message(&post), map)),
+            Err(e) => {
+                tracing::warn!(discussion = %d.id(), "the final result goes out without what members think: {e}");
+                None
+            }
+        };
         self.post_result(d, channel, &result, chart.as_ref())
             .await?;
+        if let Some((post, map)) = &opinion {
+            self.post_result(d, channel, post, map.as_ref()).await?;
+        }
         if let Some(thread) = id_of(&d.record.thread_id).map(ChannelId::new) {
             self.post_result(d, thread, &result, chart.as_ref()).await?;
+            if let Some((post, map)) = &opinion {
+                self.post_result(d, thread, post, map.as_ref()).await?;
+            }
             let lock = match self.settings(d.record.server).await {
                 Ok(c) => c.lock_thread_on_close,
                 Err(_) => self.discord.lock_thread_on_close,
@@ -701,11 +714,60 @@ fn carries(message: &Message, id: DiscussionId) -> bool {
                 ..
             }) => matches!(
                 Action::parse(custom_id),
-                Some(Action::Vote { discussion, .. } | Action::OpenReplyForm { discussion })
+                Some(
+                    Action::Vote { discussion, .. }
+                        | Action::OpenReplyForm { discussion }
+                        | Action::WeighIn { discussion }
+                )
                     if discussion == id
             ),
             _ => false,
         })
+}
+
+/// The result's part on members' statements and stance changes, as a post of its own, with the
+/// opinion map attached when members form groups. `None` when nobody answered a statement or
+/// changed a stance. Computed and drawn on the blocking pool.
+pub(crate) async fn opinion_part(
+    engine: &Discussions,
+    d: &Discussion,
+) -> Result<Option<(render::Post, Option<Upload>)>, FlowError> {
+    let (engine, server, id) = (engine.clone(), d.record.server, d.id());
+    let (options, question) = (d.options(), d.prompt().question.clone());
+    blocking(move || {
+        let r = engine.opinion_result(server, id)?;
+        let Some(embed) = render::weigh::opinion_embed(&r, &options) else {
+            return Ok(None);
+        };
+        let post = render::Post {
+            content: format!("**What members think, discussion #{id}**"),
+            embeds: vec![embed],
+            rows: Vec::new(),
+        };
+        if r.analysis.groups.is_empty() {
+            return Ok(Some((post, None)));
+        }
+        let legend = render::weigh::legend_rows(&r, &options);
+        let map = chart::map::draw_map(&question, &r.analysis, &legend, &ChartOptions::default())
+            .and_then(|m| m.encode_png());
+        let map = match map {
+            Ok(png) => Some(
+                Upload::new(chart::map::map_file_name(id), png).description(
+                    cut(
+                        &chart::map::map_alt_text(&r.analysis, &legend),
+                        crate::limits::ATTACHMENT_DESCRIPTION,
+                    )
+                    .0,
+                ),
+            ),
+            Err(e) => {
+                tracing::warn!(discussion = %id, "the opinion map could not be drawn: {e}");
+                None
+            }
+        };
+        Ok(Some((post, map)))
+    })
+    .await?
 }
 
 /// The chart of `tally` as a PNG attachment with its alt text, drawn on the blocking pool.

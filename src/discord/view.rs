@@ -83,3 +83,12 @@ pub(super) fn answer(post: &Post, ephemeral: bool) -> CreateInteractionResponseM
         .ephemeral(ephemeral)
         .allowed_mentions(no_mentions())
 }
+
+/// `post` in place of the message the clicked component sits on (an interaction's update).
+pub(super) fn update(post: &Post) -> CreateInteractionResponseMessage {
+    CreateInteractionResponseMessage::new()
+        .content(&post.content)
+        .embeds(embeds(post))
+        .components(components(post))
+        .allowed_mentions(no_mentions())
+}

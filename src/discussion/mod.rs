@@ -8,7 +8,7 @@ mod tally;
 
 pub use history::PastDiscussion;
 pub use statements::{
-    choose_next, normalise, Card, StanceChanges, StanceShift, StatementOutcome,
+    choose_next, normalise, Card, OpinionResult, StanceChanges, StanceShift, StatementOutcome,
     DEFAULT_STATEMENTS_PER_MEMBER, MAX_STATEMENT_CHARS,
 };
 pub use tally::{shares, Tally, TallyRow};

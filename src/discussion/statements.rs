@@ -78,6 +78,17 @@ pub struct StanceChanges {
     pub shifts: Vec<StanceShift>,
 }
 
+/// What the result shows of members' statements and stances.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OpinionResult {
+    pub analysis: Analysis,
+    /// Shown statements' texts, by id.
+    pub texts: BTreeMap<i64, String>,
+    /// Members' current stances (option keys), by member.
+    pub stances: BTreeMap<String, String>,
+    pub changes: StanceChanges,
+}
+
 /// SplitMix64 finaliser: a stable, well-mixed rank for a statement under a member's seed.
 fn rank(seed: u64, statement: i64) -> u64 {
     let mut z = seed ^ (statement as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
@@ -221,10 +232,7 @@ impl Discussions {
         };
         let text = self
             .store
-            .statements(server, id)?
-            .into_iter()
-            .find(|s| s.id == next)
-            .map(|s| s.text)
+            .shown_statement_text(server, id, next)?
             .unwrap_or_default();
         Ok(Card::Statement {
             id: next,
@@ -286,6 +294,31 @@ impl Discussions {
             })
             .collect();
         Ok(opinion::analyse(&rows, &opinion::Options::default()))
+    }
+
+    /// Everything the result shows of members' statements: the groups, the shown statements'
+    /// texts, every member's current stance (for the groups' stance shares) and the stance changes.
+    pub fn opinion_result(
+        &self,
+        server: ServerId,
+        id: DiscussionId,
+    ) -> Result<OpinionResult, DiscussionError> {
+        let analysis = self.groups(server, id)?;
+        let texts = self
+            .store
+            .statements(server, id)?
+            .into_iter()
+            .filter(|s| s.state == StatementState::Shown)
+            .map(|s| (s.id, s.text))
+            .collect();
+        let stances = self.store.stances(server, id)?.into_iter().collect();
+        let changes = self.stance_changes(server, id)?;
+        Ok(OpinionResult {
+            analysis,
+            texts,
+            stances,
+            changes,
+        })
     }
 
     /// How many members changed their stance, and from what to what (first stance to last).

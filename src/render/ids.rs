@@ -1,8 +1,10 @@
 //! custom_ids of roundtable's components: `rt:v:<discussion>:<option>` for a stance button,
 //! `rt:r:<discussion>` for "Write a reply", `rt:w:<discussion>` to withdraw, `rt:m:<discussion>`
-//! for the reply form's submission. All fit Discord's 100-character limit: ids are numbers and
+//! for the reply form's submission, `rt:g:<discussion>` to weigh in on members' statements and
+//! `rt:a:<discussion>:<statement>:<agree|disagree|pass>` an answer on the weighing card. All fit Discord's 100-character limit: ids are numbers and
 //! option keys are at most 32 characters.
 
+use crate::opinion::Answer;
 use crate::store::DiscussionId;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +22,16 @@ pub enum Action {
     SubmitReply {
         discussion: DiscussionId,
     },
+    /// "Weigh in" on the post: the first card.
+    WeighIn {
+        discussion: DiscussionId,
+    },
+    /// Agree, Disagree or Pass on a weighing card.
+    Answer {
+        discussion: DiscussionId,
+        statement: i64,
+        answer: Answer,
+    },
 }
 
 impl Action {
@@ -29,6 +41,12 @@ impl Action {
             Action::OpenReplyForm { discussion } => format!("rt:r:{discussion}"),
             Action::Withdraw { discussion } => format!("rt:w:{discussion}"),
             Action::SubmitReply { discussion } => format!("rt:m:{discussion}"),
+            Action::WeighIn { discussion } => format!("rt:g:{discussion}"),
+            Action::Answer {
+                discussion,
+                statement,
+                answer,
+            } => format!("rt:a:{discussion}:{statement}:{}", answer.key()),
         }
     }
 
@@ -49,6 +67,15 @@ impl Action {
             ("r", None) => Some(Action::OpenReplyForm { discussion }),
             ("w", None) => Some(Action::Withdraw { discussion }),
             ("m", None) => Some(Action::SubmitReply { discussion }),
+            ("g", None) => Some(Action::WeighIn { discussion }),
+            ("a", Some(rest)) => {
+                let (statement, answer) = rest.split_once(':')?;
+                Some(Action::Answer {
+                    discussion,
+                    statement: statement.parse().ok()?,
+                    answer: Answer::parse(answer)?,
+                })
+            }
             _ => None,
         }
     }
@@ -75,6 +102,14 @@ mod tests {
             Action::SubmitReply {
                 discussion: DiscussionId(7),
             },
+            Action::WeighIn {
+                discussion: DiscussionId(7),
+            },
+            Action::Answer {
+                discussion: DiscussionId(i64::MAX),
+                statement: i64::MAX,
+                answer: Answer::Disagree,
+            },
         ] {
             let id = a.custom_id();
             assert!(id.chars().count() <= crate::limits::CUSTOM_ID, "{id}");
@@ -92,6 +127,11 @@ mod tests {
             "other:v:1:k",
             "rt:z:1",
             "rt:r:1:extra",
+            "rt:g:1:extra",
+            "rt:a:1:2",
+            "rt:a:1:x:agree",
+            "rt:a:1:2:maybe",
+            "rt:a:1:2:agree:3",
         ] {
             assert_eq!(Action::parse(id), None, "{id}");
         }

@@ -7,6 +7,7 @@ pub mod history;
 pub mod ids;
 mod model;
 pub mod text;
+pub mod weigh;
 
 pub use model::{Button, ButtonStyle, Embed, Field, Post};
 
@@ -216,10 +217,10 @@ fn question_embed(v: &DiscussionView<'_>) -> Embed {
     let status = match (v.closed, v.closes_at) {
         (true, _) => "This discussion is closed.".to_string(),
         (false, Some(at)) => format!(
-            "Choose a stance with the buttons below; you can change it until {}. Reply in the thread, or privately with “Write a reply”.",
+            "Choose a stance with the buttons below; you can change it until {}. Reply in the thread, or privately with “Write a reply”; “Weigh in” shows members' statements one at a time.",
             fmt_time(at)
         ),
-        (false, None) => "Choose a stance with the buttons below. Reply in the thread, or privately with “Write a reply”.".to_string(),
+        (false, None) => "Choose a stance with the buttons below. Reply in the thread, or privately with “Write a reply”; “Weigh in” shows members' statements one at a time.".to_string(),
     };
     description.push_str("\n\n");
     description.push_str(&status);
@@ -255,12 +256,20 @@ fn buttons(v: &DiscussionView<'_>) -> Vec<Vec<Button>> {
         .chunks(limits::BUTTONS_PER_ROW)
         .map(<[Button]>::to_vec)
         .collect();
-    rows.push(vec![Button {
-        custom_id: Action::OpenReplyForm { discussion: v.id }.custom_id(),
-        label: "Write a reply".into(),
-        style: ButtonStyle::Primary,
-        disabled: v.closed,
-    }]);
+    rows.push(vec![
+        Button {
+            custom_id: Action::OpenReplyForm { discussion: v.id }.custom_id(),
+            label: "Write a reply".into(),
+            style: ButtonStyle::Primary,
+            disabled: v.closed,
+        },
+        Button {
+            custom_id: Action::WeighIn { discussion: v.id }.custom_id(),
+            label: "Weigh in".into(),
+            style: ButtonStyle::Secondary,
+            disabled: v.closed,
+        },
+    ]);
     rows
 }
 

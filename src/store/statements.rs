@@ -313,6 +313,40 @@ impl Store {
         })
     }
 
+    /// The text of one shown statement of the discussion, if it is there and shown.
+    pub fn shown_statement_text(
+        &self,
+        server: ServerId,
+        id: DiscussionId,
+        statement: i64,
+    ) -> Result<Option<String>, StoreError> {
+        self.read(|c| {
+            c.prepare_cached(
+                "SELECT s.text FROM statements s JOIN discussions d ON d.id = s.discussion
+                 WHERE s.id = ?1 AND s.discussion = ?2 AND d.guild = ?3 AND s.state = 'shown'",
+            )?
+            .query_row(params![statement, id.0, server], |r| r.get(0))
+            .optional()
+            .map_err(StoreError::from)
+        })
+    }
+
+    /// Every member's current stance in the discussion: `(member, option key)`, by member.
+    pub fn stances(
+        &self,
+        server: ServerId,
+        id: DiscussionId,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT v.member, v.option FROM votes v JOIN discussions d ON d.id = v.discussion
+                 WHERE v.discussion = ?1 AND d.guild = ?2 ORDER BY v.member",
+            )?;
+            let rows = stmt.query_map(params![id.0, server], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<Result<_, _>>().map_err(StoreError::from)
+        })
+    }
+
     /// Every statement of the discussion (any state), in statement order.
     pub fn statements(
         &self,

@@ -185,6 +185,26 @@ async fn tally(
         }
         None => core.rest.answer(ix.id, &ix.token, &answer).await?,
     }
+    // What members think so far, with the opinion map: a second private message.
+    match crate::discord::flows::opinion_part(&core.engine, &d).await {
+        Ok(Some((post, map))) => {
+            let followup = serenity::builder::CreateInteractionResponseFollowup::new()
+                .content(&post.content)
+                .embeds(view::embeds(&post))
+                .ephemeral(true)
+                .allowed_mentions(crate::discord::no_mentions());
+            match map {
+                Some(file) => {
+                    core.rest
+                        .follow_up_with_file(&ix.token, &followup, &file)
+                        .await?
+                }
+                None => core.rest.follow_up(&ix.token, &followup).await?,
+            };
+        }
+        Ok(None) => {}
+        Err(e) => tracing::warn!(discussion = %d.id(), "no opinion groups for the tally: {e}"),
+    }
     Ok(())
 }
 
