@@ -51,11 +51,10 @@ async fn post_seed(
     let thread = discord
         .await_sent("the thread", before, |s| s.kind == SentKind::Thread)
         .await;
-    let ids = post.custom_ids();
     (
         post.message_id.unwrap(),
         thread.message_id.unwrap(),
-        ids[..ids.len() - 1].to_vec(),
+        post.stance_ids(),
     )
 }
 

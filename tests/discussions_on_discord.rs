@@ -56,12 +56,11 @@ async fn post_seed(discord: &Discord, guild: &Guild) -> Posted {
     let thread = discord
         .await_sent("the thread", before, |s| s.kind == SentKind::Thread)
         .await;
-    let ids = post.custom_ids();
-    let reply = ids.last().cloned().unwrap();
+    let reply = post.button_id("rt:r:");
     Posted {
         message: post.message_id.unwrap(),
         thread: thread.message_id.unwrap(), // a thread started from a message takes its id
-        stances: ids[..ids.len() - 1].to_vec(),
+        stances: post.stance_ids(),
         reply,
     }
 }

@@ -84,8 +84,7 @@ async fn healthz_follows_the_gateway_and_metrics_count_every_committed_click() {
             s.kind == SentKind::Message && s.channel_id == Some(guild.discussions)
         })
         .await;
-    let ids = post.custom_ids();
-    let stances = &ids[..ids.len() - 1];
+    let stances = &post.stance_ids()[..];
     let message = post.message_id.expect("the post's id");
 
     let (_, start) = get(addr, "/metrics").await;

@@ -58,12 +58,11 @@ async fn post_seed(discord: &Discord, guild: &Guild) -> Posted {
             s.kind == SentKind::EditOriginal
         })
         .await;
-    let ids = post.custom_ids();
     Posted {
         message: post.message_id.unwrap(),
         thread: thread.message_id.unwrap(),
-        stances: ids[..ids.len() - 1].to_vec(),
-        reply: ids.last().cloned().unwrap(),
+        stances: post.stance_ids(),
+        reply: post.button_id("rt:r:"),
     }
 }
 
@@ -178,7 +177,10 @@ async fn an_interaction_delivered_twice_is_handled_once() {
         guild.member(1),
         &guild,
         guild.discussions,
-        stances.last().unwrap().replace("rt:r:", "rt:m:").as_str(),
+        message
+            .button_id("rt:r:")
+            .replace("rt:r:", "rt:m:")
+            .as_str(),
         &[("text", "Once is enough.")],
     );
     discord.answer(&form).await;

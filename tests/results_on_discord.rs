@@ -242,10 +242,9 @@ async fn post_seed(discord: &Discord, guild: &Guild) -> Posted {
             s.kind == SentKind::EditOriginal
         })
         .await;
-    let ids = post.custom_ids();
     Posted {
         message: post.message_id.unwrap(),
-        stances: ids[..ids.len() - 1].to_vec(),
+        stances: post.stance_ids(),
     }
 }
 

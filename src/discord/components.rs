@@ -216,7 +216,9 @@ async fn weigh_in(
     let (engine, d2) = (core.engine.clone(), d.clone());
     let card = blocking(move || engine.next_card(&d2, &member)).await??;
     let post = render::weigh::weigh_card(d.id(), &card, None);
-    Ok(CreateInteractionResponse::Message(view::answer(&post, true)))
+    Ok(CreateInteractionResponse::Message(view::answer(
+        &post, true,
+    )))
 }
 
 /// An answer on the card: committed, then the card is replaced by the next one in place (the same
@@ -229,7 +231,11 @@ async fn answer_card(
     answer: Answer,
 ) -> Result<CreateInteractionResponse, FlowError> {
     let core = &data.core;
-    let note = match core.engine.answer_async(d, &member, statement, answer).await {
+    let note = match core
+        .engine
+        .answer_async(d, &member, statement, answer)
+        .await
+    {
         Ok(previous) => render::weigh::answer_note(answer, previous),
         Err(DiscussionError::NoStatement(_)) => {
             "That statement is no longer shown (hidden or withdrawn), so nothing was recorded."
@@ -247,7 +253,9 @@ async fn answer_card(
     let (engine, d2) = (core.engine.clone(), d.clone());
     let card = blocking(move || engine.next_card(&d2, &member)).await??;
     let post = render::weigh::weigh_card(d.id(), &card, Some(&note));
-    Ok(CreateInteractionResponse::UpdateMessage(view::update(&post)))
+    Ok(CreateInteractionResponse::UpdateMessage(view::update(
+        &post,
+    )))
 }
 
 /// The refusal for a discussion that is closed by now.
@@ -267,7 +275,8 @@ fn discussion_of(action: &Action) -> DiscussionId {
         | Action::OpenReplyForm { discussion }
         | Action::SubmitReply { discussion }
         | Action::WeighIn { discussion }
-        | Action::Answer { discussion, .. } => *discussion,
+        | Action::Answer { discussion, .. }
+        | Action::WithdrawStatement { discussion, .. } => *discussion,
     }
 }
 
@@ -286,6 +295,15 @@ async fn on_discussion_button(
         && !may_take_part(&ctx.cache, interaction.guild_id, roles, &config)
     {
         return Ok(ephemeral(not_allowed(&config)));
+    }
+    if let Action::WithdrawStatement {
+        discussion,
+        statement,
+    } = action
+    {
+        // On the receipt of a reply, not the post: only the statement's author can withdraw it.
+        let member = interaction.user.id.get().to_string();
+        return withdraw_statement(data, server, discussion, statement, member).await;
     }
     let d = core
         .posted_discussion(server, discussion_of(&action))
@@ -308,7 +326,39 @@ async fn on_discussion_button(
         Action::Answer {
             statement, answer, ..
         } => answer_card(data, &d, member, statement, answer).await,
+        Action::WithdrawStatement { .. } => Ok(ephemeral(STALE)),
     }
+}
+
+/// A member withdraws their own statement: committed, then the receipt says so in place.
+async fn withdraw_statement(
+    data: &Data,
+    server: ServerId,
+    discussion: DiscussionId,
+    statement: i64,
+    member: String,
+) -> Result<CreateInteractionResponse, FlowError> {
+    let engine = data.core.engine.clone();
+    let text = match blocking(move || {
+        engine.withdraw_statement(server, discussion, statement, &member)
+    })
+    .await?
+    {
+        Ok(()) => {
+            tracing::info!(%discussion, statement, "a member withdrew their statement");
+            render::weigh::withdrawn_note(statement)
+        }
+        Err(DiscussionError::NoStatement(_)) => format!(
+            "Statement {statement} is not one of yours here (or it is already withdrawn), so nothing changed."
+        ),
+        Err(e) => return Err(FlowError::Discussion(e)),
+    };
+    Ok(CreateInteractionResponse::UpdateMessage(
+        CreateInteractionResponseMessage::new()
+            .content(text)
+            .components(Vec::new())
+            .allowed_mentions(no_mentions()),
+    ))
 }
 
 pub(super) async fn on_component(
@@ -402,7 +452,7 @@ async fn on_reply(
     );
     let chars = text.trim().chars().count();
     // Keyed by the interaction: a submission delivered twice is stored once.
-    blocking(move || {
+    let statement = blocking(move || {
         engine.reply(
             server,
             discussion,
@@ -410,11 +460,15 @@ async fn on_reply(
             ReplySource::Form,
             Some(&text),
             Some(&origin),
-        )
+        )?;
+        engine.own_statement(server, discussion, &member, &text)
     })
     .await??;
     core.mark(&d);
-    Ok(ephemeral(render::reply_receipt(chars)))
+    let post = render::weigh::reply_receipt(discussion, chars, statement);
+    Ok(CreateInteractionResponse::Message(view::answer(
+        &post, true,
+    )))
 }
 
 pub(super) async fn on_modal(

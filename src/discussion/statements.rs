@@ -203,6 +203,28 @@ impl Discussions {
         }
     }
 
+    /// The shown statement `member` wrote with `text` (or the one it was merged into), if any:
+    /// what their reply became, so they can withdraw it.
+    pub fn own_statement(
+        &self,
+        server: ServerId,
+        id: DiscussionId,
+        member: &str,
+        text: &str,
+    ) -> Result<Option<i64>, DiscussionError> {
+        let normal = normalise(text);
+        Ok(self
+            .store
+            .statements(server, id)?
+            .into_iter()
+            .find(|s| {
+                s.author == member
+                    && s.state == StatementState::Shown
+                    && normalise(&s.text) == normal
+            })
+            .map(|s| s.id))
+    }
+
     /// The discussion's statements (any state), oldest first.
     pub fn statements(
         &self,

@@ -1,8 +1,9 @@
 //! custom_ids of roundtable's components: `rt:v:<discussion>:<option>` for a stance button,
 //! `rt:r:<discussion>` for "Write a reply", `rt:w:<discussion>` to withdraw, `rt:m:<discussion>`
 //! for the reply form's submission, `rt:g:<discussion>` to weigh in on members' statements and
-//! `rt:a:<discussion>:<statement>:<agree|disagree|pass>` an answer on the weighing card. All fit Discord's 100-character limit: ids are numbers and
-//! option keys are at most 32 characters.
+//! `rt:a:<discussion>:<statement>:<agree|disagree|pass>` an answer on the weighing card,
+//! `rt:x:<discussion>:<statement>` a member withdrawing their own statement. All fit Discord's
+//! 100-character limit: ids are numbers and option keys are at most 32 characters.
 
 use crate::opinion::Answer;
 use crate::store::DiscussionId;
@@ -32,6 +33,11 @@ pub enum Action {
         statement: i64,
         answer: Answer,
     },
+    /// A member withdraws a statement of their own (the button on their reply's receipt).
+    WithdrawStatement {
+        discussion: DiscussionId,
+        statement: i64,
+    },
 }
 
 impl Action {
@@ -47,6 +53,10 @@ impl Action {
                 statement,
                 answer,
             } => format!("rt:a:{discussion}:{statement}:{}", answer.key()),
+            Action::WithdrawStatement {
+                discussion,
+                statement,
+            } => format!("rt:x:{discussion}:{statement}"),
         }
     }
 
@@ -76,6 +86,10 @@ impl Action {
                     answer: Answer::parse(answer)?,
                 })
             }
+            ("x", Some(statement)) => Some(Action::WithdrawStatement {
+                discussion,
+                statement: statement.parse().ok()?,
+            }),
             _ => None,
         }
     }
@@ -110,6 +124,10 @@ mod tests {
                 statement: i64::MAX,
                 answer: Answer::Disagree,
             },
+            Action::WithdrawStatement {
+                discussion: DiscussionId(i64::MAX),
+                statement: i64::MAX,
+            },
         ] {
             let id = a.custom_id();
             assert!(id.chars().count() <= crate::limits::CUSTOM_ID, "{id}");
@@ -132,6 +150,8 @@ mod tests {
             "rt:a:1:x:agree",
             "rt:a:1:2:maybe",
             "rt:a:1:2:agree:3",
+            "rt:x:1",
+            "rt:x:1:y",
         ] {
             assert_eq!(Action::parse(id), None, "{id}");
         }

@@ -8,9 +8,9 @@ use super::{Button, ButtonStyle, Embed, Field, Post, COLOR};
 use crate::chart::map::{group_name, legend, legend_line, LegendRow};
 use crate::discussion::{Card, OpinionResult};
 use crate::limits::{self, chars};
-use crate::opinion::{Answer, Counts};
+use crate::opinion::{Analysis, Answer, Counts};
 use crate::prompt::AnswerOption;
-use crate::store::DiscussionId;
+use crate::store::{DiscussionId, StatementOrigin, StatementRecord, StatementState};
 
 /// The longest a statement is quoted in the result (the card shows it whole).
 const QUOTED: usize = 180;
@@ -42,10 +42,7 @@ pub fn weigh_card(discussion: DiscussionId, card: &Card, note: Option<&str>) -> 
             let footer = "\nDo you agree? Your answers are private: the result shows counts and groups, never names.";
             let room =
                 limits::CONTENT.saturating_sub(chars(&content) + chars(&header) + chars(footer));
-            let quoted: String = text
-                .lines()
-                .map(|l| format!("> {l}\n"))
-                .collect::<String>();
+            let quoted: String = text.lines().map(|l| format!("> {l}\n")).collect::<String>();
             content.push_str(&header);
             content.push_str(cut(quoted.trim_end(), room).0.as_str());
             content.push_str(footer);
@@ -82,6 +79,113 @@ pub fn weigh_card(discussion: DiscussionId, card: &Card, note: Option<&str>) -> 
                 rows: vec![vec![write_my_own(discussion)]],
             }
         }
+    }
+}
+
+/// The receipt of a reply from the private form; with a button to withdraw the statement it
+/// became, when it became one of the member's own (a reply equal to another's merges into it).
+pub fn reply_receipt(
+    discussion: DiscussionId,
+    chars_written: usize,
+    statement: Option<i64>,
+) -> Post {
+    let mut content = super::reply_receipt(chars_written);
+    let mut rows = Vec::new();
+    if let Some(statement) = statement {
+        content.push_str(&format!(
+            " It is now statement {statement}: other members can weigh in on it, without your name."
+        ));
+        rows.push(vec![Button {
+            custom_id: Action::WithdrawStatement {
+                discussion,
+                statement,
+            }
+            .custom_id(),
+            label: "Withdraw it as a statement".into(),
+            style: ButtonStyle::Secondary,
+            disabled: false,
+        }]);
+    }
+    Post {
+        content,
+        embeds: Vec::new(),
+        rows,
+    }
+}
+
+/// The receipt once the member withdrew their statement.
+pub fn withdrawn_note(statement: i64) -> String {
+    format!(
+        "Statement {statement} is withdrawn: members no longer see it and its answers leave the result. Your reply still counts as a reply."
+    )
+}
+
+/// Statements listed for moderators per page.
+pub const LISTED: usize = 20;
+
+/// `/discussion statement list`: each statement with its number, where it came from, its state
+/// and its answers so far, never its author.
+pub fn statement_list(
+    discussion: DiscussionId,
+    statements: &[StatementRecord],
+    analysis: &Analysis,
+    page: usize,
+) -> Post {
+    if statements.is_empty() {
+        return Post {
+            content: format!(
+                "Discussion #{discussion} has no statements yet. Members' replies from the form become statements; add one with /discussion statement add."
+            ),
+            embeds: Vec::new(),
+            rows: Vec::new(),
+        };
+    }
+    let shown = statements
+        .iter()
+        .filter(|s| s.state == StatementState::Shown)
+        .count();
+    let pages = statements.len().div_ceil(LISTED);
+    let page = page.clamp(1, pages);
+    let mut lines = Vec::new();
+    for s in statements.iter().skip((page - 1) * LISTED).take(LISTED) {
+        let origin = match s.origin {
+            StatementOrigin::Moderator => "added by a moderator",
+            StatementOrigin::Reply => "from a member's reply",
+        };
+        let state = match s.state {
+            StatementState::Shown => "shown",
+            StatementState::Hidden => "hidden",
+            StatementState::Withdrawn => "withdrawn by its author",
+        };
+        let counts = analysis
+            .counts(s.id)
+            .map(|c| counts_line(&c.total))
+            .unwrap_or_else(|| "no answers yet".into());
+        lines.push(format!(
+            "**{}** {} · {origin} · {state} · {counts}",
+            s.id,
+            quote(&s.text)
+        ));
+    }
+    let embed = Embed {
+        title: Some(format!("Statements of discussion #{discussion}")),
+        description: Some(cut(&lines.join("\n"), limits::EMBED_DESCRIPTION).0),
+        color: Some(COLOR),
+        ..Embed::default()
+    };
+    Post {
+        content: format!(
+            "{} statement{}, {shown} shown. Hide one with /discussion statement hide.{}",
+            statements.len(),
+            if statements.len() == 1 { "" } else { "s" },
+            if pages > 1 {
+                format!(" Page {page} of {pages} (the `page` option shows the others).")
+            } else {
+                String::new()
+            }
+        ),
+        embeds: vec![embed],
+        rows: Vec::new(),
     }
 }
 
@@ -123,11 +227,7 @@ fn count_of(c: &Counts, a: Answer) -> u64 {
 }
 
 fn percent(part: u64, whole: u64) -> u64 {
-    if whole == 0 {
-        0
-    } else {
-        (part * 100 + whole / 2) / whole
-    }
+    (part * 100 + whole / 2).checked_div(whole).unwrap_or(0)
 }
 
 /// Each group's size and stance shares, with options in the discussion's order.
@@ -163,7 +263,8 @@ pub fn opinion_embed(r: &OpinionResult, options: &[AnswerOption]) -> Option<Embe
     );
     if a.groups.is_empty() {
         if a.participants > 0 {
-            description.push_str(" Too few members answered alike or apart to form opinion groups.");
+            description
+                .push_str(" Too few members answered alike or apart to form opinion groups.");
         }
     } else {
         description.push_str(&format!(
@@ -235,7 +336,11 @@ pub fn opinion_embed(r: &OpinionResult, options: &[AnswerOption]) -> Option<Embe
             c.changed,
             c.members,
             if c.members == 1 { "" } else { "s" },
-            if c.changed == 0 { "." } else { ", first stance to last:" }
+            if c.changed == 0 {
+                "."
+            } else {
+                ", first stance to last:"
+            }
         );
         for s in c.shifts.iter().take(SHIFTS_SHOWN) {
             value.push_str(&format!(

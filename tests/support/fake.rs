@@ -180,6 +180,20 @@ impl Sent {
     pub fn custom_ids(&self) -> Vec<String> {
         p::custom_ids(self.message())
     }
+    /// The stance buttons' custom_ids (`rt:v:…`), in the order shown.
+    pub fn stance_ids(&self) -> Vec<String> {
+        self.custom_ids()
+            .into_iter()
+            .filter(|c| c.starts_with("rt:v:"))
+            .collect()
+    }
+    /// The custom_id of the post's button `prefix` (`rt:r:` "Write a reply", `rt:g:` "Weigh in").
+    pub fn button_id(&self, prefix: &str) -> String {
+        self.custom_ids()
+            .into_iter()
+            .find(|c| c.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no {prefix} button: {:?}", self.custom_ids()))
+    }
     pub fn callback_type(&self) -> Option<u64> {
         match self.kind {
             SentKind::Callback(t) => Some(t),

@@ -1,4 +1,5 @@
-//! `/discussion post|tally|close|list|export|history`: running discussions. Discord hides them from
+//! `/discussion post|tally|close|list|export|history` and `/discussion statement …` (in
+//! `statements.rs`): running discussions. Discord hides them from
 //! members (`default_member_permissions`); the bot checks again on every call and refuses members.
 //! Every subcommand works in the server it was run in: a number of another server's discussion
 //! answers "there is no discussion #N here", and "the one open here" is looked for in this server.
@@ -47,7 +48,15 @@ pub(crate) fn parse_duration(s: &str) -> Result<SignedDuration, String> {
     slash_command,
     guild_only,
     default_member_permissions = "MANAGE_MESSAGES",
-    subcommands("post", "tally", "close", "list", "export", "history"),
+    subcommands(
+        "post",
+        "tally",
+        "close",
+        "list",
+        "export",
+        "history",
+        "super::statements::statement"
+    ),
     subcommand_required
 )]
 pub(crate) async fn discussion(_ctx: Context<'_>) -> Result<(), CommandError> {

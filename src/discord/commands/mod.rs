@@ -6,6 +6,7 @@ mod ping;
 mod prompts;
 mod schedule;
 mod settings;
+mod statements;
 
 pub(crate) use ping::{ping_buttons, ping_text};
 pub(crate) use prompts::{paste_submitted, review_text};
