@@ -427,3 +427,31 @@ async fn discussions_sharing_a_channel_share_its_five_edits_per_five_seconds() {
     running.stop().await.unwrap();
     discord.assert_conformant();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_open_discussions_thread_archived_by_discord_is_unarchived_until_close() {
+    let discord = Discord::start().await;
+    let guild = discord.create_guild("Newsroom", 2);
+    let config = discord.config(Some(&guild));
+    let mut running = bot::start(&config).await;
+    discord.await_commands(Some(guild.id)).await;
+    running.ready().await;
+    let posted = post_seed(&discord, &guild).await;
+    assert!(!discord.thread_archived(posted.thread));
+
+    discord.archive_thread(posted.thread);
+    let patch = discord
+        .await_requests("update_channel", 1, support::STEP)
+        .await
+        .remove(0);
+    assert!(patch
+        .path
+        .ends_with(&format!("/channels/{}", posted.thread)));
+    assert_eq!(patch.body.as_ref().unwrap()["archived"], json!(false));
+    assert!(
+        !discord.thread_archived(posted.thread),
+        "members can reply in it again"
+    );
+    running.stop().await.unwrap();
+    discord.assert_conformant();
+}

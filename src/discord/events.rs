@@ -59,6 +59,12 @@ pub(super) async fn handle(
             parent_id: thread.parent_id.map(|p| p.get()),
             name: thread.name.clone(),
         }),
+        FullEvent::ThreadUpdate { new, .. } => {
+            let archived = new.thread_metadata.is_some_and(|m| m.archived);
+            if let (true, Some(guild)) = (archived, Some(new.guild_id)) {
+                keep_thread_open(data, ServerId::Guild(guild.get()), new.id).await;
+            }
+        }
         FullEvent::Message { new_message } if !new_message.author.bot => {
             let in_thread = new_message.guild_id.is_some_and(|g| {
                 ctx.cache.guild(g).is_some_and(|guild| {
@@ -248,6 +254,31 @@ pub(super) async fn on_error(error: poise::FrameworkError<'_, Data, CommandError
             if let Err(e) = poise::builtins::on_error(other).await {
                 tracing::error!("while reporting an error: {e}");
             }
+        }
+    }
+}
+
+/// Discord archived a discussion's thread (its auto-archive passed with no message): while the
+/// discussion is open the thread is unarchived, so members can keep replying there until close.
+async fn keep_thread_open(data: &Data, server: ServerId, thread: serenity::model::id::ChannelId) {
+    let d = match data.core.by_thread(server, thread.get()).await {
+        Ok(Some(d)) => d,
+        Ok(None) => return,
+        Err(e) => {
+            tracing::warn!(%thread, "cannot tell whether an archived thread is a discussion's: {e}");
+            return;
+        }
+    };
+    if !d.is_open(data.core.engine.now()) {
+        return;
+    }
+    let edit = serenity::builder::EditThread::new().archived(false);
+    match data.core.rest.edit_thread(thread, &edit).await {
+        Ok(_) => {
+            tracing::info!(discussion = %d.id(), %thread, "unarchived the open discussion's thread")
+        }
+        Err(e) => {
+            tracing::warn!(discussion = %d.id(), %thread, "cannot unarchive the discussion's thread: {e}")
         }
     }
 }

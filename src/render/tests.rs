@@ -112,7 +112,7 @@ fn seed_post_shows_every_actor_alike_and_quotes_verbatim_in_the_thread() {
 }
 
 #[test]
-fn stance_buttons_follow_the_discussion_order_then_write_a_reply() {
+fn stance_buttons_follow_the_discussion_order_then_write_a_reply_and_weigh_in() {
     let p = seed();
     let mut order = p.options.clone();
     order.reverse();
@@ -124,12 +124,12 @@ fn stance_buttons_follow_the_discussion_order_then_write_a_reply() {
     let buttons: Vec<&Button> = r.post.rows.iter().flatten().collect();
     let labels: Vec<&str> = buttons.iter().map(|b| b.label.as_str()).collect();
     let mut expected: Vec<&str> = order.iter().map(|o| o.label.as_str()).collect();
-    expected.push("Write a reply");
+    expected.extend(["Write a reply", "Weigh in"]);
     assert_eq!(labels, expected);
     assert_eq!(
         r.post.rows.len(),
         3,
-        "6 stances in rows of 5, then the reply button"
+        "6 stances in rows of 5, then the reply and weigh-in buttons"
     );
     assert_eq!(
         ids::Action::parse(&buttons[0].custom_id),

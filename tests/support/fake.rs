@@ -2806,6 +2806,36 @@ impl Discord {
         message_id
     }
 
+    /// Discord archives thread `thread_id` (its auto-archive duration passed): THREAD_UPDATE
+    /// with `thread_metadata.archived` true.
+    pub fn archive_thread(&self, thread_id: u64) {
+        let mut w = self.world();
+        let Some(thread) = w
+            .guilds
+            .iter_mut()
+            .flat_map(|g| g.threads.iter_mut())
+            .find(|t| id_str(&t["id"]) == thread_id)
+        else {
+            panic!("no thread {thread_id}");
+        };
+        thread["thread_metadata"]["archived"] = json!(true);
+        thread["thread_metadata"]["archive_timestamp"] = json!(p::timestamp());
+        let thread = thread.clone();
+        w.dispatch("THREAD_UPDATE", thread);
+        drop(w);
+        self.shared.bump();
+    }
+
+    /// Whether thread `thread_id` is archived now.
+    pub fn thread_archived(&self, thread_id: u64) -> bool {
+        let w = self.world();
+        w.guilds
+            .iter()
+            .flat_map(|g| g.threads.iter())
+            .find(|t| id_str(&t["id"]) == thread_id)
+            .is_some_and(|t| t["thread_metadata"]["archived"].as_bool() == Some(true))
+    }
+
     // ----- gateway faults ----------------------------------------------------------------
 
     fn to_connections(&self, cmd: impl Fn() -> GwCmd) {
