@@ -216,7 +216,9 @@ async fn weigh_in(
     let (engine, d2) = (core.engine.clone(), d.clone());
     let card = blocking(move || engine.next_card(&d2, &member)).await??;
     let post = render::weigh::weigh_card(d.id(), &card, None);
-    Ok(CreateInteractionResponse::Message(view::answer(&post, true)))
+    Ok(CreateInteractionResponse::Message(view::answer(
+        &post, true,
+    )))
 }
 
 /// An answer on the card: committed, then the card is replaced by the next one in place (the same
@@ -229,7 +231,11 @@ async fn answer_card(
     answer: Answer,
 ) -> Result<CreateInteractionResponse, FlowError> {
     let core = &data.core;
-    let note = match core.engine.answer_async(d, &member, statement, answer).await {
+    let note = match core
+        .engine
+        .answer_async(d, &member, statement, answer)
+        .await
+    {
         Ok(previous) => render::weigh::answer_note(answer, previous),
         Err(DiscussionError::NoStatement(_)) => {
             "That statement is no longer shown (hidden or withdrawn), so nothing was recorded."
@@ -247,7 +253,9 @@ async fn answer_card(
     let (engine, d2) = (core.engine.clone(), d.clone());
     let card = blocking(move || engine.next_card(&d2, &member)).await??;
     let post = render::weigh::weigh_card(d.id(), &card, Some(&note));
-    Ok(CreateInteractionResponse::UpdateMessage(view::update(&post)))
+    Ok(CreateInteractionResponse::UpdateMessage(view::update(
+        &post,
+    )))
 }
 
 /// The refusal for a discussion that is closed by now.
@@ -318,6 +326,9 @@ pub(super) async fn on_component(
     interaction: &ComponentInteraction,
 ) -> Result<(), CommandError> {
     if super::editor::on_component(ctx, data, interaction).await? {
+        return Ok(());
+    }
+    if super::commands::on_privacy_component(data, interaction).await? {
         return Ok(());
     }
     let server = interaction.guild_id.map(|g| ServerId::Guild(g.get()));

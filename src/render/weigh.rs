@@ -42,10 +42,7 @@ pub fn weigh_card(discussion: DiscussionId, card: &Card, note: Option<&str>) -> 
             let footer = "\nDo you agree? Your answers are private: the result shows counts and groups, never names.";
             let room =
                 limits::CONTENT.saturating_sub(chars(&content) + chars(&header) + chars(footer));
-            let quoted: String = text
-                .lines()
-                .map(|l| format!("> {l}\n"))
-                .collect::<String>();
+            let quoted: String = text.lines().map(|l| format!("> {l}\n")).collect::<String>();
             content.push_str(&header);
             content.push_str(cut(quoted.trim_end(), room).0.as_str());
             content.push_str(footer);
@@ -163,7 +160,8 @@ pub fn opinion_embed(r: &OpinionResult, options: &[AnswerOption]) -> Option<Embe
     );
     if a.groups.is_empty() {
         if a.participants > 0 {
-            description.push_str(" Too few members answered alike or apart to form opinion groups.");
+            description
+                .push_str(" Too few members answered alike or apart to form opinion groups.");
         }
     } else {
         description.push_str(&format!(
@@ -235,7 +233,11 @@ pub fn opinion_embed(r: &OpinionResult, options: &[AnswerOption]) -> Option<Embe
             c.changed,
             c.members,
             if c.members == 1 { "" } else { "s" },
-            if c.changed == 0 { "." } else { ", first stance to last:" }
+            if c.changed == 0 {
+                "."
+            } else {
+                ", first stance to last:"
+            }
         );
         for s in c.shifts.iter().take(SHIFTS_SHOWN) {
             value.push_str(&format!(

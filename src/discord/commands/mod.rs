@@ -3,11 +3,13 @@
 
 mod discussion;
 mod ping;
+mod privacy;
 mod prompts;
 mod schedule;
 mod settings;
 
 pub(crate) use ping::{ping_buttons, ping_text};
+pub(crate) use privacy::on_component as on_privacy_component;
 pub(crate) use prompts::{paste_submitted, review_text};
 
 use super::flows::FlowError;
@@ -20,6 +22,7 @@ pub(crate) fn all() -> Vec<poise::Command<Data, CommandError>> {
         prompts::prompts(),
         schedule::schedule(),
         settings::settings(),
+        privacy::privacy(),
     ]
 }
 
