@@ -29,7 +29,7 @@ use std::sync::{Arc, Mutex};
 pub use migrations::SCHEMA_VERSION;
 pub use privacy::{Forgotten, HeldStance, MemberData, TOMBSTONE_PREFIX};
 pub use prompts::{Approval, StoredPrompt};
-pub use rows::{ReplyRow, VoteRecord};
+pub use rows::{ExportRows, ReplyRow, RowCounts, VoteRecord};
 pub use schedule::{Claim, ScheduleState, SlotClaim, SlotRecord, SlotState, StoredSchedule};
 pub use server::{Assigned, Purged, ServerId, Unassigned};
 pub use settings::{SettingChange, StoredSettings};
