@@ -346,7 +346,10 @@ fn csv_export_survives_a_round_trip_through_a_csv_reader_with_hostile_replies() 
             "option_key",
             "option_label",
             "source",
-            "text"
+            "text",
+            "statement",
+            "state",
+            "answer"
         ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
@@ -403,12 +406,13 @@ fn json_export_to_a_file_parses_back_with_every_reply_exactly() {
     );
     assert!(ok(&o).is_empty(), "nothing on stdout when writing a file");
     let note = String::from_utf8_lossy(&o.stderr);
+    // Replies with text became statements others can weigh in on (none answered here).
     assert!(
         note.contains(&format!(
-            "Exported {} votes and {} replies of discussion #1",
+            "Exported {} votes, {} replies, ",
             HOSTILE.len(),
-            HOSTILE.len() + 1
-        )),
+            HOSTILE.len() + 1,
+        )) && note.contains(" statements and 0 answers of discussion #1"),
         "{note}"
     );
     assert!(!db.dir.path().join("out.json.partial").exists());

@@ -370,6 +370,9 @@ pub(super) async fn on_component(
     if super::editor::on_component(ctx, data, interaction).await? {
         return Ok(());
     }
+    if super::commands::on_privacy_component(data, interaction).await? {
+        return Ok(());
+    }
     let server = interaction.guild_id.map(|g| ServerId::Guild(g.get()));
     let response = match (ComponentAction::parse(&interaction.data.custom_id), server) {
         (Some(ComponentAction::Ping), Some(server)) => {

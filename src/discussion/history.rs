@@ -50,6 +50,23 @@ impl Discussions {
     ) -> Result<(u64, u64), E> {
         self.store.for_each_row(id, on_vote, on_reply)
     }
+
+    /// Every vote, reply, statement and answer of a discussion, in one consistent read, one row
+    /// at a time (see [`Store::for_each_export_row`]).
+    pub fn for_each_export_row<E, V, R, S, A>(
+        &self,
+        id: DiscussionId,
+        rows: crate::store::ExportRows<V, R, S, A>,
+    ) -> Result<crate::store::RowCounts, E>
+    where
+        E: From<StoreError>,
+        V: FnMut(VoteRecord) -> Result<(), E>,
+        R: FnMut(ReplyRow) -> Result<(), E>,
+        S: FnMut(crate::store::StatementRecord) -> Result<(), E>,
+        A: FnMut(crate::store::AnswerRecord) -> Result<(), E>,
+    {
+        self.store.for_each_export_row(id, rows)
+    }
 }
 
 #[cfg(test)]

@@ -3,10 +3,12 @@
 
 pub mod config;
 mod history;
+mod privacy;
 mod statements;
 mod tally;
 
 pub use history::PastDiscussion;
+pub use privacy::{DiscussionName, MemberReport};
 pub use statements::{
     choose_next, normalise, Card, OpinionResult, StanceChanges, StanceShift, StatementOutcome,
     DEFAULT_STATEMENTS_PER_MEMBER, MAX_STATEMENT_CHARS,

@@ -8,11 +8,11 @@
 //! (see [`pseudonym`]); thread message ids are left out, since they lead back to their authors.
 //!
 //! CSV follows RFC 4180 (CRLF line ends; fields with quotes, commas or line breaks are quoted) and
-//! has one header row: `discussion,kind,at,member,option_key,option_label,source,text`, `kind`
-//! being `vote` or `reply`. Every cell that a spreadsheet would read as a formula (one beginning
+//! has one header row: `discussion,kind,at,member,option_key,option_label,source,text,statement,
+//! state,answer`, `kind` being `vote`, `reply`, `statement` (its origin in `source`) or `answer`. Every cell that a spreadsheet would read as a formula (one beginning
 //! with `=`, `+`, `-`, `@`, a tab or a carriage return, or their full-width forms) is prefixed with
 //! an apostrophe. JSON is one object: `discussion` (id, prompt, question, options, times),
-//! `member_ids`, `votes` and `replies`, with text exactly as written.
+//! `member_ids`, `votes`, `replies`, `statements` and `answers`, with text exactly as written.
 
 pub mod config;
 pub mod pseudonym;
@@ -20,7 +20,10 @@ pub mod pseudonym;
 pub use pseudonym::{MemberIds, Pseudonymizer};
 
 use crate::discussion::{Discussion, DiscussionError, Discussions};
-use crate::store::{DiscussionId, ReplyRow, ServerId, StoreError, VoteRecord};
+use crate::store::{
+    AnswerRecord, DiscussionId, ExportRows, ReplyRow, RowCounts, ServerId, StatementOrigin,
+    StatementRecord, StoreError, VoteRecord,
+};
 pub use config::ExportConfig;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -117,18 +120,35 @@ impl std::str::FromStr for Format {
 pub struct ExportSummary {
     pub votes: u64,
     pub replies: u64,
+    pub statements: u64,
+    pub answers: u64,
+}
+
+impl From<RowCounts> for ExportSummary {
+    fn from(c: RowCounts) -> Self {
+        ExportSummary {
+            votes: c.votes,
+            replies: c.replies,
+            statements: c.statements,
+            answers: c.answers,
+        }
+    }
 }
 
 impl std::fmt::Display for ExportSummary {
-    /// "5 votes and 1 reply".
+    /// "5 votes and 1 reply"; with statements, "5 votes, 1 reply, 2 statements and 3 answers".
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let votes = n(self.votes, "vote", "votes");
+        let replies = n(self.replies, "reply", "replies");
+        if self.statements == 0 && self.answers == 0 {
+            return write!(f, "{votes} and {replies}");
+        }
         write!(
             f,
-            "{} vote{} and {} repl{}",
-            self.votes,
-            if self.votes == 1 { "" } else { "s" },
-            self.replies,
-            if self.replies == 1 { "y" } else { "ies" }
+            "{votes}, {replies}, {} and {}",
+            n(self.statements, "statement", "statements"),
+            n(self.answers, "answer", "answers")
         )
     }
 }
@@ -184,7 +204,7 @@ impl Context<'_> {
 }
 
 /// The header row of a CSV export.
-pub const CSV_HEADER: [&str; 8] = [
+pub const CSV_HEADER: [&str; 11] = [
     "discussion",
     "kind",
     "at",
@@ -193,7 +213,19 @@ pub const CSV_HEADER: [&str; 8] = [
     "option_label",
     "source",
     "text",
+    "statement",
+    "state",
+    "answer",
 ];
+
+/// Who a statement is by, as exported: the author's pseudonym (or id), or `moderator` for one a
+/// moderator added (moderators are not pseudonymized members; their id is not exported).
+fn statement_author<'a>(ids: &MemberIds, s: &'a StatementRecord) -> Cow<'a, str> {
+    match s.origin {
+        StatementOrigin::Moderator => Cow::Borrowed("moderator"),
+        StatementOrigin::Reply => ids.show(&s.author),
+    }
+}
 
 /// `cell` made safe for spreadsheets: a leading apostrophe when a spreadsheet would take it for a
 /// formula (OWASP's CSV injection advice). Spreadsheets skip what comes before the formula
@@ -234,42 +266,86 @@ fn write_csv(
     );
     w.borrow_mut().write_record(CSV_HEADER)?;
     let discussion = ctx.id.to_string();
-    let (votes, replies) = engine.for_each_row(
+    let counts = engine.for_each_export_row(
         ctx.id,
-        |v: VoteRecord| -> Result<(), ExportError> {
-            let member = ctx.ids.show(&v.member);
-            let at = v.at.to_string();
-            w.borrow_mut().write_record([
-                discussion.as_str(),
-                "vote",
-                &at,
-                &neutralise(&member),
-                &neutralise(&v.option),
-                &neutralise(ctx.label(&v.option)),
-                "",
-                "",
-            ])?;
-            Ok(())
-        },
-        |r: ReplyRow| -> Result<(), ExportError> {
-            let member = ctx.ids.show(&r.reply.member);
-            let at = r.reply.at.to_string();
-            let stance = r.stance.as_deref().unwrap_or("");
-            w.borrow_mut().write_record([
-                discussion.as_str(),
-                "reply",
-                &at,
-                &neutralise(&member),
-                &neutralise(stance),
-                &neutralise(ctx.label(stance)),
-                r.reply.source.name(),
-                &neutralise(r.reply.text.as_deref().unwrap_or("")),
-            ])?;
-            Ok(())
+        ExportRows {
+            vote: |v: VoteRecord| -> Result<(), ExportError> {
+                let member = ctx.ids.show(&v.member);
+                let at = v.at.to_string();
+                w.borrow_mut().write_record([
+                    discussion.as_str(),
+                    "vote",
+                    &at,
+                    &neutralise(&member),
+                    &neutralise(&v.option),
+                    &neutralise(ctx.label(&v.option)),
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                ])?;
+                Ok(())
+            },
+            reply: |r: ReplyRow| -> Result<(), ExportError> {
+                let member = ctx.ids.show(&r.reply.member);
+                let at = r.reply.at.to_string();
+                let stance = r.stance.as_deref().unwrap_or("");
+                w.borrow_mut().write_record([
+                    discussion.as_str(),
+                    "reply",
+                    &at,
+                    &neutralise(&member),
+                    &neutralise(stance),
+                    &neutralise(ctx.label(stance)),
+                    r.reply.source.name(),
+                    &neutralise(r.reply.text.as_deref().unwrap_or("")),
+                    "",
+                    "",
+                    "",
+                ])?;
+                Ok(())
+            },
+            statement: |s: StatementRecord| -> Result<(), ExportError> {
+                let author = statement_author(ctx.ids, &s);
+                let (at, id) = (s.at.to_string(), s.id.to_string());
+                w.borrow_mut().write_record([
+                    discussion.as_str(),
+                    "statement",
+                    &at,
+                    &neutralise(&author),
+                    "",
+                    "",
+                    s.origin.name(),
+                    &neutralise(&s.text),
+                    &id,
+                    s.state.name(),
+                    "",
+                ])?;
+                Ok(())
+            },
+            answer: |a: AnswerRecord| -> Result<(), ExportError> {
+                let member = ctx.ids.show(&a.member);
+                let (at, id) = (a.at.to_string(), a.statement.to_string());
+                w.borrow_mut().write_record([
+                    discussion.as_str(),
+                    "answer",
+                    &at,
+                    &neutralise(&member),
+                    "",
+                    "",
+                    "",
+                    "",
+                    &id,
+                    "",
+                    a.answer.key(),
+                ])?;
+                Ok(())
+            },
         },
     )?;
     w.into_inner().flush()?;
-    Ok(ExportSummary { votes, replies })
+    Ok(counts.into())
 }
 
 #[derive(Serialize)]
@@ -311,6 +387,64 @@ struct JsonReply<'a> {
     stance: Option<&'a str>,
 }
 
+#[derive(Serialize)]
+struct JsonStatement<'a> {
+    id: i64,
+    /// The author's pseudonym (or id), or `moderator`.
+    author: &'a str,
+    origin: &'a str,
+    state: &'a str,
+    text: &'a str,
+    at: String,
+}
+
+#[derive(Serialize)]
+struct JsonAnswer<'a> {
+    statement: i64,
+    member: &'a str,
+    answer: &'a str,
+    at: String,
+}
+
+/// The export's arrays, written one after the other as rows arrive in their order: an item of a
+/// later array closes the ones before it (each opened, if it had no rows, empty).
+struct Arrays<W: Write> {
+    out: W,
+    names: &'static [&'static str],
+    /// How many arrays are opened so far.
+    opened: usize,
+    first: bool,
+}
+
+impl<W: Write> Arrays<W> {
+    fn reach(&mut self, k: usize) -> std::io::Result<()> {
+        while self.opened <= k {
+            if self.opened > 0 {
+                self.out.write_all(b"\n],\n")?;
+            }
+            write!(self.out, "\"{}\":[", self.names[self.opened])?;
+            self.opened += 1;
+            self.first = true;
+        }
+        Ok(())
+    }
+
+    fn item(&mut self, k: usize, value: &impl Serialize) -> Result<(), ExportError> {
+        self.reach(k)?;
+        self.out
+            .write_all(if self.first { b"\n" } else { b",\n" })?;
+        self.first = false;
+        serde_json::to_writer(&mut self.out, value)?;
+        Ok(())
+    }
+
+    fn finish(&mut self) -> std::io::Result<()> {
+        self.reach(self.names.len() - 1)?;
+        self.out.write_all(b"\n]}\n")?;
+        self.out.flush()
+    }
+}
+
 fn write_json(
     engine: &Discussions,
     d: &Discussion,
@@ -340,42 +474,32 @@ fn write_json(
     serde_json::to_writer(&mut out, &header)?;
     out.write_all(b",\n\"member_ids\":")?;
     serde_json::to_writer(&mut out, ctx.ids.describe())?;
-    out.write_all(b",\n\"votes\":[")?;
-    // Votes come first, then replies: the second callback closes the votes array on its first
-    // row, or after the read when there are no replies.
-    let mut replies_open = false;
-    let (votes, replies) = {
-        let out = std::cell::RefCell::new(&mut out);
-        let mut first_vote = true;
-        let counts = engine.for_each_row(
-            ctx.id,
-            |v: VoteRecord| -> Result<(), ExportError> {
-                let mut out = out.borrow_mut();
-                out.write_all(if first_vote { b"\n" } else { b",\n" })?;
-                first_vote = false;
+    out.write_all(b",\n")?;
+    let arrays = std::cell::RefCell::new(Arrays {
+        out: &mut out,
+        names: &["votes", "replies", "statements", "answers"],
+        opened: 0,
+        first: true,
+    });
+    let counts = engine.for_each_export_row(
+        ctx.id,
+        ExportRows {
+            vote: |v: VoteRecord| -> Result<(), ExportError> {
                 let member = ctx.ids.show(&v.member);
-                serde_json::to_writer(
-                    &mut **out,
+                arrays.borrow_mut().item(
+                    0,
                     &JsonVote {
                         member: &member,
                         option: &v.option,
                         label: ctx.label(&v.option),
                         at: v.at.to_string(),
                     },
-                )?;
-                Ok(())
+                )
             },
-            |r: ReplyRow| -> Result<(), ExportError> {
-                let mut out = out.borrow_mut();
-                out.write_all(if replies_open {
-                    b",\n"
-                } else {
-                    b"\n],\n\"replies\":[\n"
-                })?;
-                replies_open = true;
+            reply: |r: ReplyRow| -> Result<(), ExportError> {
                 let member = ctx.ids.show(&r.reply.member);
-                serde_json::to_writer(
-                    &mut **out,
+                arrays.borrow_mut().item(
+                    1,
                     &JsonReply {
                         member: &member,
                         at: r.reply.at.to_string(),
@@ -383,18 +507,38 @@ fn write_json(
                         text: r.reply.text.as_deref(),
                         stance: r.stance.as_deref(),
                     },
-                )?;
-                Ok(())
+                )
             },
-        )?;
-        counts
-    };
-    if !replies_open {
-        out.write_all(b"\n],\n\"replies\":[")?;
-    }
-    out.write_all(b"\n]}\n")?;
-    out.flush()?;
-    Ok(ExportSummary { votes, replies })
+            statement: |s: StatementRecord| -> Result<(), ExportError> {
+                let author = statement_author(ctx.ids, &s);
+                arrays.borrow_mut().item(
+                    2,
+                    &JsonStatement {
+                        id: s.id,
+                        author: &author,
+                        origin: s.origin.name(),
+                        state: s.state.name(),
+                        text: &s.text,
+                        at: s.at.to_string(),
+                    },
+                )
+            },
+            answer: |a: AnswerRecord| -> Result<(), ExportError> {
+                let member = ctx.ids.show(&a.member);
+                arrays.borrow_mut().item(
+                    3,
+                    &JsonAnswer {
+                        statement: a.statement,
+                        member: &member,
+                        answer: a.answer.key(),
+                        at: a.at.to_string(),
+                    },
+                )
+            },
+        },
+    )?;
+    arrays.into_inner().finish()?;
+    Ok(counts.into())
 }
 
 #[cfg(test)]

@@ -106,11 +106,14 @@ fn hostile_replies_survive_a_csv_round_trip_and_formulas_are_neutralised() {
     let f = fixture();
     let out = export_to_vec(&f, Format::Csv, &pseudonyms());
     let text = String::from_utf8(out.clone()).unwrap();
-    assert!(text.starts_with("discussion,kind,at,member,option_key,option_label,source,text\r\n"));
+    assert!(text.starts_with(
+        "discussion,kind,at,member,option_key,option_label,source,text,statement,state,answer\r\n"
+    ));
     let mut reader = csv::Reader::from_reader(out.as_slice());
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     let replies: Vec<&csv::StringRecord> = rows.iter().filter(|r| &r[1] == "reply").collect();
-    assert_eq!(rows.len() - replies.len(), HOSTILE.len());
+    let votes = rows.iter().filter(|r| &r[1] == "vote").count();
+    assert_eq!(votes, HOSTILE.len());
     assert_eq!(replies.len(), HOSTILE.len() + 1);
     for (written, row) in HOSTILE.iter().zip(&replies) {
         let written = written.trim(); // as the engine stores replies
@@ -200,7 +203,9 @@ fn a_discussion_without_rows_exports_headers_only() {
         s,
         ExportSummary {
             votes: 0,
-            replies: 0
+            replies: 0,
+            statements: 0,
+            answers: 0,
         }
     );
     assert_eq!(csv_out.iter().filter(|&&b| b == b'\n').count(), 1);
@@ -215,8 +220,9 @@ fn a_discussion_without_rows_exports_headers_only() {
     )
     .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&json_out).unwrap();
-    assert_eq!(v["votes"], serde_json::json!([]));
-    assert_eq!(v["replies"], serde_json::json!([]));
+    for array in ["votes", "replies", "statements", "answers"] {
+        assert_eq!(v[array], serde_json::json!([]), "{array}");
+    }
 }
 
 /// A writer that fails once `limit` bytes have been written.
@@ -323,4 +329,118 @@ fn formats_are_named_as_typed() {
     assert_eq!("CSV".parse::<Format>(), Ok(Format::Csv));
     assert_eq!("json".parse::<Format>(), Ok(Format::Json));
     assert!("xml".parse::<Format>().unwrap_err().contains("csv or json"));
+}
+
+/// The fixture, plus a moderator's statement that looks like a formula, a hidden one, and answers.
+fn with_statements() -> (Fixture, i64, i64) {
+    let f = fixture();
+    let (server, id) = (ServerId::Console, f.id);
+    let added = |text: &str| match f
+        .engine
+        .add_statement(server, id, "mod:rosa", StatementOrigin::Moderator, text)
+        .unwrap()
+    {
+        StatementOutcome::Added { id } => id,
+        other => panic!("{other:?}"),
+    };
+    let formula = added("=HYPERLINK(\"http://x\",\"click\")");
+    let hidden = added("A statement moderators hid");
+    f.engine.hide_statement(server, id, hidden).unwrap();
+    let d = f.engine.get(server, id).unwrap();
+    f.engine
+        .answer(&d, "100000000000000001", formula, Answer::Agree)
+        .unwrap();
+    f.engine
+        .answer(&d, "100000000000000002", formula, Answer::Disagree)
+        .unwrap();
+    (f, formula, hidden)
+}
+
+use crate::discussion::StatementOutcome;
+use crate::opinion::Answer;
+use crate::store::StatementOrigin;
+
+#[test]
+fn statements_and_answers_are_exported_to_csv_pseudonymized_and_neutralised() {
+    let (f, formula, hidden) = with_statements();
+    let ids = pseudonyms();
+    let mut out = Vec::new();
+    let summary = export(
+        &f.engine,
+        ServerId::Console,
+        f.id,
+        Format::Csv,
+        &ids,
+        &mut out,
+    )
+    .unwrap();
+    let statements = f.engine.statements(ServerId::Console, f.id).unwrap();
+    assert_eq!(summary.statements, statements.len() as u64);
+    assert_eq!(summary.answers, 2);
+    assert!(
+        summary.to_string().ends_with("statements and 2 answers"),
+        "{summary}"
+    );
+    let text = String::from_utf8(out.clone()).unwrap();
+    assert!(!text.contains("100000000000000001"), "{text}");
+    assert!(!text.contains("rosa"), "a moderator's name is not exported");
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(out.as_slice())
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    let row = |kind: &str, statement: i64| {
+        rows.iter()
+            .find(|r| &r[1] == kind && r[8] == statement.to_string())
+            .unwrap_or_else(|| panic!("no {kind} row for {statement}"))
+    };
+    let s = row("statement", formula);
+    assert_eq!(&s[3], "moderator");
+    assert_eq!(&s[6], "moderator");
+    assert_eq!(&s[7], "'=HYPERLINK(\"http://x\",\"click\")");
+    assert_eq!(&s[9], "shown");
+    assert_eq!(&row("statement", hidden)[9], "hidden");
+    // A member's reply became a statement: by their pseudonym, neutralised like the reply.
+    let by_member = rows
+        .iter()
+        .find(|r| &r[1] == "statement" && &r[6] == "reply" && r[7].starts_with("'=cmd"))
+        .expect("the formula reply's statement");
+    assert_eq!(&by_member[3], ids.show("100000000000000003").as_ref());
+    let answers: Vec<_> = rows.iter().filter(|r| &r[1] == "answer").collect();
+    assert_eq!(answers.len(), 2);
+    assert_eq!(&answers[0][8], formula.to_string().as_str());
+    assert_eq!(&answers[0][3], ids.show("100000000000000001").as_ref());
+    assert_eq!(&answers[0][10], "agree");
+    assert_eq!(&answers[1][10], "disagree");
+    assert!(answers[0][2].parse::<jiff::Timestamp>().is_ok());
+}
+
+#[test]
+fn statements_and_answers_are_exported_to_json_with_text_as_written() {
+    let (f, formula, hidden) = with_statements();
+    let ids = pseudonyms();
+    let v: serde_json::Value =
+        serde_json::from_slice(&export_to_vec(&f, Format::Json, &ids)).unwrap();
+    let statements = v["statements"].as_array().unwrap();
+    let find = |id: i64| statements.iter().find(|s| s["id"] == id).unwrap();
+    assert_eq!(find(formula)["text"], "=HYPERLINK(\"http://x\",\"click\")");
+    assert_eq!(find(formula)["author"], "moderator");
+    assert_eq!(find(formula)["origin"], "moderator");
+    assert_eq!(find(hidden)["state"], "hidden");
+    let from_reply = statements.iter().find(|s| s["origin"] == "reply").unwrap();
+    assert_eq!(
+        from_reply["author"],
+        ids.show("100000000000000000").as_ref()
+    );
+    assert_eq!(from_reply["text"], HOSTILE[0]);
+    let answers = v["answers"].as_array().unwrap();
+    assert_eq!(answers.len(), 2);
+    assert_eq!(answers[0]["statement"], formula);
+    assert_eq!(
+        answers[0]["member"],
+        ids.show("100000000000000001").as_ref()
+    );
+    assert_eq!(answers[1]["answer"], "disagree");
+    // The earlier arrays are intact.
+    assert_eq!(v["votes"].as_array().unwrap().len(), HOSTILE.len());
+    assert_eq!(v["replies"].as_array().unwrap().len(), HOSTILE.len() + 1);
 }

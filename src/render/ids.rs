@@ -4,6 +4,7 @@
 //! `rt:a:<discussion>:<statement>:<agree|disagree|pass>` an answer on the weighing card,
 //! `rt:x:<discussion>:<statement>` a member withdrawing their own statement. All fit Discord's
 //! 100-character limit: ids are numbers and option keys are at most 32 characters.
+//! Outside discussions: `rt:p:<member>` confirms `/privacy delete` (see [`privacy_delete_id`]).
 
 use crate::opinion::Answer;
 use crate::store::DiscussionId;
@@ -95,9 +96,37 @@ impl Action {
     }
 }
 
+/// The custom_id of `/privacy delete`'s confirmation button for `member` (a user id): only that
+/// member's click confirms it.
+pub fn privacy_delete_id(member: u64) -> String {
+    format!("rt:p:{member}")
+}
+
+/// The member a `/privacy delete` confirmation is for; `None` for any other custom_id.
+pub fn parse_privacy_delete(custom_id: &str) -> Option<u64> {
+    let member = custom_id.strip_prefix("rt:p:")?;
+    if member.is_empty() || !member.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    member.parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn privacy_confirmations_round_trip_and_are_no_discussions_action() {
+        let id = privacy_delete_id(u64::MAX);
+        assert!(id.chars().count() <= crate::limits::CUSTOM_ID, "{id}");
+        assert_eq!(parse_privacy_delete(&id), Some(u64::MAX));
+        assert_eq!(Action::parse(&id), None);
+        for other in [
+            "rt:p:", "rt:p:x", "rt:p:1:2", "rt:p:+1", "rt:v:1:p", "rt:g:1",
+        ] {
+            assert_eq!(parse_privacy_delete(other), None, "{other}");
+        }
+    }
 
     #[test]
     fn custom_ids_round_trip_and_fit() {

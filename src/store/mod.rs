@@ -10,6 +10,7 @@
 
 pub mod config;
 mod migrations;
+mod privacy;
 mod prompts;
 mod rows;
 mod schedule;
@@ -26,8 +27,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 pub use migrations::SCHEMA_VERSION;
+pub use privacy::{Forgotten, HeldStance, MemberData, TOMBSTONE_PREFIX};
 pub use prompts::{Approval, StoredPrompt};
-pub use rows::{ReplyRow, VoteRecord};
+pub use rows::{ExportRows, ReplyRow, RowCounts, VoteRecord};
 pub use schedule::{Claim, ScheduleState, SlotClaim, SlotRecord, SlotState, StoredSchedule};
 pub use server::{Assigned, Purged, ServerId, Unassigned};
 pub use settings::{SettingChange, StoredSettings};

@@ -2,9 +2,11 @@
 //! steps to it, so a discussion with a million votes is never held in memory at once.
 
 use super::{
-    from_millis, millis, row_to_raw, DiscussionId, DiscussionRecord, RawDiscussion, ReplyRecord,
-    ReplySource, ServerId, Store, StoreError, SELECT_DISCUSSION,
+    from_millis, millis, row_to_raw, AnswerRecord, DiscussionId, DiscussionRecord, RawDiscussion,
+    ReplyRecord, ReplySource, ServerId, StatementOrigin, StatementRecord, StatementState, Store,
+    StoreError, SELECT_DISCUSSION,
 };
+use crate::opinion::Answer;
 use jiff::Timestamp;
 use rusqlite::{params, Connection};
 
@@ -109,7 +111,134 @@ fn each_reply<E>(
     Ok(Ok(n))
 }
 
+/// Calls `f` per statement of the discussion (any state), in statement order.
+fn each_statement<E>(
+    c: &Connection,
+    id: DiscussionId,
+    f: &mut impl FnMut(StatementRecord) -> Result<(), E>,
+) -> Result<Result<u64, E>, StoreError> {
+    let mut stmt = c.prepare(
+        "SELECT id, author, origin, text, state, at FROM statements WHERE discussion = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([id.0], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, i64>(5)?,
+        ))
+    })?;
+    let mut n = 0;
+    for row in rows {
+        let (sid, author, origin, text, state, at) = row?;
+        let statement = StatementRecord {
+            id: sid,
+            discussion: id,
+            author,
+            origin: StatementOrigin::parse(&origin)?,
+            text,
+            state: StatementState::parse(&state)?,
+            at: from_millis(at)?,
+        };
+        if let Err(e) = f(statement) {
+            return Ok(Err(e));
+        }
+        n += 1;
+    }
+    Ok(Ok(n))
+}
+
+/// Calls `f` per answer to any statement of the discussion, by statement, then time.
+fn each_answer<E>(
+    c: &Connection,
+    id: DiscussionId,
+    f: &mut impl FnMut(AnswerRecord) -> Result<(), E>,
+) -> Result<Result<u64, E>, StoreError> {
+    let mut stmt = c.prepare(
+        "SELECT statement, member, answer, at FROM answers WHERE discussion = ?1
+         ORDER BY statement, at, member",
+    )?;
+    let rows = stmt.query_map([id.0], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, i64>(3)?,
+        ))
+    })?;
+    let mut n = 0;
+    for row in rows {
+        let (statement, member, answer, at) = row?;
+        let answer = AnswerRecord {
+            statement,
+            member,
+            answer: Answer::parse(&answer)
+                .ok_or_else(|| StoreError::Corrupt(format!("answer `{answer}`")))?,
+            at: from_millis(at)?,
+        };
+        if let Err(e) = f(answer) {
+            return Ok(Err(e));
+        }
+        n += 1;
+    }
+    Ok(Ok(n))
+}
+
+/// The callbacks of [`Store::for_each_export_row`], one per kind of row.
+pub struct ExportRows<V, R, S, A> {
+    pub vote: V,
+    pub reply: R,
+    pub statement: S,
+    pub answer: A,
+}
+
+/// How many rows of each kind an export read passed on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RowCounts {
+    pub votes: u64,
+    pub replies: u64,
+    pub statements: u64,
+    pub answers: u64,
+}
+
 impl Store {
+    /// Every vote, reply, statement (any state) and answer of the discussion, in that order and
+    /// one transaction (a consistent snapshot while members keep taking part), one row at a time.
+    pub fn for_each_export_row<E, V, R, S, A>(
+        &self,
+        id: DiscussionId,
+        mut rows: ExportRows<V, R, S, A>,
+    ) -> Result<RowCounts, E>
+    where
+        E: From<StoreError>,
+        V: FnMut(VoteRecord) -> Result<(), E>,
+        R: FnMut(ReplyRow) -> Result<(), E>,
+        S: FnMut(StatementRecord) -> Result<(), E>,
+        A: FnMut(AnswerRecord) -> Result<(), E>,
+    {
+        self.read(|c| {
+            let tx = c.unchecked_transaction()?;
+            macro_rules! each {
+                ($read:expr) => {
+                    match $read? {
+                        Ok(n) => n,
+                        Err(e) => return Ok(Err(e)),
+                    }
+                };
+            }
+            let counts = RowCounts {
+                votes: each!(each_vote(&tx, id, &mut rows.vote)),
+                replies: each!(each_reply(&tx, id, &mut rows.reply)),
+                statements: each!(each_statement(&tx, id, &mut rows.statement)),
+                answers: each!(each_answer(&tx, id, &mut rows.answer)),
+            };
+            tx.finish()?;
+            Ok(Ok(counts))
+        })?
+    }
+
     /// Calls `f` with each vote of the discussion, oldest first, as SQLite reads it (nothing is
     /// collected). Stops at the first error `f` returns. Returns the number of votes passed.
     pub fn for_each_vote<E: From<StoreError>>(

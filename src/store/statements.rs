@@ -23,6 +23,19 @@ impl StatementOrigin {
             StatementOrigin::Moderator => "moderator",
         }
     }
+
+    /// `reply` or `moderator`, as stored and exported.
+    pub fn name(self) -> &'static str {
+        self.as_str()
+    }
+
+    pub(super) fn parse(s: &str) -> Result<Self, StoreError> {
+        match s {
+            "reply" => Ok(StatementOrigin::Reply),
+            "moderator" => Ok(StatementOrigin::Moderator),
+            other => Err(StoreError::Corrupt(format!("statement origin `{other}`"))),
+        }
+    }
 }
 
 /// Whether members are shown a statement.
@@ -36,7 +49,16 @@ pub enum StatementState {
 }
 
 impl StatementState {
-    fn parse(s: &str) -> Result<Self, StoreError> {
+    /// `shown`, `hidden` or `withdrawn`, as stored and exported.
+    pub fn name(self) -> &'static str {
+        match self {
+            StatementState::Shown => "shown",
+            StatementState::Hidden => "hidden",
+            StatementState::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub(super) fn parse(s: &str) -> Result<Self, StoreError> {
         match s {
             "shown" => Ok(StatementState::Shown),
             "hidden" => Ok(StatementState::Hidden),

@@ -3,12 +3,14 @@
 
 mod discussion;
 mod ping;
+mod privacy;
 mod prompts;
 mod schedule;
 mod settings;
 mod statements;
 
 pub(crate) use ping::{ping_buttons, ping_text};
+pub(crate) use privacy::on_component as on_privacy_component;
 pub(crate) use prompts::{paste_submitted, review_text};
 
 use super::flows::FlowError;
@@ -21,6 +23,7 @@ pub(crate) fn all() -> Vec<poise::Command<Data, CommandError>> {
         prompts::prompts(),
         schedule::schedule(),
         settings::settings(),
+        privacy::privacy(),
     ]
 }
 
