@@ -282,7 +282,7 @@ fn history_is_for_everyone_and_exports_for_moderators_out_of_the_box() {
     );
     // No key configured: the first export makes one beside the database.
     assert!(
-        out.contains("Export of discussion #1 (csv; 1 vote and 1 reply; member ids pseudonymized"),
+        out.contains("Export of discussion #1 (csv; 1 vote, 1 reply, 1 statement and 0 answers; member ids pseudonymized"),
         "{out}"
     );
     assert!(dir.path().join("h.pseudonym.key").exists());
@@ -298,11 +298,17 @@ fn history_is_for_everyone_and_exports_for_moderators_out_of_the_box() {
     );
     assert!(
         out.contains(
-            "Export of discussion #1 (json; 1 vote and 1 reply; member ids raw):\n{\"discussion\":"
+            "Export of discussion #1 (json; 1 vote, 1 reply, 1 statement and 0 answers; member ids raw):\n{\"discussion\":"
         ),
         "{out}"
     );
-    assert!(out.contains("1,reply,2026-11-30T18:00:00Z,ana,stay-out,Stay out: no further U.S. involvement in Syria's war,form,\"'=1+1, \"\"quoted\"\"\"\r\n"), "{out}");
+    assert!(out.contains("1,reply,2026-11-30T18:00:00Z,ana,stay-out,Stay out: no further U.S. involvement in Syria's war,form,\"'=1+1, \"\"quoted\"\"\",,,\r\n"), "{out}");
+    assert!(
+        out.contains(
+            "1,statement,2026-11-30T18:00:00Z,ana,,,reply,\"'=1+1, \"\"quoted\"\"\",1,shown,"
+        ),
+        "{out}"
+    );
     assert!(
         out.contains("! unknown export format `xml`; use csv or json"),
         "{out}"
