@@ -4,14 +4,16 @@
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::discussion::ResultsMode;
+use crate::discussion::{Card, StatementOutcome};
 use crate::discussion::{Discussion, DiscussionError, Discussions, Rules};
 use crate::export;
 use crate::export::ExportConfig;
 use crate::limits;
+use crate::opinion::Answer;
 use crate::prompt::Catalog;
 use crate::render::{self, text, DiscussionView, Results};
 use crate::schedule::{Event, Schedule, Scheduler, Scope};
-use crate::store::{DiscussionId, ReplySource, ServerId, Store, StoreError};
+use crate::store::{DiscussionId, ReplySource, ServerId, StatementOrigin, Store, StoreError};
 use std::io::{BufRead, IsTerminal, Write};
 use std::sync::Arc;
 
@@ -118,6 +120,11 @@ Lines you can type:
   unvote                         withdraw your stance
   reply TEXT                     write a reply (privately, like Discord's reply form)
   thread TEXT                    write a reply in the discussion's thread
+  weigh                          show the next statement to weigh in on (like Discord's Weigh in)
+  agree | disagree | pass        answer the statement shown
+  statement TEXT                 add your own statement for others to weigh in on
+  /privacy show                  what is kept about you (stances, replies, statements, answers)
+  /privacy delete [confirm]      delete it (your votes in closed discussions stay, anonymously)
   help                           this list
   quit                           leave (everything is already saved)";
 
@@ -136,8 +143,16 @@ impl Identity {
     }
 }
 
+/// The statement card on screen: who it was shown to, in which discussion.
+struct ShownCard {
+    member: String,
+    discussion: DiscussionId,
+    statement: i64,
+}
+
 pub struct Console<W: Write> {
     engine: Discussions,
+    card: Option<ShownCard>,
     scheduler: Scheduler,
     catalog: Catalog,
     results: ResultsMode,
@@ -187,6 +202,7 @@ impl<W: Write> Console<W> {
                 format!("console-{}", std::process::id()),
             ),
             engine,
+            card: None,
             catalog,
             results,
             export: ExportConfig::default(),
@@ -314,6 +330,29 @@ impl<W: Write> Console<W> {
                     Ok(render::reply_receipt(rest.chars().count()))
                 })
             }
+            "weigh" => self.with_open(|c, d| c.show_card(d, None)),
+            "agree" | "disagree" | "pass" => {
+                let answer = Answer::parse(word).unwrap_or(Answer::Pass);
+                self.with_open(|c, d| c.answer_card(d, answer))
+            }
+            "statement" => self.with_open(|c, d| {
+                let origin = if c.who.moderator {
+                    StatementOrigin::Moderator
+                } else {
+                    StatementOrigin::Reply
+                };
+                Ok(
+                    match c.engine.add_statement(HERE, d.id(), &c.who.name, origin, rest)? {
+                        StatementOutcome::Added { id } => format!(
+                            "Statement {id} added; others weigh in on it with `weigh` (it is shown without your name)."
+                        ),
+                        StatementOutcome::Merged { id } => format!(
+                            "Statement {id} says the same already, so yours was merged into it."
+                        ),
+                    },
+                )
+            }),
+            "/privacy" => self.privacy(rest),
             "/prompts" => {
                 let ids: Vec<String> = self
                     .catalog
@@ -343,6 +382,99 @@ impl<W: Write> Console<W> {
         };
         outcome?;
         Ok(true)
+    }
+
+    /// The next statement for the current member, as a card; `note` says what the last answer did.
+    fn show_card(
+        &mut self,
+        d: &Discussion,
+        note: Option<String>,
+    ) -> Result<String, DiscussionError> {
+        let mut lines: Vec<String> = note.into_iter().collect();
+        match self.engine.next_card(d, &self.who.name)? {
+            Card::Statement { id, text, left } => {
+                self.card = Some(ShownCard {
+                    member: self.who.name.clone(),
+                    discussion: d.id(),
+                    statement: id,
+                });
+                lines.push(format!(
+                    "Statement {id} ({left} left to weigh in on): “{text}”\nAnswer with `agree`, `disagree` or `pass`; add your own with `statement TEXT`."
+                ));
+            }
+            Card::Done => {
+                self.card = None;
+                lines.push(
+                    "You have weighed in on every statement so far. Add your own with `statement TEXT`."
+                        .into(),
+                );
+            }
+        }
+        Ok(lines.join("\n"))
+    }
+
+    /// Answers the card on screen (committed), then shows the next one.
+    fn answer_card(&mut self, d: &Discussion, answer: Answer) -> Result<String, DiscussionError> {
+        let statement = match &self.card {
+            Some(c) if c.member == self.who.name && c.discussion == d.id() => c.statement,
+            _ => {
+                return Ok(format!(
+                    "! no statement is shown to {}; type `weigh` first",
+                    self.who.name
+                ))
+            }
+        };
+        let note = match self.engine.answer(d, &self.who.name, statement, answer) {
+            Ok(None) => format!("Recorded: {} on statement {statement}.", answer.key()),
+            Ok(Some(previous)) if previous == answer => {
+                format!("Already recorded: {} on statement {statement}.", answer.key())
+            }
+            Ok(Some(previous)) => format!(
+                "Changed: {} on statement {statement} (it was {}).",
+                answer.key(),
+                previous.key()
+            ),
+            Err(DiscussionError::NoStatement(_)) => format!(
+                "Statement {statement} is no longer shown (hidden or withdrawn), so nothing was recorded."
+            ),
+            Err(e) => return Err(e),
+        };
+        self.show_card(d, Some(note))
+    }
+
+    /// The result's part on statements, as plain text after a tally (empty when there is none).
+    fn opinion(&self, d: &Discussion) -> String {
+        match self.engine.opinion_result(HERE, d.id()) {
+            Ok(r) => render::opinion_text::opinion_text(&r, &d.options())
+                .map(|t| format!("\n{t}"))
+                .unwrap_or_default(),
+            Err(e) => format!("\n! what members think could not be read: {e}"),
+        }
+    }
+
+    /// `/privacy show|delete` for the current member, in the console's server.
+    fn privacy(&mut self, sub: &str) -> Result<(), ConsoleError> {
+        let name = self.who.name.clone();
+        let text = match sub {
+            "show" => self.engine.member_report(HERE, &name).map(|r| {
+                text::plain_times(&render::privacy::member_report_text(&r).replace("**", ""))
+            }),
+            "delete" => Ok(format!(
+                "{}\nType `/privacy delete confirm` to delete it.",
+                render::privacy::DELETE_QUESTION
+                    .replace(" To keep your data, dismiss this message.", "")
+            )),
+            "delete confirm" => self
+                .engine
+                .forget_member(HERE, &name)
+                .map(|f| render::privacy::forgotten_text(&f)),
+            _ => Ok("! `/privacy` takes show or delete".to_string()),
+        };
+        match text {
+            Ok(t) => writeln!(self.out, "{t}")?,
+            Err(e) => writeln!(self.out, "! {e}")?,
+        }
+        Ok(())
     }
 
     fn switch(&mut self, who: &str) -> Result<(), ConsoleError> {
@@ -428,23 +560,25 @@ impl<W: Write> Console<W> {
             "tally" => self.with_open(|c, d| {
                 let t = c.engine.tally_of(d)?;
                 Ok(format!(
-                    "Current tally of discussion #{} ({}):\n{}",
+                    "Current tally of discussion #{} ({}):\n{}{}",
                     d.id(),
                     d.prompt().question,
-                    text::tally_to_text(&t)
+                    text::tally_to_text(&t),
+                    c.opinion(d)
                 ))
             }),
             _ => self.with_open(|c, d| {
                 let (d, t) = c.engine.close(HERE, d.id(), &c.who.label())?;
                 Ok(format!(
-                    "Discussion #{} is closed.\n{}",
+                    "Discussion #{} is closed.\n{}{}",
                     d.id(),
                     text::post_to_text(&render::tally_post(
                         d.id(),
                         &d.prompt().question,
                         &d.options(),
                         &t
-                    ))
+                    )),
+                    c.opinion(&d)
                 ))
             }),
         }
@@ -615,7 +749,8 @@ impl<W: Write> Console<W> {
                     writeln!(self.out, "Discussion #{} closed: its time was up.", d.id())?;
                     let post =
                         render::tally_post(d.id(), &d.prompt().question, &d.options(), &tally);
-                    writeln!(self.out, "{}", text::post_to_text(&post))?;
+                    let opinion = self.opinion(&d);
+                    writeln!(self.out, "{}{opinion}", text::post_to_text(&post))?;
                 }
                 Event::Post {
                     schedule,

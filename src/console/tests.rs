@@ -282,6 +282,7 @@ fn history_is_for_everyone_and_exports_for_moderators_out_of_the_box() {
     );
     // No key configured: the first export makes one beside the database.
     assert!(
+        // The reply became a statement, which the export carries too.
         out.contains("Export of discussion #1 (csv; 1 vote, 1 reply, 1 statement and 0 answers; member ids pseudonymized"),
         "{out}"
     );
@@ -305,7 +306,7 @@ fn history_is_for_everyone_and_exports_for_moderators_out_of_the_box() {
     assert!(out.contains("1,reply,2026-11-30T18:00:00Z,ana,stay-out,Stay out: no further U.S. involvement in Syria's war,form,\"'=1+1, \"\"quoted\"\"\",,,\r\n"), "{out}");
     assert!(
         out.contains(
-            "1,statement,2026-11-30T18:00:00Z,ana,,,reply,\"'=1+1, \"\"quoted\"\"\",1,shown,"
+            "1,statement,2026-11-30T18:00:00Z,ana,,,reply,\"'=1+1, \"\"quoted\"\"\",1,shown,\r\n"
         ),
         "{out}"
     );
@@ -500,4 +501,183 @@ fn a_schedule_posts_a_prompt_approved_in_the_store_and_post_finds_it() {
         "the schedule's post and the moderator's: {out}"
     );
     assert!(out.contains("! no prompt `unapproved`"), "{out}");
+}
+
+#[test]
+fn weighing_in_shows_one_statement_at_a_time_and_each_answer_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    let script = "\
+/discussion post syria-strike-2017
+as ana
+agree
+weigh
+statement The U.S. should stay out.
+as ben
+statement Diplomacy first.
+weigh
+disagree
+weigh
+as cleo
+weigh
+pass
+agree
+statement the u.s. should STAY OUT!
+as ana
+weigh
+";
+    let run = console(script, clock(), &db);
+    let out = &run.out;
+    assert!(
+        out.contains("! no statement is shown to ana; type `weigh` first"),
+        "{out}"
+    );
+    assert!(out.contains("Statement 1 added;"), "{out}");
+    // ben sees ana's statement (not his own), answers it, and then there is nothing left.
+    assert!(
+        out.contains("Statement 1 (1 left to weigh in on): “The U.S. should stay out.”"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "Recorded: disagree on statement 1.\nYou have weighed in on every statement so far."
+        ),
+        "{out}"
+    );
+    // cleo gets both, one after the other.
+    assert!(out.contains("(2 left to weigh in on)"), "{out}");
+    assert!(
+        out.contains("Statement 1 says the same already, so yours was merged into it."),
+        "{out}"
+    );
+    let store = Store::open(&db, &StoreConfig::default()).unwrap();
+    let answers = store.answers(HERE, DiscussionId(1)).unwrap();
+    let mut got: Vec<(i64, &str, &str)> = answers
+        .iter()
+        .map(|a| (a.statement, a.member.as_str(), a.answer.key()))
+        .collect();
+    got.sort();
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert!(got.contains(&(1, "ben", "disagree")));
+    assert_eq!(got.iter().filter(|a| a.1 == "cleo").count(), 2);
+    let cleo: Vec<&str> = got.iter().filter(|a| a.1 == "cleo").map(|a| a.2).collect();
+    assert!(
+        cleo.contains(&"pass") && cleo.contains(&"agree"),
+        "{cleo:?}"
+    );
+}
+
+#[test]
+fn the_tally_shows_opinion_groups_and_common_ground_in_plain_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.db");
+    let c = clock();
+    console("/discussion post syria-strike-2017\n", c.clone(), &db);
+    {
+        let store = Store::open(&db, &StoreConfig::default()).unwrap();
+        let engine = Discussions::new(
+            store,
+            c.clone(),
+            Rules {
+                duration: SignedDuration::from_hours(144),
+                max_reply_chars: 1500,
+                keep_file_order: true,
+            },
+        );
+        let d = engine.get(HERE, DiscussionId(1)).unwrap();
+        let mut ids = Vec::new();
+        for text in [
+            "Strikes deter chemical attacks",
+            "Congress must approve any strike",
+            "Refugees need more help",
+            "Intervention makes things worse",
+            "Talks with Russia come first",
+        ] {
+            match engine
+                .add_statement(HERE, d.id(), "rosa", StatementOrigin::Moderator, text)
+                .unwrap()
+            {
+                StatementOutcome::Added { id } => ids.push(id),
+                other => panic!("{other:?}"),
+            }
+        }
+        // Two camps, opposite on all but the refugees, which every member agrees with.
+        for m in 0..12 {
+            let member = format!("m{m}");
+            for (i, &s) in ids.iter().enumerate() {
+                let camp_a = m % 2 == 0;
+                let answer = match (i, camp_a, i < 2) {
+                    (2, _, _) => Answer::Agree,
+                    (_, true, true) | (_, false, false) => Answer::Agree,
+                    _ => Answer::Disagree,
+                };
+                engine.answer(&d, &member, s, answer).unwrap();
+            }
+        }
+        engine.vote(HERE, d.id(), "m0", "stay-out").unwrap();
+        engine.vote(HERE, d.id(), "m0", "other").unwrap();
+    }
+    let run = console("/discussion tally\n/discussion close\n", c, &db);
+    let out = &run.out;
+    assert!(
+        out.contains("What members think: 12 members answered 5 statements (60 answers)."),
+        "{out}"
+    );
+    assert!(
+        out.contains("By how they answered, 12 members fall into 2 opinion groups:"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  Group A: 6 members\n  Group B: 6 members"),
+        "{out}"
+    );
+    assert!(out.contains("Common ground (a majority of every group agrees):\n  “Refugees need more help” (agree 12 · disagree 0 · pass 0)"), "{out}");
+    assert!(out.contains("What sets Group A apart:"), "{out}");
+    assert!(
+        out.contains(
+            "Stance changes: 1 of 1 member with a stance changed it (first stance → last):"
+        ),
+        "{out}"
+    );
+    // Both the tally and the final result carry it.
+    assert_eq!(out.matches("What members think:").count(), 2, "{out}");
+    assert!(!out.contains("<t:"), "plain text, UTC times only");
+}
+
+#[test]
+fn a_member_sees_and_deletes_their_own_data_in_the_console() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let script = "\
+/discussion post syria-strike-2017
+as ana
+vote 1
+reply Why not wait?
+/privacy show
+/privacy delete
+/privacy show
+/privacy delete confirm
+/privacy show
+";
+    let out = console(script, clock(), &db).out;
+    assert!(out.contains("What roundtable keeps about you in this server: 1 stance, 1 reply, 1 statement, 0 answers."), "{out}");
+    assert!(out.contains("since 2026-11-30 18:00 UTC"), "{out}");
+    assert!(
+        out.contains("Type `/privacy delete confirm` to delete it."),
+        "{out}"
+    );
+    assert_eq!(
+        out.matches("1 stance, 1 reply").count(),
+        2,
+        "nothing goes before the confirmation: {out}"
+    );
+    assert!(
+        out.contains("Done: roundtable deleted 1 reply, 1 statement and 0 answers"),
+        "{out}"
+    );
+    assert!(out.contains("1 dropped from open discussions"), "{out}");
+    assert!(
+        out.contains("roundtable keeps nothing about you in this server"),
+        "{out}"
+    );
 }

@@ -6,6 +6,7 @@ pub mod cut;
 pub mod history;
 pub mod ids;
 mod model;
+pub mod opinion_text;
 pub mod privacy;
 pub mod text;
 pub mod weigh;
