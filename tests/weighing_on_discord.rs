@@ -405,6 +405,22 @@ async fn sixty_members_in_three_camps_weigh_in_and_the_result_finds_the_camps_an
         "{changes}"
     );
 
+    // The tally chart beside it lists the stance changes under its bars.
+    let result = discord
+        .await_sent("the final result", before, |s| {
+            s.kind == SentKind::Message
+                && s.channel_id == Some(guild.discussions)
+                && s.content().starts_with("**Final result of discussion")
+        })
+        .await;
+    let chart = &result.files()[0];
+    assert!(chart.filename.ends_with("-tally.png"), "{}", chart.filename);
+    let chart_alt = chart.description.clone().unwrap_or_default();
+    assert!(
+        chart_alt.contains("Changed their stance: 6 of 60 members;"),
+        "the chart shows who changed their stance: {chart_alt}"
+    );
+
     // The map: the drawing of the stored answers, one point per placed member.
     let files = opinion.files();
     assert_eq!(files.len(), 1);

@@ -13,7 +13,7 @@
 mod canvas;
 pub mod map;
 
-use crate::discussion::Tally;
+use crate::discussion::{StanceChanges, Tally};
 use crate::limits;
 use crate::render::cut::cut;
 use ab_glyph::FontRef;
@@ -115,6 +115,17 @@ pub fn file_name(discussion: crate::store::DiscussionId) -> String {
 
 /// The chart in words, for the attachment's description (alt text) within Discord's limit.
 pub fn alt_text(question: &str, tally: &Tally) -> String {
+    alt_text_with_changes(question, tally, &StanceChanges::default())
+}
+
+/// [`alt_text`] of a chart drawn with its stance changes ([`draw_with_changes`]).
+pub fn alt_text_with_changes(question: &str, tally: &Tally, changes: &StanceChanges) -> String {
+    let lines = change_lines(tally, changes);
+    let changed = if lines.is_empty() {
+        String::new()
+    } else {
+        format!(" {}.", lines.join("; "))
+    };
     let rows: Vec<String> = tally
         .rows
         .iter()
@@ -132,7 +143,50 @@ pub fn alt_text(question: &str, tally: &Tally) -> String {
         rows.join("; "),
         crate::render::participation(tally)
     );
-    cut(&text, limits::ATTACHMENT_DESCRIPTION).0
+    cut(&format!("{text}{changed}"), limits::ATTACHMENT_DESCRIPTION).0
+}
+
+/// Most stance shifts the chart lists under its bars; the rest are summed in one line.
+const MAX_SHIFT_LINES: usize = 4;
+
+/// The stance changes as the chart writes them: a heading ("Changed their stance: 6 of 60
+/// members") and one line per shift, from → to, the most common first, option labels in place of
+/// keys. Empty when nobody changed their stance.
+pub fn change_lines(tally: &Tally, changes: &StanceChanges) -> Vec<String> {
+    if changes.changed == 0 {
+        return Vec::new();
+    }
+    let label = |key: &str| {
+        tally
+            .rows
+            .iter()
+            .find(|r| r.key == key)
+            .map_or_else(|| key.to_string(), |r| r.label.clone())
+    };
+    let mut lines = vec![format!(
+        "Changed their stance: {} of {} member{}",
+        group_digits(changes.changed),
+        group_digits(changes.members),
+        if changes.members == 1 { "" } else { "s" }
+    )];
+    for shift in changes.shifts.iter().take(MAX_SHIFT_LINES) {
+        lines.push(format!(
+            "{} \u{2192} {}: {}",
+            label(&shift.from),
+            label(&shift.to),
+            group_digits(shift.members)
+        ));
+    }
+    let rest: u64 = changes
+        .shifts
+        .iter()
+        .skip(MAX_SHIFT_LINES)
+        .map(|s| s.members)
+        .sum();
+    if rest > 0 {
+        lines.push(format!("Other changes: {}", group_digits(rest)));
+    }
+    lines
 }
 
 /// "1 vote", "1,234 votes".
@@ -169,6 +223,7 @@ const GAP_AFTER_HEADER: f32 = 28.0;
 const GAP_LABEL_BAR: f32 = 8.0;
 const GAP_BETWEEN_ROWS: f32 = 24.0;
 const GAP_VALUE: f32 = 20.0;
+const GAP_BEFORE_CHANGES: f32 = 32.0;
 
 /// Where one option's bar lies, in pixels (for tests and for checking layouts).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -205,8 +260,29 @@ pub fn tally_chart(
     draw(question, tally, options)?.encode_png()
 }
 
+/// [`tally_chart`] with the stance changes listed under the bars.
+pub fn tally_chart_with_changes(
+    question: &str,
+    tally: &Tally,
+    changes: &StanceChanges,
+    options: &ChartOptions,
+) -> Result<Vec<u8>, ChartError> {
+    draw_with_changes(question, tally, changes, options)?.encode_png()
+}
+
 /// Lays out and draws the chart.
 pub fn draw(question: &str, tally: &Tally, options: &ChartOptions) -> Result<Chart, ChartError> {
+    draw_with_changes(question, tally, &StanceChanges::default(), options)
+}
+
+/// Lays out and draws the chart, with who changed their stance (from → to) under the bars when
+/// anyone did.
+pub fn draw_with_changes(
+    question: &str,
+    tally: &Tally,
+    changes: &StanceChanges,
+    options: &ChartOptions,
+) -> Result<Chart, ChartError> {
     if !(ChartOptions::MIN_WIDTH..=ChartOptions::MAX_WIDTH).contains(&options.width) {
         return Err(ChartError::Width {
             width: options.width,
@@ -265,6 +341,19 @@ pub fn draw(question: &str, tally: &Tally, options: &ChartOptions) -> Result<Cha
         height += label.line_height() * r.lines.len() as f32 + GAP_LABEL_BAR * k + bar_h;
         if i + 1 < rows.len() {
             height += GAP_BETWEEN_ROWS * k;
+        }
+    }
+    // Who changed their stance: a heading and the shifts, under the bars.
+    let mut change_rows: Vec<Vec<String>> = Vec::new();
+    for (i, line) in change_lines(tally, changes).iter().enumerate() {
+        let face = if i == 0 { &label } else { &subtitle };
+        change_rows.push(face.wrap(line, inner, LABEL_LINES));
+    }
+    if !change_rows.is_empty() {
+        height += GAP_BEFORE_CHANGES * k;
+        for (i, lines) in change_rows.iter().enumerate() {
+            let face = if i == 0 { &label } else { &subtitle };
+            height += face.line_height() * lines.len() as f32;
         }
     }
     height += pad;
@@ -334,6 +423,20 @@ pub fn draw(question: &str, tally: &Tally, options: &ChartOptions) -> Result<Cha
         y += bar_h;
         if i + 1 < rows.len() {
             y += GAP_BETWEEN_ROWS * k;
+        }
+    }
+    if !change_rows.is_empty() {
+        y += GAP_BEFORE_CHANGES * k;
+        for (i, lines) in change_rows.iter().enumerate() {
+            let (face, colour) = if i == 0 {
+                (&label, palette.text)
+            } else {
+                (&subtitle, palette.muted)
+            };
+            for line in lines {
+                face.draw(&mut canvas, line, pad, y + face.ascent(), colour);
+                y += face.line_height();
+            }
         }
     }
     Ok(Chart {

@@ -164,3 +164,78 @@ fn large_counts_are_grouped_by_thousands() {
     assert_eq!(group_digits(1_234_567), "1,234,567");
     assert_eq!(group_digits(999), "999");
 }
+
+#[test]
+fn stance_changes_are_listed_under_the_bars_with_option_labels() {
+    use crate::discussion::{StanceChanges, StanceShift};
+    let t = tally(&[3, 2, 1], true);
+    let changes = StanceChanges {
+        changed: 2,
+        members: 6,
+        shifts: vec![StanceShift {
+            from: "o0".into(),
+            to: "o2".into(),
+            members: 2,
+        }],
+    };
+    assert_eq!(
+        change_lines(&t, &changes),
+        vec![
+            "Changed their stance: 2 of 6 members".to_string(),
+            "Option number 0 \u{2192} Option number 2: 2".to_string()
+        ]
+    );
+    let plain = draw("Q?", &t, &ChartOptions::default()).unwrap();
+    let with = draw_with_changes("Q?", &t, &changes, &ChartOptions::default()).unwrap();
+    assert!(
+        with.height > plain.height,
+        "the changes take room under the bars"
+    );
+    assert_eq!(with.bars, plain.bars, "the bars do not move");
+    assert_ne!(with.encode_png().unwrap(), plain.encode_png().unwrap());
+    let alt = alt_text_with_changes("Q?", &t, &changes);
+    assert!(
+        alt.ends_with(
+            "Changed their stance: 2 of 6 members; Option number 0 \u{2192} Option number 2: 2."
+        ),
+        "{alt}"
+    );
+    // Nobody changed: the chart is the plain one.
+    let none = draw_with_changes(
+        "Q?",
+        &t,
+        &StanceChanges::default(),
+        &ChartOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(none.encode_png().unwrap(), plain.encode_png().unwrap());
+    assert_eq!(
+        alt_text("Q?", &t),
+        alt_text_with_changes("Q?", &t, &StanceChanges::default())
+    );
+}
+
+#[test]
+fn many_shifts_are_cut_to_four_lines_and_the_rest_summed() {
+    use crate::discussion::{StanceChanges, StanceShift};
+    let t = tally(&[3, 2, 1, 1, 1, 1], true);
+    let shifts: Vec<StanceShift> = (0..6)
+        .map(|i| StanceShift {
+            from: format!("o{i}"),
+            to: format!("o{}", (i + 1) % 6),
+            members: 6 - i as u64,
+        })
+        .collect();
+    let changes = StanceChanges {
+        changed: shifts.iter().map(|s| s.members).sum(),
+        members: 1_500,
+        shifts,
+    };
+    let lines = change_lines(&t, &changes);
+    assert_eq!(lines.len(), 1 + 4 + 1);
+    assert_eq!(lines[0], "Changed their stance: 21 of 1,500 members");
+    assert_eq!(
+        lines[5], "Other changes: 3",
+        "2 + 1 members in the two shifts left out"
+    );
+}

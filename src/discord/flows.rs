@@ -575,7 +575,7 @@ impl Core {
                 )
                 .await?;
         }
-        let chart = match chart_upload(d, tally).await {
+        let chart = match chart_upload(&self.engine, d, tally).await {
             Ok(chart) => Some(chart),
             Err(e) => {
                 tracing::warn!(discussion = %d.id(), "the final result goes out without its chart: {e}");
@@ -770,12 +770,21 @@ pub(crate) async fn opinion_part(
     .await?
 }
 
-/// The chart of `tally` as a PNG attachment with its alt text, drawn on the blocking pool.
-pub(crate) async fn chart_upload(d: &Discussion, tally: &Tally) -> Result<Upload, FlowError> {
+/// The chart of `tally` as a PNG attachment with its alt text, drawn on the blocking pool, with
+/// who changed their stance under the bars (read from the stance history).
+pub(crate) async fn chart_upload(
+    engine: &Discussions,
+    d: &Discussion,
+    tally: &Tally,
+) -> Result<Upload, FlowError> {
     let (question, tally, id) = (d.prompt().question.clone(), tally.clone(), d.id());
+    let (engine, server) = (engine.clone(), d.record.server);
     blocking(move || {
-        let png = chart::tally_chart(&question, &tally, &ChartOptions::default())?;
-        Ok(Upload::new(chart::file_name(id), png).description(chart::alt_text(&question, &tally)))
+        let changes = engine.stance_changes(server, id)?;
+        let png =
+            chart::tally_chart_with_changes(&question, &tally, &changes, &ChartOptions::default())?;
+        Ok(Upload::new(chart::file_name(id), png)
+            .description(chart::alt_text_with_changes(&question, &tally, &changes)))
     })
     .await?
 }

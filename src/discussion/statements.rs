@@ -2,7 +2,7 @@
 //! time, the next card's choice, the opinion groups, and who changed their stance.
 
 use super::{closed, Discussion, DiscussionError, Discussions};
-use crate::opinion::{self, Analysis, Answer, AnswerRow};
+use crate::opinion::{self, Analysis, Answer};
 use crate::store::{
     AnswerWrite, DiscussionId, ServerId, StateWrite, StatementOrigin, StatementRecord,
     StatementState, StatementWrite,
@@ -306,16 +306,12 @@ impl Discussions {
 
     /// The opinion groups of the discussion's answers (shown statements only).
     pub fn groups(&self, server: ServerId, id: DiscussionId) -> Result<Analysis, DiscussionError> {
-        let answers = self.store.answers(server, id)?;
-        let rows: Vec<AnswerRow> = answers
-            .iter()
-            .map(|a| AnswerRow {
-                member: &a.member,
-                statement: a.statement,
-                answer: a.answer,
-            })
-            .collect();
-        Ok(opinion::analyse(&rows, &opinion::Options::default()))
+        let m = self.store.answer_matrix(server, id)?;
+        Ok(opinion::analyse_matrix(
+            &m.members,
+            &m.rows,
+            &opinion::Options::default(),
+        ))
     }
 
     /// Everything the result shows of members' statements: the groups, the shown statements'

@@ -26,7 +26,7 @@ mod pca;
 #[cfg(test)]
 mod tests;
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 /// A member's answer to a statement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -204,40 +204,71 @@ pub struct AnswerRow<'a> {
 /// Groups members by their answers. Rows may come in any order; if a member answered a statement
 /// twice, the later row counts (the store keeps one per member and statement).
 pub fn analyse(rows: &[AnswerRow<'_>], options: &Options) -> Analysis {
-    // Stable indices: members and statements in sorted order.
-    let mut member_ix: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut statement_ix: BTreeMap<i64, usize> = BTreeMap::new();
-    for r in rows {
-        member_ix.insert(r.member, 0);
-        statement_ix.insert(r.statement, 0);
+    let mut index: HashMap<&str, u32> = HashMap::with_capacity(rows.len() / 8 + 1);
+    let mut members: Vec<&str> = Vec::new();
+    let compact: Vec<(u32, i64, Answer)> = rows
+        .iter()
+        .map(|r| {
+            let m = *index.entry(r.member).or_insert_with(|| {
+                members.push(r.member);
+                (members.len() - 1) as u32
+            });
+            (m, r.statement, r.answer)
+        })
+        .collect();
+    analyse_matrix(&members, &compact, options)
+}
+
+/// [`analyse`] over answers whose members are given once, by index into `members`: what the
+/// store reads (`(member index, statement, answer)` rows), without a string per answer.
+pub fn analyse_matrix<S: AsRef<str>>(
+    members: &[S],
+    rows: &[(u32, i64, Answer)],
+    options: &Options,
+) -> Analysis {
+    // Stable indices, whatever order the rows came in: members and statements in sorted order.
+    let mut order: Vec<u32> = (0..members.len() as u32).collect();
+    order.sort_unstable_by(|&a, &b| {
+        members[a as usize]
+            .as_ref()
+            .cmp(members[b as usize].as_ref())
+    });
+    let mut rank = vec![0usize; members.len()];
+    for (r, &m) in order.iter().enumerate() {
+        rank[m as usize] = r;
     }
-    for (i, v) in member_ix.values_mut().enumerate() {
-        *v = i;
-    }
-    for (i, v) in statement_ix.values_mut().enumerate() {
-        *v = i;
-    }
-    let member_names: Vec<&str> = member_ix.keys().copied().collect();
-    let statement_ids: Vec<i64> = statement_ix.keys().copied().collect();
+    let member_names: Vec<&str> = order
+        .iter()
+        .map(|&m| members[m as usize].as_ref())
+        .collect();
+    let mut statement_ids: Vec<i64> = rows.iter().map(|r| r.1).collect();
+    statement_ids.sort_unstable();
+    statement_ids.dedup();
+    let statement_ix: HashMap<i64, usize> = statement_ids
+        .iter()
+        .enumerate()
+        .map(|(i, &s)| (s, i))
+        .collect();
     let (n_members, n_statements) = (member_names.len(), statement_ids.len());
 
     // Each member's answers, one per statement, sorted by statement index.
     let mut by_member: Vec<Vec<(usize, Answer)>> = vec![Vec::new(); n_members];
-    for r in rows {
-        let (m, s) = (member_ix[r.member], statement_ix[&r.statement]);
-        by_member[m].push((s, r.answer));
+    for &(m, statement, answer) in rows {
+        by_member[rank[m as usize]].push((statement_ix[&statement], answer));
     }
     for answers in &mut by_member {
         // Keep the later of two rows for the same statement: a stable sort keeps input order.
-        answers.sort_by_key(|&(s, _)| s);
-        let mut kept: Vec<(usize, Answer)> = Vec::with_capacity(answers.len());
-        for &(s, a) in answers.iter() {
-            match kept.last_mut() {
-                Some(last) if last.0 == s => last.1 = a,
-                _ => kept.push((s, a)),
+        if answers.windows(2).any(|w| w[0].0 >= w[1].0) {
+            answers.sort_by_key(|&(s, _)| s);
+            let mut kept: Vec<(usize, Answer)> = Vec::with_capacity(answers.len());
+            for &(s, a) in answers.iter() {
+                match kept.last_mut() {
+                    Some(last) if last.0 == s => last.1 = a,
+                    _ => kept.push((s, a)),
+                }
             }
+            *answers = kept;
         }
-        *answers = kept;
     }
 
     let mut totals = vec![Counts::default(); n_statements];

@@ -232,6 +232,25 @@ const MIGRATIONS: &[&str] = &[
         decided_at INTEGER,
         PRIMARY KEY (guild, schedule, slot)
      ) WITHOUT ROWID;",
+    // 8: issue 15, speed: each statement keeps its number of answers, so choosing a member's
+    // next card reads one column per statement (from a covering index) instead of counting
+    // every answer. Triggers keep it
+    // true whichever path adds or removes an answer (a card, /privacy delete, a hidden statement's
+    // answers stay counted: hiding only changes `state`).
+    "ALTER TABLE statements ADD COLUMN answer_count INTEGER NOT NULL DEFAULT 0;
+     UPDATE statements SET answer_count = (SELECT COUNT(*) FROM answers a WHERE a.statement = statements.id);
+     CREATE TRIGGER answers_count_up AFTER INSERT ON answers BEGIN
+        UPDATE statements SET answer_count = answer_count + 1 WHERE id = NEW.statement;
+     END;
+     CREATE TRIGGER answers_count_down AFTER DELETE ON answers BEGIN
+        UPDATE statements SET answer_count = answer_count - 1 WHERE id = OLD.statement;
+     END;
+     CREATE INDEX statements_for_cards ON statements (discussion, state, id, answer_count, origin, author);
+     CREATE TRIGGER answers_count_move AFTER UPDATE OF statement ON answers
+        WHEN NEW.statement IS NOT OLD.statement BEGIN
+        UPDATE statements SET answer_count = answer_count - 1 WHERE id = OLD.statement;
+        UPDATE statements SET answer_count = answer_count + 1 WHERE id = NEW.statement;
+     END;",
 ];
 
 /// The version from which rows belong to servers.

@@ -34,8 +34,8 @@ pub use schedule::{Claim, ScheduleState, SlotClaim, SlotRecord, SlotState, Store
 pub use server::{Assigned, Purged, ServerId, Unassigned};
 pub use settings::{SettingChange, StoredSettings};
 pub use statements::{
-    AnswerRecord, AnswerWrite, StanceChange, StateWrite, StatementOrigin, StatementRecord,
-    StatementState, StatementWrite,
+    AnswerMatrix, AnswerRecord, AnswerWrite, StanceChange, StateWrite, StatementOrigin,
+    StatementRecord, StatementState, StatementWrite,
 };
 use writer::Writer;
 

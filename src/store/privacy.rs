@@ -572,4 +572,64 @@ mod tests {
             ["deleted:1", "deleted:2", "deleted:3", "deleted:3"]
         );
     }
+
+    /// Every shown statement's stored answer count, and the count of its answer rows.
+    fn stored_and_counted(path: &Path, d: DiscussionId) -> Vec<(i64, i64, i64)> {
+        let c = rusqlite::Connection::open(path).unwrap();
+        let mut stmt = c
+            .prepare(
+                "SELECT s.id, s.answer_count, (SELECT COUNT(*) FROM answers a WHERE a.statement = s.id)
+                 FROM statements s WHERE s.discussion = ?1 ORDER BY s.id",
+            )
+            .unwrap();
+        let rows = stmt
+            .query_map([d.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap();
+        rows.map(Result::unwrap).collect()
+    }
+
+    #[test]
+    fn each_statements_answer_count_follows_answers_changes_and_forgetting() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.db");
+        let store = Store::open(&path, &StoreConfig::default()).unwrap();
+        let d = open(&store, GUILD);
+        take_part(&store, GUILD, d, "al", "2026-12-01T10:00:00Z");
+        take_part(&store, GUILD, d, "cy", "2026-12-01T10:30:00Z");
+        let now = t("2026-12-01T12:00:00Z");
+        let first = stored_and_counted(&path, d);
+        assert!(
+            first.iter().all(|&(_, n, counted)| n == counted && n >= 1),
+            "{first:?}"
+        );
+        // Changing an answer keeps the count; a new member's answer adds one.
+        let s = first[0].0;
+        store
+            .put_answer(GUILD, d, s, "bo", Answer::Disagree, now)
+            .unwrap();
+        store
+            .put_answer(GUILD, d, s, "dee", Answer::Pass, now)
+            .unwrap();
+        let after = stored_and_counted(&path, d);
+        for &(id, stored, counted) in &after {
+            assert_eq!(stored, counted, "statement {id}: {after:?}");
+        }
+        assert_eq!(after[0].1, first[0].1 + 1);
+        // What the next card reads is the stored count.
+        let cards = store.unanswered(GUILD, d, "zed").unwrap();
+        let expected: Vec<(i64, u64)> = after.iter().map(|&(id, n, _)| (id, n as u64)).collect();
+        assert_eq!(cards, expected);
+        // Forgetting a member removes their answers and the answers to their statements.
+        store
+            .forget_member(GUILD, "al", t("2026-12-03T00:00:00Z"))
+            .unwrap();
+        let forgotten = stored_and_counted(&path, d);
+        assert!(forgotten.len() < after.len(), "al's statements are gone");
+        for &(id, stored, counted) in &forgotten {
+            assert_eq!(
+                stored, counted,
+                "statement {id} after forgetting: {forgotten:?}"
+            );
+        }
+    }
 }

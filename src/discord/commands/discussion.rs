@@ -171,7 +171,7 @@ async fn tally(
     };
     let mut post = render::tally_post(d.id(), &d.prompt().question, &d.options(), &tally);
     let chart = match chart {
-        Some(true) => match crate::discord::flows::chart_upload(&d, &tally).await {
+        Some(true) => match crate::discord::flows::chart_upload(&core.engine, &d, &tally).await {
             Ok(upload) => Some(upload),
             Err(e) => {
                 tracing::warn!(discussion = %d.id(), "no chart for the tally: {e}");
