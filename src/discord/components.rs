@@ -370,6 +370,9 @@ pub(super) async fn on_component(
     if super::editor::on_component(ctx, data, interaction).await? {
         return Ok(());
     }
+    if super::review::on_component(ctx, data, interaction).await? {
+        return Ok(());
+    }
     if super::commands::on_privacy_component(data, interaction).await? {
         return Ok(());
     }
