@@ -166,9 +166,28 @@ pub(super) async fn post(core: &Arc<Core>, notice: ReviewNotice) {
     };
     let s = core.scheduler.clone();
     match blocking(move || s.review_posted(server, &schedule, &key, message)).await {
-        Ok(Ok(())) => {}
+        Ok(Ok(())) => core.recorded().notify_waiters(),
         Ok(Err(e)) => tracing::error!("cannot record the review message: {e}"),
         Err(e) => tracing::error!("cannot record the review message: {e}"),
+    }
+}
+
+/// Waits (a second at most) until the review of `message` is known in `server`: a click can
+/// arrive before the review's message id is recorded.
+async fn recorded(core: &Arc<Core>, server: ServerId, message: u64) {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(1);
+    loop {
+        let notified = core.recorded().notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        let store = core.engine.store().clone();
+        let found = blocking(move || store.review_by_message(server, &message.to_string())).await;
+        if matches!(found, Ok(Ok(Some(_))) | Ok(Err(_)) | Err(_)) {
+            return;
+        }
+        if tokio::time::timeout_at(deadline, notified).await.is_err() {
+            return;
+        }
     }
 }
 
@@ -228,6 +247,7 @@ async fn answer(
     }
     let by = format!("{} ({})", ix.user.name, ix.user.id);
     let message = ix.message.id.get();
+    recorded(core, server, message).await;
     let choice = match ix.data.custom_id.as_str() {
         APPROVE => ReviewChoice::Approve,
         SKIP => ReviewChoice::Skip,

@@ -1,0 +1,411 @@
+#![recursion_limit = "256"]
+//! Review before a scheduled post, on the loopback Discord with an injected clock: the review
+//! arrives in the moderators' log channel `review_hours` before the slot, and Approve, Swap,
+//! Skip and `on_no_review = "hold"` decide what the slot posts, across a restart of the bot
+//! between the decision and the slot.
+
+mod support;
+
+use jiff::SignedDuration;
+use roundtable::clock::ManualClock;
+use roundtable::config::Config;
+use roundtable::schedule::{NoReview, QueuePolicy, ScheduleConfig};
+use roundtable::store::{ReviewDecision, ServerId};
+use std::sync::Arc;
+use support::{bot, Discord, Guild, Sent, SentKind};
+
+const REVIEW: &str = "**Review before a scheduled post**";
+/// The slot: Monday 2026-12-07 18:00 in New York (23:00 UTC); its review a day before.
+const SLOT: &str = "2026-12-07T23:00:00Z";
+const SLOT_KEY: &str = "2026-12-07T18:00";
+const REVIEW_AT: &str = "2026-12-06T23:00:00Z";
+const SECOND_TITLE: &str = "The second prompt of this server";
+
+fn weekly(channel: u64) -> ScheduleConfig {
+    ScheduleConfig {
+        name: "weekly".into(),
+        guild: None,
+        channel: channel.to_string(),
+        at: Some("Mon 18:00".into()),
+        cron: None,
+        timezone: "America/New_York".into(),
+        duration_hours: Some(144),
+        queue: QueuePolicy::Sequential,
+        prompts: vec![],
+        repeat: true,
+        grace_hours: 6,
+    }
+}
+
+/// A server with two prompts (`a-first`, `b-second`), a weekly schedule and a log channel.
+fn setup(discord: &Discord, guild: &Guild, prompts: &std::path::Path) -> Config {
+    let seed = include_str!("../prompts/syria-strike-2017.toml");
+    std::fs::write(prompts.join("a-first.toml"), seed).unwrap();
+    let second = seed.replacen(
+        "title = \"Putin says the U.S. is planning new strikes in Syria; G7 weighs its next steps\"",
+        &format!("title = \"{SECOND_TITLE}\""),
+        1,
+    );
+    assert_ne!(second, seed);
+    std::fs::write(prompts.join("b-second.toml"), second).unwrap();
+    let mut config = discord.config(Some(guild));
+    config.prompts = prompts.to_path_buf();
+    config.schedules = vec![weekly(guild.discussions)];
+    config.discord.log_channel = Some(guild.general);
+    config
+}
+
+fn ts(s: &str) -> jiff::Timestamp {
+    s.parse().unwrap()
+}
+
+fn is_review(s: &Sent, guild: &Guild) -> bool {
+    s.kind == SentKind::Message
+        && s.channel_id == Some(guild.general)
+        && s.content().starts_with(REVIEW)
+}
+
+fn reviews(discord: &Discord, guild: &Guild) -> usize {
+    discord
+        .sent()
+        .iter()
+        .filter(|s| is_review(s, guild))
+        .count()
+}
+
+fn posts(discord: &Discord, guild: &Guild) -> Vec<Sent> {
+    discord
+        .sent()
+        .into_iter()
+        .filter(|s| {
+            s.kind == SentKind::Message
+                && s.channel_id == Some(guild.discussions)
+                && s.content().starts_with("**Discussion #")
+        })
+        .collect()
+}
+
+fn title(s: &Sent) -> String {
+    s.embeds()[0]["title"].as_str().unwrap_or("").to_string()
+}
+
+/// Starts the bot a minute before the review and moves the clock to it: the review arrives.
+async fn review_arrives(
+    discord: &Discord,
+    guild: &Guild,
+    config: &Config,
+    clock: &Arc<ManualClock>,
+) -> (bot::RunningBot, Sent) {
+    let mut running = bot::start_with_clock(config, clock.clone()).await;
+    running.ready().await;
+    // The bot's first tick is done once it answered a command.
+    discord
+        .answer(&discord.run_command(
+            guild.moderator(),
+            guild,
+            guild.general,
+            "ping",
+            serde_json::json!([]),
+        ))
+        .await;
+    assert_eq!(reviews(discord, guild), 0, "no review before its time");
+    clock.advance(SignedDuration::from_mins(1));
+    assert_eq!(clock_now(clock), ts(REVIEW_AT));
+    running.wake();
+    let review = discord
+        .await_sent("the review in the log channel", 0, |s| is_review(s, guild))
+        .await;
+    (running, review)
+}
+
+fn clock_now(clock: &ManualClock) -> jiff::Timestamp {
+    use roundtable::clock::Clock;
+    clock.now()
+}
+
+/// Stops the bot, moves the clock to the slot, starts it again: what the slot posts.
+async fn restart_at_slot(
+    discord: &Discord,
+    guild: &Guild,
+    config: &Config,
+    clock: &Arc<ManualClock>,
+    running: bot::RunningBot,
+) -> bot::RunningBot {
+    running.stop().await.unwrap();
+    clock.set(ts(SLOT));
+    let mut running = bot::start_with_clock(config, clock.clone()).await;
+    running.ready().await;
+    running.wake();
+    discord
+        .answer(&discord.run_command(
+            guild.moderator(),
+            guild,
+            guild.general,
+            "ping",
+            serde_json::json!([]),
+        ))
+        .await;
+    running
+}
+
+fn decision(running: &bot::RunningBot, guild: &Guild) -> (ReviewDecision, Option<String>) {
+    let r = running
+        .store
+        .review(ServerId::Guild(guild.id), "weekly", SLOT_KEY)
+        .unwrap()
+        .expect("the review is in the store");
+    (r.decision, r.decided_by)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_review_arrives_a_day_before_and_approve_posts_the_prompt_after_a_restart() {
+    let discord = Discord::start().await;
+    let guild = discord.create_guild("Newsroom", 1);
+    let dir = tempfile::tempdir().unwrap();
+    let config = setup(&discord, &guild, dir.path());
+    let clock = Arc::new(ManualClock::new(ts("2026-12-06T22:59:00Z")));
+    let (running, review) = review_arrives(&discord, &guild, &config, &clock).await;
+
+    // The post as members will see it, with the review's buttons; nobody pinged.
+    assert!(review.mentions_nobody());
+    assert!(
+        review.content().contains("slot 2026-12-07T18:00")
+            && review.content().contains("if nobody acts, it posts"),
+        "{}",
+        review.content()
+    );
+    let shown = title(&review);
+    assert!(shown.starts_with("Putin says"), "{shown}");
+    for id in ["rt:rv:ok", "rt:rv:swap", "rt:rv:skip"] {
+        assert!(review.custom_ids().contains(&id.to_string()), "{id}");
+    }
+    let message = review.message_id.unwrap();
+
+    // A member who is not a moderator is refused, and nothing changes.
+    let refused = discord
+        .answer(&discord.click(guild.member(0), &guild, message, "rt:rv:skip"))
+        .await;
+    assert!(refused.is_ephemeral());
+    assert!(
+        refused.content().starts_with("Only moderators"),
+        "{}",
+        refused.content()
+    );
+    assert_eq!(decision(&running, &guild), (ReviewDecision::Pending, None));
+
+    let before = discord.sent().len();
+    let approved = discord
+        .answer(&discord.click(guild.moderator(), &guild, message, "rt:rv:ok"))
+        .await;
+    assert_eq!(
+        approved.callback_type(),
+        Some(7),
+        "the review is updated in place"
+    );
+    assert!(
+        approved.content().contains("Approved by"),
+        "{}",
+        approved.content()
+    );
+    let (d, by) = decision(&running, &guild);
+    assert_eq!(d, ReviewDecision::Approved);
+    assert!(by.unwrap().contains(&guild.moderator().id.to_string()));
+    let logged = discord
+        .await_sent("the decision in the log channel", before, |s| {
+            s.kind == SentKind::Message
+                && s.channel_id == Some(guild.general)
+                && s.content()
+                    .starts_with("Review of schedule `weekly`, slot 2026-12-07T18:00: approved by")
+        })
+        .await;
+    assert!(logged.mentions_nobody());
+
+    let running = restart_at_slot(&discord, &guild, &config, &clock, running).await;
+    let post = discord
+        .await_sent("the scheduled post", 0, |s| {
+            s.kind == SentKind::Message && s.content().starts_with("**Discussion #1**")
+        })
+        .await;
+    assert_eq!(title(&post), shown, "the prompt the review showed");
+    assert_eq!(posts(&discord, &guild).len(), 1);
+    assert_eq!(
+        reviews(&discord, &guild),
+        1,
+        "the review is not posted again after the restart"
+    );
+    running.stop().await.unwrap();
+    discord.assert_conformant();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn swap_posts_the_prompt_chosen_in_the_menu_after_a_restart() {
+    let discord = Discord::start().await;
+    let guild = discord.create_guild("Newsroom", 1);
+    let dir = tempfile::tempdir().unwrap();
+    let config = setup(&discord, &guild, dir.path());
+    let clock = Arc::new(ManualClock::new(ts("2026-12-06T22:59:00Z")));
+    let (running, review) = review_arrives(&discord, &guild, &config, &clock).await;
+    let message = review.message_id.unwrap();
+
+    let menu = discord
+        .answer(&discord.click(guild.moderator(), &guild, message, "rt:rv:swap"))
+        .await;
+    assert_eq!(menu.callback_type(), Some(7));
+    assert!(menu.custom_ids().contains(&"rt:rv:pick".to_string()));
+    assert_eq!(
+        decision(&running, &guild).0,
+        ReviewDecision::Pending,
+        "opening the menu decides nothing"
+    );
+    // A member who is not a moderator cannot pick either.
+    let refused = discord
+        .answer(&discord.choose(
+            guild.member(0),
+            &guild,
+            message,
+            "rt:rv:pick",
+            &["b-second"],
+        ))
+        .await;
+    assert!(refused.content().starts_with("Only moderators"));
+    assert_eq!(decision(&running, &guild).0, ReviewDecision::Pending);
+
+    let swapped = discord
+        .answer(&discord.choose(
+            guild.moderator(),
+            &guild,
+            message,
+            "rt:rv:pick",
+            &["b-second"],
+        ))
+        .await;
+    assert!(
+        swapped.content().contains("Swapped by"),
+        "{}",
+        swapped.content()
+    );
+    assert_eq!(
+        title(&swapped),
+        SECOND_TITLE,
+        "the review now shows what will post"
+    );
+    assert_eq!(decision(&running, &guild).0, ReviewDecision::Swapped);
+
+    let running = restart_at_slot(&discord, &guild, &config, &clock, running).await;
+    let post = discord
+        .await_sent("the scheduled post", 0, |s| {
+            s.kind == SentKind::Message && s.content().starts_with("**Discussion #1**")
+        })
+        .await;
+    assert_eq!(title(&post), SECOND_TITLE);
+    running.stop().await.unwrap();
+    discord.assert_conformant();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn skip_posts_nothing_after_a_restart_and_next_weeks_slot_still_posts() {
+    let discord = Discord::start().await;
+    let guild = discord.create_guild("Newsroom", 1);
+    let dir = tempfile::tempdir().unwrap();
+    let config = setup(&discord, &guild, dir.path());
+    let clock = Arc::new(ManualClock::new(ts("2026-12-06T22:59:00Z")));
+    let (running, review) = review_arrives(&discord, &guild, &config, &clock).await;
+    let skipped = discord
+        .answer(&discord.click(
+            guild.moderator(),
+            &guild,
+            review.message_id.unwrap(),
+            "rt:rv:skip",
+        ))
+        .await;
+    assert!(
+        skipped.content().contains("Skipped by"),
+        "{}",
+        skipped.content()
+    );
+
+    let before = discord.sent().len();
+    let running = restart_at_slot(&discord, &guild, &config, &clock, running).await;
+    discord
+        .await_sent("the skip in the log channel", before, |s| {
+            s.channel_id == Some(guild.general)
+                && s.content()
+                    .contains("was skipped: skipped at its review by")
+        })
+        .await;
+    assert!(
+        posts(&discord, &guild).is_empty(),
+        "nothing posted at the slot"
+    );
+
+    // Next week: the review arrives a day before, nobody acts, the slot posts (once).
+    clock.set(ts("2026-12-13T23:00:00Z"));
+    running.wake();
+    discord
+        .await_sent("next week's review", before, |s| {
+            is_review(s, &guild) && s.content().contains("slot 2026-12-14T18:00")
+        })
+        .await;
+    clock.set(ts("2026-12-14T23:00:00Z"));
+    running.wake();
+    discord
+        .await_sent("next week's post", before, |s| {
+            s.kind == SentKind::Message && s.content().starts_with("**Discussion #1**")
+        })
+        .await;
+    running.wake();
+    assert_eq!(posts(&discord, &guild).len(), 1);
+    running.stop().await.unwrap();
+    discord.assert_conformant();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hold_posts_nothing_when_nobody_reviewed_across_a_restart() {
+    let discord = Discord::start().await;
+    let guild = discord.create_guild("Newsroom", 1);
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = setup(&discord, &guild, dir.path());
+    config.review.on_no_review = NoReview::Hold;
+    let clock = Arc::new(ManualClock::new(ts("2026-12-06T22:59:00Z")));
+    let (running, review) = review_arrives(&discord, &guild, &config, &clock).await;
+    assert!(
+        review.content().contains("if nobody acts, it is held"),
+        "{}",
+        review.content()
+    );
+    let before = discord.sent().len();
+    let running = restart_at_slot(&discord, &guild, &config, &clock, running).await;
+    discord
+        .await_sent("the hold in the log channel", before, |s| {
+            s.channel_id == Some(guild.general) && s.content().contains("held: nobody reviewed")
+        })
+        .await;
+    assert!(posts(&discord, &guild).is_empty());
+    assert_eq!(decision(&running, &guild).0, ReviewDecision::Pending);
+    running.stop().await.unwrap();
+    discord.assert_conformant();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_click_from_another_server_on_a_review_records_nothing() {
+    let discord = Discord::start().await;
+    let guild = discord.create_guild("Newsroom", 1);
+    let other = discord.create_guild("Elsewhere", 1);
+    let dir = tempfile::tempdir().unwrap();
+    let config = setup(&discord, &guild, dir.path());
+    let clock = Arc::new(ManualClock::new(ts("2026-12-06T22:59:00Z")));
+    let (running, review) = review_arrives(&discord, &guild, &config, &clock).await;
+    let message = discord.message(review.message_id.unwrap()).unwrap();
+    // The other server's moderator, on this server's review: the review is not theirs.
+    let answer = discord
+        .answer(&discord.click_message(other.moderator(), &other, message, "rt:rv:skip"))
+        .await;
+    assert!(answer.is_ephemeral());
+    assert!(
+        answer.content().starts_with("this review is unknown here"),
+        "{}",
+        answer.content()
+    );
+    assert_eq!(decision(&running, &guild), (ReviewDecision::Pending, None));
+    running.stop().await.unwrap();
+}
