@@ -705,15 +705,22 @@ impl Scheduler {
             let catalog = &crate::library::catalog_for(catalog, store, s.server)?;
             let order = self.queue_order(s, catalog)?;
             for slot in s.rhythm.upcoming(&s.tz, now, n) {
+                let review = store.review(s.server, &s.name, &slot.key())?;
                 let skipped = store
                     .slot(s.server, &s.name, &slot.key())?
-                    .is_some_and(|r| r.state == SlotState::Skipped);
+                    .is_some_and(|r| r.state == SlotState::Skipped)
+                    || review
+                        .as_ref()
+                        .is_some_and(|r| r.decision == crate::store::ReviewDecision::Skipped);
+                // What its review settled on comes first.
+                let reviewed = review
+                    .and_then(|r| r.prompt)
+                    .filter(|id| catalog.get(id).is_some());
                 let prompt = if skipped || state.paused {
                     None
                 } else {
-                    let p = next
-                        .take()
-                        .filter(|id| catalog.get(id).is_some())
+                    let p = reviewed
+                        .or_else(|| next.take().filter(|id| catalog.get(id).is_some()))
                         .or_else(|| pick(&order, uses, s.repeat));
                     if let Some(p) = &p {
                         *uses.entry(p.clone()).or_default() += 1;

@@ -214,6 +214,12 @@ fn a_swapped_review_posts_the_prompt_swapped_in_after_a_restart() {
         .unwrap();
     assert_eq!(n.record.decision, ReviewDecision::Swapped);
     assert_eq!(n.prompt.map(|p| p.id), Some("week-2".into()));
+    let shown = s.upcoming(Some(GUILD), &cat, 2).unwrap();
+    assert_eq!(
+        shown.iter().map(|u| u.prompt.clone()).collect::<Vec<_>>(),
+        vec![Some("week-2".to_string()), Some("week-0".to_string())],
+        "/schedule show follows the review"
+    );
     assert!(matches!(
         s.decide(GUILD, m, ReviewChoice::Swap("nope".into()), "ada (1)", &cat),
         Err(ScheduleError::UnknownPrompt(_))
@@ -229,6 +235,7 @@ fn a_skipped_review_posts_nothing_and_next_weeks_slot_still_posts() {
     let m = reviewed(&s, &cat, &clock);
     s.decide(GUILD, m, ReviewChoice::Skip, "ada (1)", &cat)
         .unwrap();
+    assert!(s.upcoming(Some(GUILD), &cat, 1).unwrap()[0].skipped);
     let events = at_slot(&db, &clock, p, &cat);
     assert!(posted(&events).is_empty());
     let reason = events.iter().find_map(|e| match e {
