@@ -409,3 +409,127 @@ async fn a_click_from_another_server_on_a_review_records_nothing() {
     assert_eq!(decision(&running, &guild), (ReviewDecision::Pending, None));
     running.stop().await.unwrap();
 }
+
+/// The registered value of choice `name` of option `option` of `/settings set <sub>`.
+async fn choice(
+    discord: &Discord,
+    guild: u64,
+    sub: &str,
+    option: &str,
+    name: &str,
+) -> serde_json::Value {
+    let commands = discord.await_commands(Some(guild)).await;
+    let settings = commands.iter().find(|c| c["name"] == "settings").unwrap();
+    let set = settings["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == "set")
+        .unwrap();
+    let sub = set["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == sub)
+        .unwrap();
+    let opt = sub["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == option)
+        .unwrap();
+    let value = opt["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .map(|c| c["value"].clone())
+        .unwrap();
+    serde_json::json!({"name": option, "type": opt["type"], "value": value})
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_sets_review_hours_and_hold_with_settings_and_the_review_follows() {
+    let discord = Discord::start().await;
+    let guild = discord.create_guild("Newsroom", 1);
+    let dir = tempfile::tempdir().unwrap();
+    let config = setup(&discord, &guild, dir.path());
+    // Saturday 2026-12-05, 17:59 in New York: 48 hours and a minute before the slot.
+    let clock = Arc::new(ManualClock::new(ts("2026-12-05T22:59:00Z")));
+    let mut running = bot::start_with_clock(&config, clock.clone()).await;
+    running.ready().await;
+    let set = |sub: &str, options: serde_json::Value| {
+        let ix = discord.run_command(
+            guild.owner(),
+            &guild,
+            guild.general,
+            "settings",
+            serde_json::json!([{"name": "set", "type": 2, "options": [{"name": sub, "type": 1, "options": options}]}]),
+        );
+        let discord = &discord;
+        async move { discord.answer(&ix).await }
+    };
+    let hours = set(
+        "review-hours",
+        serde_json::json!([{"name": "hours", "type": 4, "value": 48}]),
+    )
+    .await;
+    assert!(
+        hours
+            .content()
+            .starts_with("Review before a scheduled post set to 48 hours before each slot"),
+        "{}",
+        hours.content()
+    );
+    let hold = choice(&discord, guild.id, "on-no-review", "choice", "hold").await;
+    let hold = set("on-no-review", serde_json::json!([hold])).await;
+    assert!(
+        hold.content()
+            .starts_with("When nobody reviews set to hold (nothing is posted) by"),
+        "{}",
+        hold.content()
+    );
+    assert_eq!(reviews(&discord, &guild), 0);
+    clock.advance(SignedDuration::from_mins(1));
+    running.wake();
+    let review = discord
+        .await_sent("the review, 48 hours before", 0, |s| is_review(&s, &guild))
+        .await;
+    assert!(
+        review.content().contains("it is held"),
+        "{}",
+        review.content()
+    );
+
+    clock.set(ts("2026-12-07T23:00:00Z"));
+    running.wake();
+    discord
+        .await_sent("this week's hold", 0, |s| {
+            s.content().contains("held: nobody reviewed")
+        })
+        .await;
+    assert!(posts(&discord, &guild).is_empty());
+
+    // Off: next week's slot has no review and posts unreviewed.
+    let off = set(
+        "review-hours",
+        serde_json::json!([{"name": "hours", "type": 4, "value": 0}]),
+    )
+    .await;
+    assert!(
+        off.content()
+            .starts_with("Review before a scheduled post set to off"),
+        "{}",
+        off.content()
+    );
+    clock.set(ts("2026-12-14T23:00:00Z"));
+    running.wake();
+    discord
+        .await_sent("next week's post, unreviewed", 0, |s| {
+            s.kind == SentKind::Message && s.content().starts_with("**Discussion #1**")
+        })
+        .await;
+    assert_eq!(reviews(&discord, &guild), 1, "no review once they are off");
+    running.stop().await.unwrap();
+    discord.assert_conformant();
+}

@@ -97,7 +97,10 @@ impl Scheduler {
                     "skipped at its review by {}",
                     r.decided_by.as_deref().unwrap_or("a moderator")
                 )),
-                ReviewDecision::Pending if policy.on_no_review == NoReview::Hold => {
+                // Reviews turned off since: the slot is not held for one.
+                ReviewDecision::Pending
+                    if policy.review_hours > 0 && policy.on_no_review == NoReview::Hold =>
+                {
                     AtSlot::Skip("held: nobody reviewed".into())
                 }
                 _ => AtSlot::Post {

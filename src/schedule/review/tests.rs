@@ -340,3 +340,13 @@ fn no_review_when_review_hours_is_0() {
         .any(|e| matches!(e, Event::Review(_))));
     assert_eq!(posted(&at_slot(&db, &clock, p, &cat)), vec!["week-0"]);
 }
+
+#[test]
+fn a_pending_review_does_not_hold_its_slot_once_reviews_are_turned_off() {
+    let p = policy(24, NoReview::Hold);
+    let (_dir, db, clock, s) = setup(p);
+    let cat = catalog(3);
+    reviewed(&s, &cat, &clock);
+    let off = policy(0, NoReview::Hold);
+    assert_eq!(posted(&at_slot(&db, &clock, off, &cat)), vec!["week-0"]);
+}
