@@ -533,3 +533,56 @@ async fn a_server_sets_review_hours_and_hold_with_settings_and_the_review_follow
     running.stop().await.unwrap();
     discord.assert_conformant();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_queue_is_reported_in_the_review_and_not_again_at_the_slot() {
+    let discord = Discord::start().await;
+    let guild = discord.create_guild("Newsroom", 1);
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = setup(&discord, &guild, dir.path());
+    config.schedules[0].prompts = vec!["not-a-prompt".into()];
+    // A second schedule at the same time, after it, whose post fails (an unknown channel): its
+    // report in the log channel comes after everything the first schedule's slot told.
+    let mut other = weekly(999);
+    other.name = "other".into();
+    config.schedules.push(other);
+    let clock = Arc::new(ManualClock::new(ts("2026-12-06T22:59:00Z")));
+    let (running, review) = review_arrives(&discord, &guild, &config, &clock).await;
+    assert!(
+        review
+            .content()
+            .contains("No approved prompt is left in the queue"),
+        "{}",
+        review.content()
+    );
+    let ids = review.custom_ids();
+    assert!(
+        !ids.contains(&"rt:rv:ok".to_string()),
+        "nothing to approve: {ids:?}"
+    );
+    assert!(ids.contains(&"rt:rv:swap".to_string()) && ids.contains(&"rt:rv:skip".to_string()));
+
+    let before = discord.sent().len();
+    let running = restart_at_slot(&discord, &guild, &config, &clock, running).await;
+    discord
+        .await_sent("the other schedule's report", before, |s| {
+            s.content()
+                .starts_with("Scheduled discussion of `other` for 2026-12-07T18:00 was not posted")
+        })
+        .await;
+    let slot = running
+        .store
+        .slot(ServerId::Guild(guild.id), "weekly", SLOT_KEY)
+        .unwrap()
+        .expect("the slot is recorded");
+    assert_eq!(slot.state, roundtable::store::SlotState::Skipped);
+    assert!(posts(&discord, &guild).is_empty());
+    assert!(
+        !discord.sent()[before..]
+            .iter()
+            .any(|s| s.content().contains("no prompt left in the queue")),
+        "the moderators were told at review time already"
+    );
+    running.stop().await.unwrap();
+    discord.assert_conformant();
+}
