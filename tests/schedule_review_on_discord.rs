@@ -493,7 +493,7 @@ async fn a_server_sets_review_hours_and_hold_with_settings_and_the_review_follow
     clock.advance(SignedDuration::from_mins(1));
     running.wake();
     let review = discord
-        .await_sent("the review, 48 hours before", 0, |s| is_review(&s, &guild))
+        .await_sent("the review, 48 hours before", 0, |s| is_review(s, &guild))
         .await;
     assert!(
         review.content().contains("it is held"),
