@@ -10,8 +10,12 @@
 //! 2. paused: the slot is recorded as skipped ("paused");
 //! 3. missed (now is past the slot by more than the grace window): recorded as skipped with the
 //!    reason; only the latest slot is considered, so a long outage never leaves a backlog;
-//! 4. empty queue: recorded as skipped, and a problem is reported for the moderators' log;
-//! 5. otherwise the slot is claimed and its discussion opened in one transaction; the adapter posts
+//! 4. its review (see [`review`]): skipped there, or nobody reviewed and `on_no_review = "hold"`:
+//!    recorded as skipped; approved, swapped, or nobody reviewed and `"post"`: the review's prompt
+//!    is the slot's;
+//! 5. empty queue: recorded as skipped, and a problem is reported for the moderators' log (unless
+//!    the slot's review reported it already);
+//! 6. otherwise the slot is claimed and its discussion opened in one transaction; the adapter posts
 //!    it and calls [`Scheduler::posted`].
 //!
 //! Crash between claim and post (the recovery rule): a claim not marked posted belongs to its

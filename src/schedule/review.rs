@@ -104,7 +104,9 @@ impl Scheduler {
                     AtSlot::Skip("held: nobody reviewed".into())
                 }
                 _ => AtSlot::Post {
-                    warned: r.prompt.is_none(),
+                    // Told only if its message went out.
+                    warned: r.prompt.is_none()
+                        && r.message_id.as_deref().is_some_and(|m| !m.is_empty()),
                     prompt: r.prompt,
                 },
             },

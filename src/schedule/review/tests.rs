@@ -350,3 +350,20 @@ fn a_pending_review_does_not_hold_its_slot_once_reviews_are_turned_off() {
     let off = policy(0, NoReview::Hold);
     assert_eq!(posted(&at_slot(&db, &clock, off, &cat)), vec!["week-0"]);
 }
+
+#[test]
+fn an_empty_queue_is_reported_at_the_slot_when_its_review_could_not_be_posted() {
+    let p = policy(24, NoReview::Post);
+    let (_dir, db, clock, s) = setup(p);
+    let cat = catalog(0);
+    clock.set(ts("2026-12-06T18:00:00Z"));
+    for e in s.tick(&cat).unwrap() {
+        if let Event::Review(n) = e {
+            // No log channel: nobody saw the warning.
+            s.review_posted(n.server, &n.schedule, &n.slot.key(), None)
+                .unwrap();
+        }
+    }
+    let events = at_slot(&db, &clock, p, &cat);
+    assert!(events.iter().any(|e| matches!(e, Event::Problem { .. })));
+}
