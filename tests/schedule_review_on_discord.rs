@@ -586,3 +586,51 @@ async fn an_empty_queue_is_reported_in_the_review_and_not_again_at_the_slot() {
     running.stop().await.unwrap();
     discord.assert_conformant();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_berlin_the_review_arrives_48_hours_before_across_the_clocks_going_back() {
+    let discord = Discord::start().await;
+    let guild = discord.create_guild("Newsroom", 1);
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = setup(&discord, &guild, dir.path());
+    config.review.review_hours = 48;
+    // Monday 2026-10-26 18:00 in Berlin is 17:00 UTC (CET, the clocks went back on Sunday); 48
+    // hours before is Saturday 17:00 UTC, 19:00 there (CEST). Counting back in wall time would
+    // say 16:00 UTC.
+    config.schedules[0].timezone = "Europe/Berlin".into();
+    // A marker at Saturday 18:59 there (16:59 UTC), whose post fails (an unknown channel): its
+    // report comes after anything the start-up tick had to tell.
+    let mut marker = weekly(999);
+    marker.name = "marker".into();
+    marker.timezone = "Europe/Berlin".into();
+    marker.at = Some("Sat 18:59".into());
+    config.schedules.push(marker);
+    let clock = Arc::new(ManualClock::new(ts("2026-10-24T16:59:00Z")));
+    let mut running = bot::start_with_clock(&config, clock.clone()).await;
+    running.ready().await;
+    discord
+        .await_sent("the marker's report", 0, |s| {
+            s.content()
+                .starts_with("Scheduled discussion of `marker` for 2026-10-24T18:59 was not posted")
+        })
+        .await;
+    assert!(
+        !discord
+            .sent()
+            .iter()
+            .any(|s| is_review(s, &guild) && s.content().contains("slot 2026-10-26T18:00")),
+        "no review an hour early"
+    );
+    clock.advance(SignedDuration::from_mins(1));
+    running.wake();
+    let review = discord
+        .await_sent("the review, 48 hours before", 0, |s| {
+            is_review(s, &guild) && s.content().contains("slot 2026-10-26T18:00")
+        })
+        .await;
+    assert!(review
+        .content()
+        .contains(&format!("<t:{}:F>", ts("2026-10-26T17:00:00Z").as_second())));
+    running.stop().await.unwrap();
+    discord.assert_conformant();
+}
