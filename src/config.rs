@@ -13,7 +13,7 @@ pub use crate::draft::DraftConfig;
 pub use crate::export::ExportConfig;
 pub use crate::logging::LogFormat;
 pub use crate::metrics::MetricsConfig;
-pub use crate::schedule::{QueuePolicy, ScheduleConfig};
+pub use crate::schedule::{NoReview, QueuePolicy, ReviewConfig, ScheduleConfig};
 pub use crate::store::{StoreConfig, Synchronous};
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -31,6 +31,8 @@ pub struct Config {
     pub draft: DraftConfig,
     pub export: ExportConfig,
     pub metrics: MetricsConfig,
+    /// Reviews before scheduled posts: `[review]`.
+    pub review: ReviewConfig,
     /// Weekly (or cron) schedules: `[[schedule]]` tables.
     #[serde(rename = "schedule")]
     pub schedules: Vec<ScheduleConfig>,
@@ -47,6 +49,7 @@ impl Default for Config {
             discord: DiscordConfig::default(),
             export: ExportConfig::default(),
             metrics: MetricsConfig::default(),
+            review: ReviewConfig::default(),
             schedules: Vec::new(),
             draft: DraftConfig::default(),
         }
@@ -144,11 +147,12 @@ impl Config {
             ConfigError::Invalid(Problem::at(path, text, offset, &shown, message))
         };
         use location::Key::{Index, Name};
-        let sections: [(&str, Result<(), FieldError>); 4] = [
+        let sections: [(&str, Result<(), FieldError>); 5] = [
             ("discussion", config.discussion.validate()),
             ("store", config.store.validate()),
             ("discord", config.discord.validate()),
             ("draft", config.draft.validate()),
+            ("review", config.review.validate()),
         ];
         for (section, result) in sections {
             if let Err(e) = result {

@@ -42,6 +42,9 @@ pub const MODAL_INPUTS: usize = 5;
 pub const SELECT_OPTIONS: usize = 25;
 /// A select menu option's label.
 pub const SELECT_OPTION_LABEL: usize = 100;
+/// A string select option's value, and its description.
+pub const SELECT_OPTION_VALUE: usize = 100;
+pub const SELECT_OPTION_DESCRIPTION: usize = 100;
 /// An attachment's description (its alt text).
 pub const ATTACHMENT_DESCRIPTION: usize = 1024;
 /// Bytes a bot may upload in one file when the interaction does not say

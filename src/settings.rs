@@ -10,6 +10,8 @@
 use crate::discussion::config::{validate_duration_hours, validate_reply_chars};
 use crate::discussion::{DiscussionConfig, ResultsMode, Rules, ServerRules};
 use crate::location::FieldError;
+use crate::schedule::config::validate_review_hours;
+use crate::schedule::{NoReview, ReviewConfig, ReviewRules};
 use crate::store::{ServerId, SettingChange, Store, StoreError};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
@@ -52,6 +54,8 @@ pub struct Defaults {
     pub lock_thread_on_close: bool,
     /// IANA name of the time zone of servers that set none.
     pub timezone: String,
+    /// The file's `[review]`.
+    pub review: ReviewConfig,
 }
 
 impl Default for Defaults {
@@ -63,6 +67,7 @@ impl Default for Defaults {
             log_channel: None,
             lock_thread_on_close: true,
             timezone: "UTC".to_string(),
+            review: ReviewConfig::default(),
         }
     }
 }
@@ -99,6 +104,12 @@ pub struct ServerSettings {
     /// `discussion.keep_file_order`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keep_file_order: Option<bool>,
+    /// `review.review_hours`: hours before a slot that its review is posted; 0: off.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review_hours: Option<u32>,
+    /// `review.on_no_review`: what a slot nobody reviewed does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_no_review: Option<NoReview>,
 }
 
 /// `name` must be an IANA time zone.
@@ -122,6 +133,9 @@ impl ServerSettings {
         }
         if let Some(tz) = &self.timezone {
             validate_timezone("timezone", tz)?;
+        }
+        if let Some(h) = self.review_hours {
+            validate_review_hours("review_hours", h)?;
         }
         for (field, roles) in [
             ("moderator_roles", &self.moderator_roles),
@@ -154,10 +168,12 @@ pub enum Setting {
     ReplyLength,
     ThreadLocking,
     OptionOrder,
+    ReviewHours,
+    OnNoReview,
 }
 
 impl Setting {
-    pub const ALL: [Setting; 9] = [
+    pub const ALL: [Setting; 11] = [
         Setting::ModeratorRoles,
         Setting::VoterRoles,
         Setting::LogChannel,
@@ -167,6 +183,8 @@ impl Setting {
         Setting::ReplyLength,
         Setting::ThreadLocking,
         Setting::OptionOrder,
+        Setting::ReviewHours,
+        Setting::OnNoReview,
     ];
 
     /// Its name in the settings document (and the change log).
@@ -181,6 +199,8 @@ impl Setting {
             Setting::ReplyLength => "max_reply_chars",
             Setting::ThreadLocking => "lock_thread_on_close",
             Setting::OptionOrder => "keep_file_order",
+            Setting::ReviewHours => "review_hours",
+            Setting::OnNoReview => "on_no_review",
         }
     }
 
@@ -196,6 +216,8 @@ impl Setting {
             Setting::ReplyLength => "Reply length",
             Setting::ThreadLocking => "Thread locking",
             Setting::OptionOrder => "Option order",
+            Setting::ReviewHours => "Review before a scheduled post",
+            Setting::OnNoReview => "When nobody reviews",
         }
     }
 
@@ -210,6 +232,8 @@ impl Setting {
             Setting::ReplyLength => s.max_reply_chars.is_some(),
             Setting::ThreadLocking => s.lock_thread_on_close.is_some(),
             Setting::OptionOrder => s.keep_file_order.is_some(),
+            Setting::ReviewHours => s.review_hours.is_some(),
+            Setting::OnNoReview => s.on_no_review.is_some(),
         }
     }
 
@@ -224,6 +248,8 @@ impl Setting {
             Setting::ReplyLength => s.max_reply_chars = None,
             Setting::ThreadLocking => s.lock_thread_on_close = None,
             Setting::OptionOrder => s.keep_file_order = None,
+            Setting::ReviewHours => s.review_hours = None,
+            Setting::OnNoReview => s.on_no_review = None,
         }
     }
 }
@@ -241,6 +267,9 @@ pub enum Change {
     ReplyLength(usize),
     ThreadLocking(bool),
     KeepFileOrder(bool),
+    /// Hours before a slot that its review is posted; 0: off.
+    ReviewHours(u32),
+    OnNoReview(NoReview),
     /// Back to the file's value.
     Reset(Setting),
 }
@@ -257,6 +286,8 @@ impl Change {
             Change::ReplyLength(_) => Setting::ReplyLength,
             Change::ThreadLocking(_) => Setting::ThreadLocking,
             Change::KeepFileOrder(_) => Setting::OptionOrder,
+            Change::ReviewHours(_) => Setting::ReviewHours,
+            Change::OnNoReview(_) => Setting::OnNoReview,
             Change::Reset(s) => *s,
         }
     }
@@ -287,6 +318,8 @@ impl Change {
             Change::ReplyLength(n) => s.max_reply_chars = Some(n),
             Change::ThreadLocking(b) => s.lock_thread_on_close = Some(b),
             Change::KeepFileOrder(b) => s.keep_file_order = Some(b),
+            Change::ReviewHours(h) => s.review_hours = Some(h),
+            Change::OnNoReview(n) => s.on_no_review = Some(n),
             Change::Reset(setting) => setting.clear(s),
         }
     }
@@ -302,6 +335,8 @@ impl Change {
             Change::DurationHours(h) => h.to_string(),
             Change::ReplyLength(n) => n.to_string(),
             Change::ThreadLocking(b) | Change::KeepFileOrder(b) => b.to_string(),
+            Change::ReviewHours(h) => h.to_string(),
+            Change::OnNoReview(n) => n.name().to_string(),
             Change::Reset(_) => "default".to_string(),
         }
     }
@@ -333,6 +368,8 @@ pub struct ServerConfig {
     pub lock_thread_on_close: bool,
     pub timezone: TimeZone,
     pub timezone_name: String,
+    /// Reviews before scheduled posts.
+    pub review: ReviewConfig,
     /// The last change: when and by whom.
     pub changed: Option<(Timestamp, String)>,
 }
@@ -372,6 +409,10 @@ impl ServerConfig {
                 .unwrap_or(defaults.lock_thread_on_close),
             timezone,
             timezone_name,
+            review: ReviewConfig {
+                review_hours: own.review_hours.unwrap_or(defaults.review.review_hours),
+                on_no_review: own.on_no_review.unwrap_or(defaults.review.on_no_review),
+            },
             changed: None,
             own,
         }
@@ -521,6 +562,18 @@ impl ServerRules for Settings {
     }
 }
 
+impl ReviewRules for Settings {
+    fn review_for(&self, server: ServerId) -> ReviewConfig {
+        match self.get(server) {
+            Ok(c) => c.review,
+            Err(e) => {
+                tracing::error!(%server, "cannot read the server's settings ({e}); the file's review settings apply");
+                self.inner.defaults.review
+            }
+        }
+    }
+}
+
 /// IANA time zone names containing `partial` (any case), for autocompletion; at most `n`.
 pub fn time_zones_like(partial: &str, n: usize) -> Vec<String> {
     let partial = partial.trim().to_lowercase().replace(' ', "_");
@@ -614,6 +667,7 @@ mod tests {
             (Change::ReplyLength(0), "max_reply_chars"),
             (Change::ReplyLength(4001), "max_reply_chars"),
             (Change::TimeZone("Mars/Olympus".into()), "timezone"),
+            (Change::ReviewHours(169), "review_hours"),
             (
                 Change::ModeratorRoles((1..=26).collect()),
                 "moderator_roles",
@@ -628,6 +682,21 @@ mod tests {
         assert!(Setting::ALL
             .iter()
             .all(|x| s.get(a).unwrap().is_default(*x)));
+    }
+
+    #[test]
+    fn review_settings_default_to_the_files_and_a_server_may_turn_them_off_or_hold() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = settings(dir.path());
+        let a = ServerId::Guild(1);
+        assert_eq!(s.review_for(a), ReviewConfig::default());
+        assert_eq!(s.review_for(a).review_hours, 24);
+        s.set(a, Change::ReviewHours(0), "ada", now()).unwrap();
+        s.set(a, Change::OnNoReview(NoReview::Hold), "ada", now())
+            .unwrap();
+        let c = settings(dir.path()).review_for(a);
+        assert_eq!((c.review_hours, c.on_no_review), (0, NoReview::Hold));
+        assert_eq!(s.review_for(ServerId::Guild(2)).review_hours, 24);
     }
 
     #[test]

@@ -786,6 +786,8 @@ impl<W: Write> Console<W> {
                 Event::Problem {
                     schedule, message, ..
                 } => writeln!(self.out, "! schedule `{schedule}`: {message}")?,
+                // Reviews are the Discord servers' (the console scope never opens one).
+                Event::Review(_) => {}
             }
         }
         Ok(())

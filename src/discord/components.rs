@@ -3,9 +3,10 @@
 //! custom_ids are roundtable's own (`crate::render::ids`: `rt:v:<discussion>:<option>` a stance,
 //! `rt:w:<discussion>` withdraw, `rt:r:<discussion>` open the reply form, `rt:m:<discussion>` the
 //! form's submission, `rt:g:<discussion>` weigh in and `rt:a:…` an answer on the weighing card)
-//! plus `rt:ping`. An id the bot cannot place (another version's, a discussion
-//! it does not know) gets a polite ephemeral answer, never silence. State comes from the store, so
-//! buttons keep working after a restart.
+//! plus `rt:ping`; the prompt editor's `rt:e:…` (`editor.rs`) and the scheduled-post review's
+//! `rt:rv:…` (`review.rs`) are answered there. An id the bot cannot place (another version's, a
+//! discussion it does not know) gets a polite ephemeral answer, never silence. State comes from
+//! the store, so buttons keep working after a restart.
 //!
 //! A custom_id is not trusted by itself: the discussion must belong to the server the click came
 //! from, and the button must sit on that discussion's own post (or on the bot's ephemeral answer
@@ -368,6 +369,9 @@ pub(super) async fn on_component(
     interaction: &ComponentInteraction,
 ) -> Result<(), CommandError> {
     if super::editor::on_component(ctx, data, interaction).await? {
+        return Ok(());
+    }
+    if super::review::on_component(ctx, data, interaction).await? {
         return Ok(());
     }
     if super::commands::on_privacy_component(data, interaction).await? {

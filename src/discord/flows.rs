@@ -258,6 +258,11 @@ impl Core {
         }
     }
 
+    /// Told each time a message id is recorded (a post's, a review's): a click may come before.
+    pub(crate) fn recorded(&self) -> &Notify {
+        &self.posted
+    }
+
     /// The discussion of `server` whose thread is `channel`, if any.
     pub(crate) async fn by_thread(
         &self,

@@ -23,6 +23,7 @@ mod once;
 mod reply;
 pub mod rest;
 mod results;
+mod review;
 mod servers;
 mod timekeeper;
 mod view;
@@ -309,7 +310,8 @@ impl Bot {
             std::process::id(),
             clock.now().as_millisecond()
         );
-        let scheduler = Scheduler::new(engine.clone(), Scope::Guilds, schedules, owner);
+        let scheduler = Scheduler::new(engine.clone(), Scope::Guilds, schedules, owner)
+            .with_review_rules(Arc::new(settings.clone()));
         let unassigned = assign_older_rows(&store, &scheduler, dc.guild_id);
         let guild = match dc.guild_id {
             None => None,
@@ -593,6 +595,7 @@ fn defaults(config: &Config) -> Defaults {
         log_channel: dc.log_channel,
         lock_thread_on_close: dc.lock_thread_on_close,
         timezone: "UTC".to_string(),
+        review: config.review,
     }
 }
 

@@ -160,6 +160,7 @@ async fn handle(core: &Arc<Core>, event: Event) {
             )
             .await;
         }
+        Event::Review(notice) => super::review::post(core, *notice).await,
         Event::Problem {
             server,
             schedule,

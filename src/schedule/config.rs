@@ -54,3 +54,69 @@ pub enum QueuePolicy {
     /// Shuffled once (then kept); every prompt once before any repeats.
     Shuffled,
 }
+
+/// Longest review ahead of a slot: a week.
+pub const MAX_REVIEW_HOURS: u32 = 7 * 24;
+
+/// The `[review]` section: how long before each slot the moderators review what it will post,
+/// and what happens when nobody does. The defaults of servers that set nothing (`/settings`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReviewConfig {
+    /// Hours before a slot that its review is posted in the moderators' log channel; 0: off.
+    pub review_hours: u32,
+    /// What a slot does when nobody reviewed it.
+    pub on_no_review: NoReview,
+}
+
+impl Default for ReviewConfig {
+    fn default() -> Self {
+        ReviewConfig {
+            review_hours: 24,
+            on_no_review: NoReview::Post,
+        }
+    }
+}
+
+impl ReviewConfig {
+    pub fn validate(&self) -> Result<(), crate::location::FieldError> {
+        validate_review_hours("review_hours", self.review_hours)
+    }
+
+    /// Reviews turned off.
+    pub const OFF: ReviewConfig = ReviewConfig {
+        review_hours: 0,
+        on_no_review: NoReview::Post,
+    };
+}
+
+/// `review_hours` must be 0 (off) to a week.
+pub fn validate_review_hours(field: &str, hours: u32) -> Result<(), crate::location::FieldError> {
+    if hours > MAX_REVIEW_HOURS {
+        return Err(crate::location::FieldError::new(
+            field,
+            format!("must be between 0 (no review) and {MAX_REVIEW_HOURS} hours (a week)"),
+        ));
+    }
+    Ok(())
+}
+
+/// What a slot nobody reviewed does.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NoReview {
+    /// It posts the prompt the review showed.
+    #[default]
+    Post,
+    /// It posts nothing (recorded as skipped: "held: nobody reviewed").
+    Hold,
+}
+
+impl NoReview {
+    pub fn name(self) -> &'static str {
+        match self {
+            NoReview::Post => "post",
+            NoReview::Hold => "hold",
+        }
+    }
+}

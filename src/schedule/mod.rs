@@ -10,8 +10,12 @@
 //! 2. paused: the slot is recorded as skipped ("paused");
 //! 3. missed (now is past the slot by more than the grace window): recorded as skipped with the
 //!    reason; only the latest slot is considered, so a long outage never leaves a backlog;
-//! 4. empty queue: recorded as skipped, and a problem is reported for the moderators' log;
-//! 5. otherwise the slot is claimed and its discussion opened in one transaction; the adapter posts
+//! 4. its review (see [`review`]): skipped there, or nobody reviewed and `on_no_review = "hold"`:
+//!    recorded as skipped; approved, swapped, or nobody reviewed and `"post"`: the review's prompt
+//!    is the slot's;
+//! 5. empty queue: recorded as skipped, and a problem is reported for the moderators' log (unless
+//!    the slot's review reported it already);
+//! 6. otherwise the slot is claimed and its discussion opened in one transaction; the adapter posts
 //!    it and calls [`Scheduler::posted`].
 //!
 //! Crash between claim and post (the recovery rule): a claim not marked posted belongs to its
@@ -25,16 +29,19 @@ pub mod rhythm;
 
 pub mod config;
 
+pub mod review;
+
 use crate::discussion::{Discussion, DiscussionError, Discussions, Tally};
 use crate::prompt::Catalog;
 use crate::store::{
     Claim, DiscussionId, NewDiscussion, ServerId, SlotClaim, SlotState, StoreError,
 };
-pub use config::{QueuePolicy, ScheduleConfig};
+pub use config::{NoReview, QueuePolicy, ReviewConfig, ScheduleConfig};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
+pub use review::{ReviewChoice, ReviewNotice, ReviewRules};
 use rhythm::{Cron, Occurrence, Rhythm};
 use std::collections::HashMap;
 
@@ -58,6 +65,12 @@ pub enum ScheduleError {
     Corrupt { name: String, message: String },
     #[error("there is no prompt `{0}`")]
     UnknownPrompt(String),
+    #[error(
+        "this review is unknown here (it may belong to another server), so nothing was recorded"
+    )]
+    UnknownReview,
+    #[error("the slot of {0} has already posted or been skipped, so nothing changed")]
+    ReviewOver(String),
     #[error(transparent)]
     Discussion(#[from] DiscussionError),
     #[error(transparent)]
@@ -192,6 +205,9 @@ pub enum Event {
         schedule: String,
         message: String,
     },
+    /// A slot's review is due: the moderators are shown what it will post, to approve, swap or
+    /// skip (then [`Scheduler::review_posted`]).
+    Review(Box<ReviewNotice>),
     /// A discussion's time ran out: it is closed with this final tally.
     Closed {
         discussion: Discussion,
@@ -240,6 +256,8 @@ pub struct Scheduler {
     /// This process's name in the ledger.
     owner: String,
     lease: SignedDuration,
+    /// Each server's review settings; `None`: no reviews.
+    review: Option<std::sync::Arc<dyn ReviewRules>>,
 }
 
 impl Scheduler {
@@ -260,7 +278,14 @@ impl Scheduler {
             configured,
             owner: owner.into(),
             lease: SignedDuration::from_mins(10),
+            review: None,
         }
+    }
+
+    /// Reviews before slots, by each server's settings (Discord servers only).
+    pub fn with_review_rules(mut self, rules: std::sync::Arc<dyn ReviewRules>) -> Self {
+        self.review = Some(rules);
+        self
     }
 
     pub fn with_lease(mut self, lease: SignedDuration) -> Self {
@@ -403,6 +428,9 @@ impl Scheduler {
             if let Some(slot) = s.rhythm.last_at_or_before(&s.tz, now) {
                 self.tick_one(s, slot, now, catalog, &mut events)?;
             }
+            if let Some(slot) = s.rhythm.next_after(&s.tz, now) {
+                self.review_one(s, slot, now, catalog, &mut events)?;
+            }
         }
         Ok(events)
     }
@@ -480,21 +508,44 @@ impl Scheduler {
             }
             return Ok(());
         }
+        // The moderators' review: skipped, held, or the prompt it settled on.
+        let (reviewed, warned) = match self.at_slot(s, &key)? {
+            review::AtSlot::Skip(reason) => {
+                if store.skip_slot(s.server, &s.name, &key, slot.at, &reason, now, &self.owner)? {
+                    tracing::info!(server = %s.server, schedule = %s.name, slot = %key, %reason, "slot skipped");
+                    events.push(Event::Skipped {
+                        server: s.server,
+                        schedule: s.name.clone(),
+                        slot,
+                        reason,
+                    });
+                }
+                return Ok(());
+            }
+            review::AtSlot::Post { prompt, warned } => (prompt, warned),
+        };
         let uses = store.prompt_uses(s.server)?;
         // The files and the prompts this server approved in the store.
         let catalog = &crate::library::catalog_for(catalog, store, s.server)?;
-        let Some(prompt_id) = self.choose(s, catalog, &state.next_prompt, &uses)? else {
+        let chosen = match reviewed.filter(|id| catalog.get(id).is_some()) {
+            Some(id) => Some(id),
+            None => self.choose(s, catalog, &state.next_prompt, &uses)?,
+        };
+        let Some(prompt_id) = chosen else {
             let reason = format!(
                 "no prompt left in the queue of schedule `{}`: add prompt files, or set `repeat = true`",
                 s.name
             );
             if store.skip_slot(s.server, &s.name, &key, slot.at, &reason, now, &self.owner)? {
                 tracing::warn!(server = %s.server, schedule = %s.name, slot = %key, "{reason}");
-                events.push(Event::Problem {
-                    server: s.server,
-                    schedule: s.name.clone(),
-                    message: reason,
-                });
+                // The review warned the moderators already: not again at the slot.
+                if !warned {
+                    events.push(Event::Problem {
+                        server: s.server,
+                        schedule: s.name.clone(),
+                        message: reason,
+                    });
+                }
             }
             return Ok(());
         };
@@ -626,8 +677,12 @@ impl Scheduler {
         let slots = schedules
             .iter()
             .filter_map(|s| s.rhythm.next_after(&s.tz, now).map(|o| o.at));
+        let reviews = schedules
+            .iter()
+            .filter_map(|s| self.next_review_at(s, now))
+            .collect::<Vec<_>>();
         let close = self.engine.next_close_time()?;
-        Ok(slots.chain(close).min())
+        Ok(slots.chain(reviews).chain(close).min())
     }
 
     /// The next `n` slots of the schedules of `server` (every server's with `None`) with the
@@ -654,15 +709,22 @@ impl Scheduler {
             let catalog = &crate::library::catalog_for(catalog, store, s.server)?;
             let order = self.queue_order(s, catalog)?;
             for slot in s.rhythm.upcoming(&s.tz, now, n) {
+                let review = store.review(s.server, &s.name, &slot.key())?;
                 let skipped = store
                     .slot(s.server, &s.name, &slot.key())?
-                    .is_some_and(|r| r.state == SlotState::Skipped);
+                    .is_some_and(|r| r.state == SlotState::Skipped)
+                    || review
+                        .as_ref()
+                        .is_some_and(|r| r.decision == crate::store::ReviewDecision::Skipped);
+                // What its review settled on comes first.
+                let reviewed = review
+                    .and_then(|r| r.prompt)
+                    .filter(|id| catalog.get(id).is_some());
                 let prompt = if skipped || state.paused {
                     None
                 } else {
-                    let p = next
-                        .take()
-                        .filter(|id| catalog.get(id).is_some())
+                    let p = reviewed
+                        .or_else(|| next.take().filter(|id| catalog.get(id).is_some()))
                         .or_else(|| pick(&order, uses, s.repeat));
                     if let Some(p) = &p {
                         *uses.entry(p.clone()).or_default() += 1;

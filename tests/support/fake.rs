@@ -2563,6 +2563,48 @@ impl Discord {
         self.new_interaction(3, who, guild, channel, data, Some(message))
     }
 
+    /// `who` picks `values` in the string select menu `custom_id` of message `message_id`; each
+    /// value must be one of the menu's options.
+    pub fn choose(
+        &self,
+        who: &Member,
+        guild: &Guild,
+        message_id: u64,
+        custom_id: &str,
+        values: &[&str],
+    ) -> Interaction {
+        let message = self
+            .message(message_id)
+            .unwrap_or_else(|| panic!("no message {message_id}"));
+        let menu = message["components"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+            .find(|c| c["type"] == 3 && c["custom_id"] == custom_id)
+            .unwrap_or_else(|| {
+                panic!(
+                    "message {message_id} has no string select {custom_id:?}: {}",
+                    message["components"]
+                )
+            });
+        let offered: Vec<&str> = menu["options"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|o| o["value"].as_str())
+            .collect();
+        for v in values {
+            assert!(
+                offered.contains(v),
+                "{v:?} is not an option of {custom_id:?}: {offered:?}"
+            );
+        }
+        let channel = id_str(&message["channel_id"]);
+        let data = json!({"custom_id": custom_id, "component_type": 3, "values": values});
+        self.new_interaction(3, who, guild, channel, data, Some(message))
+    }
+
     /// `who` clicks the button `custom_id` on the bot's ephemeral answer `answer` (seen only by
     /// them, so it is not a stored message): the interaction carries the answer as its message.
     pub fn click_on_answer(

@@ -11,6 +11,7 @@ use crate::discord::flows::blocking;
 use crate::discord::reply::{parts, say};
 use crate::discord::{CommandError, Context};
 use crate::discussion::ResultsMode;
+use crate::schedule::NoReview;
 use crate::settings::{results_name, Change, ServerConfig, Setting, SettingsError};
 use crate::store::ServerId;
 use serenity::builder::{AutocompleteChoice, CreateAutocompleteResponse};
@@ -77,6 +78,15 @@ fn value_text(config: &ServerConfig, setting: Setting, log_channel: Option<u64>)
             "the prompt file's order"
         } else {
             "shuffled once per discussion"
+        }
+        .into(),
+        Setting::ReviewHours => match config.review.review_hours {
+            0 => "off (scheduled posts go out unreviewed)".into(),
+            h => format!("{h} hours before each slot, in the moderators' log channel"),
+        },
+        Setting::OnNoReview => match config.review.on_no_review {
+            NoReview::Post => "post (the prompt the review showed)",
+            NoReview::Hold => "hold (nothing is posted)",
         }
         .into(),
     }
@@ -168,7 +178,9 @@ fn label_of(key: &str) -> &'static str {
         "set_duration",
         "set_reply_length",
         "set_thread_locking",
-        "set_option_order"
+        "set_option_order",
+        "set_review_hours",
+        "set_on_no_review"
     ),
     subcommand_required
 )]
@@ -343,6 +355,41 @@ async fn set_option_order(
     apply(ctx, Change::KeepFileOrder(order == Order::File)).await
 }
 
+/// How long before each scheduled slot the moderators review what it will post.
+#[poise::command(slash_command, guild_only, rename = "review-hours")]
+async fn set_review_hours(
+    ctx: Context<'_>,
+    #[description = "Hours before each slot, 0 (no review) to 168 (a week)"]
+    #[min = 0]
+    #[max = 168]
+    hours: u32,
+) -> Result<(), CommandError> {
+    apply(ctx, Change::ReviewHours(hours)).await
+}
+
+/// What a scheduled slot does when nobody reviewed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, poise::ChoiceParameter)]
+pub(crate) enum Unreviewed {
+    #[name = "post"]
+    Post,
+    #[name = "hold"]
+    Hold,
+}
+
+/// Whether a slot nobody reviewed posts anyway, or is held (posts nothing).
+#[poise::command(slash_command, guild_only, rename = "on-no-review")]
+async fn set_on_no_review(
+    ctx: Context<'_>,
+    #[description = "post: the prompt the review showed; hold: nothing is posted"]
+    choice: Unreviewed,
+) -> Result<(), CommandError> {
+    let n = match choice {
+        Unreviewed::Post => NoReview::Post,
+        Unreviewed::Hold => NoReview::Hold,
+    };
+    apply(ctx, Change::OnNoReview(n)).await
+}
+
 /// A setting, as `/settings reset` names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, poise::ChoiceParameter)]
 pub(crate) enum Named {
@@ -364,6 +411,10 @@ pub(crate) enum Named {
     ThreadLocking,
     #[name = "option-order"]
     OptionOrder,
+    #[name = "review-hours"]
+    ReviewHours,
+    #[name = "on-no-review"]
+    OnNoReview,
 }
 
 /// Go back to the configuration file's value of a setting.
@@ -382,6 +433,8 @@ async fn reset(
         Named::ReplyLength => Setting::ReplyLength,
         Named::ThreadLocking => Setting::ThreadLocking,
         Named::OptionOrder => Setting::OptionOrder,
+        Named::ReviewHours => Setting::ReviewHours,
+        Named::OnNoReview => Setting::OnNoReview,
     };
     apply(ctx, Change::Reset(setting)).await
 }
