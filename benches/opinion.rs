@@ -326,6 +326,24 @@ fn main() {
     for p in &a.members {
         by_camp[p.group][camp_of(index[p.member.as_str()])] += 1;
     }
+    for k in 2..=5 {
+        let fixed = analyse(
+            &rows,
+            &Options {
+                min_groups: k,
+                max_groups: k,
+                ..options
+            },
+        );
+        let mut camps = vec![[0usize; 3]; fixed.groups.len()];
+        for p in &fixed.members {
+            camps[p.group][camp_of(index[p.member.as_str()])] += 1;
+        }
+        println!(
+            "  k = {k}: silhouette {:.3}, members by camp {camps:?}",
+            fixed.silhouette.unwrap_or(0.0)
+        );
+    }
     let planted_common = (0..STATEMENTS).filter(|s| s % 10 == 0).count();
     let found_common = a.common_ground.iter().filter(|&&s| s % 10 == 0).count();
     println!(

@@ -327,6 +327,9 @@ pub struct World {
     next_id: u64,
     guilds: Vec<GuildState>,
     messages: Vec<Value>,
+    /// Where each message sits in `messages`, by id: a click or an edit finds its message without
+    /// a scan (a load run holds thousands of private cards).
+    message_at: HashMap<u64, usize>,
     global_commands: Option<Vec<Value>>,
     guild_commands: BTreeMap<u64, Vec<Value>>,
     interactions: Vec<StoredInteraction>,
@@ -864,16 +867,28 @@ impl World {
     fn store_and_announce(&mut self, m: Value) {
         let ephemeral = m["flags"].as_u64().unwrap_or(0) & 64 != 0;
         let guild = m["guild_id"].as_str().is_some();
-        self.messages.push(m.clone());
+        self.push_message(m.clone());
         if !ephemeral && guild {
             self.dispatch("MESSAGE_CREATE", m);
         }
     }
 
     fn message_index(&self, message_id: u64) -> Option<usize> {
-        self.messages
-            .iter()
-            .position(|m| id_str(&m["id"]) == message_id)
+        self.message_at.get(&message_id).copied()
+    }
+
+    fn push_message(&mut self, m: Value) {
+        self.message_at.insert(id_str(&m["id"]), self.messages.len());
+        self.messages.push(m);
+    }
+
+    fn remove_message(&mut self, idx: usize) -> Value {
+        let m = self.messages.remove(idx);
+        self.message_at.remove(&id_str(&m["id"]));
+        for (i, later) in self.messages.iter().enumerate().skip(idx) {
+            self.message_at.insert(id_str(&later["id"]), i);
+        }
+        m
     }
 
     fn apply_edit(&mut self, idx: usize, body: &Value) -> Value {
@@ -1211,7 +1226,7 @@ impl World {
                         json_response(StatusCode::OK, &msg)
                     }
                     _ => {
-                        let msg = self.messages.remove(idx);
+                        let msg = self.remove_message(idx);
                         let guild = msg["guild_id"].clone();
                         self.dispatch("MESSAGE_DELETE", json!({"id": id.to_string(), "channel_id": channel.to_string(), "guild_id": guild}));
                         StatusCode::NO_CONTENT.into_response()
@@ -1782,6 +1797,7 @@ impl Discord {
             next_id: 0,
             guilds: Vec::new(),
             messages: Vec::new(),
+            message_at: HashMap::new(),
             global_commands: None,
             guild_commands: BTreeMap::new(),
             interactions: Vec::new(),
@@ -2777,7 +2793,7 @@ impl Discord {
             0,
         );
         let id = id_str(&m["id"]);
-        w.messages.push(m);
+        w.push_message(m);
         id
     }
 
@@ -2795,7 +2811,7 @@ impl Discord {
         partial.as_object_mut().map(|o| o.remove("user"));
         m["member"] = partial;
         let id = id_str(&m["id"]);
-        w.messages.push(m.clone());
+        w.push_message(m.clone());
         w.dispatch("MESSAGE_CREATE", m);
         drop(w);
         self.shared.bump();
@@ -2819,7 +2835,7 @@ impl Discord {
         let idx = w
             .message_index(message_id)
             .unwrap_or_else(|| panic!("no message {message_id}"));
-        let m = w.messages.remove(idx);
+        let m = w.remove_message(idx);
         w.dispatch(
             "MESSAGE_DELETE",
             json!({"id": m["id"], "channel_id": m["channel_id"], "guild_id": m["guild_id"]}),
