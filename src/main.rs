@@ -9,13 +9,6 @@ use roundtable::store::DiscussionId;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// mimalloc rather than the system's malloc: a click allocates and frees thousands of small
-/// values (serenity builds a JSON tree of every ~7 KB INTERACTION_CREATE before the typed
-/// interaction), and malloc/free was a fifth of the bot's CPU in a burst of clicks. The measured
-/// effect is in README.md's performance section (`cargo bench --bench clicks`).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser)]
 #[command(
     name = "roundtable",
