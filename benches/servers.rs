@@ -130,7 +130,7 @@ fn main() {
         tokio::time::sleep(Duration::from_secs(2)).await;
         let mut open = Vec::new();
         for guild in guilds.iter().step_by(SERVERS / DISCUSSIONS) {
-            let before = discord.sent().len();
+            let before = discord.sent_len();
             let ix = discord.run_command(
                 guild.moderator(),
                 guild,
@@ -158,7 +158,7 @@ fn main() {
         );
 
         // The burst: click i goes to discussion i % 100, by that server's member i / 100.
-        let before = discord.sent().len();
+        let before = discord.sent_len();
         let cpu_before = cpu_secs(pid);
         let start = Instant::now();
         let sent: HashMap<u64, Instant> = (0..BURST)
@@ -184,7 +184,7 @@ fn main() {
         // Paced: members change their stance at 2,000 clicks per second, so latency is the bot's
         // service time rather than the burst's queue.
         tokio::time::sleep(Duration::from_secs(1)).await;
-        let before = discord.sent().len();
+        let before = discord.sent_len();
         let cpu_before = cpu_secs(pid);
         let start = tokio::time::Instant::now();
         let mut sent: HashMap<u64, Instant> = HashMap::new();

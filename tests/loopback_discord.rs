@@ -658,3 +658,68 @@ async fn first_interaction_is_answered_soon_after_start() {
     eprintln!("bot start to first answered interaction: {elapsed:?} (debug build, logs captured)");
     assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
 }
+
+/// The loopback Discord finds a callback's interaction by id (not by scanning back through every
+/// interaction, which a load run's thousands made slow): another interaction's token is refused
+/// as an unknown interaction (10062), and an interaction takes one answer (40060 after it).
+#[tokio::test]
+async fn a_callback_is_matched_by_its_interaction_and_token_and_answers_once() {
+    use roundtable::discord::RestError;
+    use serenity::builder::{CreateInteractionResponse, CreateInteractionResponseMessage};
+    use serenity::model::id::InteractionId;
+    let discord = Discord::start().await;
+    let guild = discord.create_guild("Newsroom", 3);
+    let rest = support::rest_client(&discord);
+    let post = discord.earlier_bot_post(
+        guild.general,
+        "Buttons",
+        json!([{"type": 1, "components": [{"type": 2, "style": 1, "label": "Go", "custom_id": "x:go"}]}]),
+    );
+    let message = discord.message(post).expect("the post");
+    let clicks: Vec<_> = (0..3)
+        .map(|i| discord.click_message(guild.member(i), &guild, message.clone(), "x:go"))
+        .collect();
+    let answer = CreateInteractionResponse::Message(
+        CreateInteractionResponseMessage::new()
+            .content("Noted.")
+            .ephemeral(true)
+            .allowed_mentions(CreateAllowedMentions::new()),
+    );
+    let id = |i: usize| InteractionId::new(clicks[i].id);
+
+    let wrong = rest
+        .answer(id(0), &clicks[1].token, &answer)
+        .await
+        .expect_err("another interaction's token");
+    assert!(
+        matches!(
+            wrong,
+            RestError::Status {
+                code: Some(10062),
+                ..
+            }
+        ),
+        "{wrong}"
+    );
+    rest.answer(id(1), &clicks[1].token, &answer)
+        .await
+        .expect("the first answer");
+    let again = rest
+        .answer(id(1), &clicks[1].token, &answer)
+        .await
+        .expect_err("a second answer");
+    assert!(
+        matches!(
+            again,
+            RestError::Status {
+                code: Some(40060),
+                ..
+            }
+        ),
+        "{again}"
+    );
+    rest.answer(id(0), &clicks[0].token, &answer)
+        .await
+        .expect("the refused token left the first interaction unanswered");
+    assert_eq!(discord.sent_len(), 2, "two answers were taken");
+}

@@ -169,9 +169,13 @@ pub fn write_config(dir: &Path, config: &Config) -> std::path::PathBuf {
     path
 }
 
-/// `roundtable run --config FILE` with `DISCORD_TOKEN` set to `token` (or unset).
+/// `roundtable run --config FILE` with `DISCORD_TOKEN` set to `token` (or unset). A bench runs
+/// another build of the bot when `ROUNDTABLE_BENCH_BIN` names one (two builds compared on the
+/// same harness, one run after the other).
 pub fn binary(config: &Path, token: Option<&str>, log: &str) -> tokio::process::Command {
-    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_roundtable"));
+    let program = std::env::var_os("ROUNDTABLE_BENCH_BIN")
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_roundtable").into());
+    let mut cmd = tokio::process::Command::new(program);
     cmd.arg("run")
         .arg("--config")
         .arg(config)

@@ -333,6 +333,9 @@ pub struct World {
     global_commands: Option<Vec<Value>>,
     guild_commands: BTreeMap<u64, Vec<Value>>,
     interactions: Vec<StoredInteraction>,
+    /// Where each interaction sits in `interactions`, by id (a callback finds its interaction
+    /// without a scan, however far behind the bot's answers are).
+    interaction_at: HashMap<u64, usize>,
     requests: Vec<Recorded>,
     sent: Vec<Sent>,
     violations: Vec<String>,
@@ -979,11 +982,11 @@ impl World {
     fn callback(&mut self, m: &Matched, body: &Value) -> Response {
         let id = m.id_param("interaction_id");
         let token = m.param("interaction_token");
-        // Answers come soon after their interaction: search from the newest.
         let Some(idx) = self
-            .interactions
-            .iter()
-            .rposition(|i| i.id == id && i.token == token)
+            .interaction_at
+            .get(&id)
+            .copied()
+            .filter(|i| self.interactions[*i].token == token)
         else {
             return discord_error(StatusCode::NOT_FOUND, 10062, "Unknown interaction");
         };
@@ -1801,6 +1804,7 @@ impl Discord {
             global_commands: None,
             guild_commands: BTreeMap::new(),
             interactions: Vec::new(),
+            interaction_at: HashMap::new(),
             requests: Vec::new(),
             sent: Vec::new(),
             violations: Vec::new(),
@@ -2328,6 +2332,11 @@ impl Discord {
         self.world().sent.clone()
     }
 
+    /// How many things the bot sent so far (without copying them: a load run's cursor).
+    pub fn sent_len(&self) -> usize {
+        self.world().sent.len()
+    }
+
     pub fn message(&self, id: u64) -> Option<Value> {
         let w = self.world();
         w.message_index(id).map(|i| w.messages[i].clone())
@@ -2391,6 +2400,8 @@ impl Discord {
         if let Some(m) = message {
             payload["message"] = m;
         }
+        let at = w.interactions.len();
+        w.interaction_at.insert(id, at);
         w.interactions.push(StoredInteraction {
             id,
             token: token.clone(),
@@ -2758,6 +2769,8 @@ impl Discord {
             "context": 1,
             "attachment_size_limit": w.attachment_size_limit,
         });
+        let at = w.interactions.len();
+        w.interaction_at.insert(id, at);
         w.interactions.push(StoredInteraction {
             id,
             token: token.clone(),
