@@ -660,7 +660,7 @@ reply Why not wait?
 /privacy show
 ";
     let out = console(script, clock(), &db).out;
-    assert!(out.contains("What roundtable keeps about you in this server: 1 stance, 1 reply, 1 statement, 0 answers."), "{out}");
+    assert!(out.contains("What roundtable keeps about you in this server: 1 stance, 1 reply, 1 statement, 0 answers, 0 suggestions."), "{out}");
     assert!(out.contains("since 2026-11-30 18:00 UTC"), "{out}");
     assert!(
         out.contains("Type `/privacy delete confirm` to delete it."),
