@@ -15,6 +15,7 @@ pub use crate::logging::LogFormat;
 pub use crate::metrics::MetricsConfig;
 pub use crate::schedule::{NoReview, QueuePolicy, ReviewConfig, ScheduleConfig};
 pub use crate::store::{StoreConfig, Synchronous};
+pub use crate::suggest::SuggestConfig;
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -33,6 +34,8 @@ pub struct Config {
     pub metrics: MetricsConfig,
     /// Reviews before scheduled posts: `[review]`.
     pub review: ReviewConfig,
+    /// Members' suggestions of articles: `[suggest]`.
+    pub suggest: SuggestConfig,
     /// Weekly (or cron) schedules: `[[schedule]]` tables.
     #[serde(rename = "schedule")]
     pub schedules: Vec<ScheduleConfig>,
@@ -50,6 +53,7 @@ impl Default for Config {
             export: ExportConfig::default(),
             metrics: MetricsConfig::default(),
             review: ReviewConfig::default(),
+            suggest: SuggestConfig::default(),
             schedules: Vec::new(),
             draft: DraftConfig::default(),
         }
@@ -147,12 +151,13 @@ impl Config {
             ConfigError::Invalid(Problem::at(path, text, offset, &shown, message))
         };
         use location::Key::{Index, Name};
-        let sections: [(&str, Result<(), FieldError>); 5] = [
+        let sections: [(&str, Result<(), FieldError>); 6] = [
             ("discussion", config.discussion.validate()),
             ("store", config.store.validate()),
             ("discord", config.discord.validate()),
             ("draft", config.draft.validate()),
             ("review", config.review.validate()),
+            ("suggest", config.suggest.validate()),
         ];
         for (section, result) in sections {
             if let Err(e) = result {

@@ -26,6 +26,7 @@ pub mod render;
 pub mod schedule;
 pub mod settings;
 pub mod store;
+pub mod suggest;
 
 #[cfg(test)]
 mod error_chains;

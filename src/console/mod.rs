@@ -8,12 +8,15 @@ use crate::discussion::{Card, StatementOutcome};
 use crate::discussion::{Discussion, DiscussionError, Discussions, Rules};
 use crate::export;
 use crate::export::ExportConfig;
+use crate::library::{self, edit::Edit};
 use crate::limits;
 use crate::opinion::Answer;
 use crate::prompt::Catalog;
 use crate::render::{self, text, DiscussionView, Results};
-use crate::schedule::{Event, Schedule, Scheduler, Scope};
-use crate::store::{DiscussionId, ReplySource, ServerId, StatementOrigin, Store, StoreError};
+use crate::schedule::{Event, ReviewChoice, Schedule, Scheduler, Scope};
+use crate::store::{
+    DiscussionId, ReplySource, ReviewDecision, ServerId, StatementOrigin, Store, StoreError,
+};
 use std::io::{BufRead, IsTerminal, Write};
 use std::sync::Arc;
 
@@ -115,7 +118,16 @@ Lines you can type:
   /schedule show                 the next slots of the console's schedules and their prompts
   /schedule pause|resume|skip [NAME]   (moderator) pause, resume, or skip the next slot
   /schedule next PROMPT_ID [NAME]      (moderator) post this prompt at the next slot
+  /schedule review [NAME]        (moderator) review the next slot: the post it will make
+  /schedule review approve|skip [NAME] | swap PROMPT_ID [NAME]   (moderator) decide it
   /prompts                       the prompts you can post
+  /prompts list                  (moderator) every prompt here: drafts, approved, files
+  /prompts draft PATH [ID]       (moderator) draft a prompt from an article file (.txt, .md, .html)
+  /prompts show ID               (moderator) a prompt as members will see it, and what is left to do
+  /prompts edit ID title|question|summary TEXT   (moderator) change a field of a draft
+  /prompts option ID KEY LABEL   (moderator) add an answer option to a draft
+  /prompts option ID N KEY LABEL (moderator) rewrite its option N (a draft's placeholders)
+  /prompts approve ID            (moderator) approve it: schedules and /discussion post can use it
   vote N | vote KEY              choose a stance by its number as shown, or its key
   unvote                         withdraw your stance
   reply TEXT                     write a reply (privately, like Discord's reply form)
@@ -157,6 +169,7 @@ pub struct Console<W: Write> {
     catalog: Catalog,
     results: ResultsMode,
     export: ExportConfig,
+    draft: crate::draft::DraftConfig,
     who: Identity,
     out: W,
 }
@@ -178,6 +191,7 @@ pub fn run(config: &Config, input: impl BufRead, output: impl Write) -> Result<(
     Console::new(engine, catalog, config.discussion.results, output)
         .with_schedules(console_schedules(config))
         .with_export(config.export.clone())
+        .with_draft(config.draft.clone())
         .run(input, interactive)
 }
 
@@ -206,6 +220,7 @@ impl<W: Write> Console<W> {
             catalog,
             results,
             export: ExportConfig::default(),
+            draft: crate::draft::DraftConfig::default(),
             who: Identity {
                 name: "host".into(),
                 moderator: true,
@@ -227,6 +242,12 @@ impl<W: Write> Console<W> {
     /// How `/discussion export` shows member ids.
     pub fn with_export(mut self, export: ExportConfig) -> Self {
         self.export = export;
+        self
+    }
+
+    /// How `/prompts draft` drafts.
+    pub fn with_draft(mut self, draft: crate::draft::DraftConfig) -> Self {
+        self.draft = draft;
         self
     }
 
@@ -353,24 +374,7 @@ impl<W: Write> Console<W> {
                 )
             }),
             "/privacy" => self.privacy(rest),
-            "/prompts" => {
-                let ids: Vec<String> = self
-                    .catalog
-                    .prompts
-                    .values()
-                    .map(|p| format!("  {}: {}", p.id, p.title))
-                    .collect();
-                writeln!(
-                    self.out,
-                    "{}",
-                    if ids.is_empty() {
-                        "No prompts loaded.".to_string()
-                    } else {
-                        ids.join("\n")
-                    }
-                )
-                .map_err(Into::into)
-            }
+            "/prompts" => self.prompts_command(rest),
             "/discussion" => self.discussion_command(rest),
             "/schedule" => self.schedule_command(rest),
             _ => writeln!(
@@ -793,6 +797,255 @@ impl<W: Write> Console<W> {
         Ok(())
     }
 
+    /// `/prompts`: the prompts to post; with a subcommand, the moderators' rehearsal of
+    /// Discord's `/prompts` (draft from a file, edit, add an option, approve, list, show).
+    fn prompts_command(&mut self, rest: &str) -> Result<(), ConsoleError> {
+        let (sub, args) = rest
+            .split_once(char::is_whitespace)
+            .map_or((rest, ""), |(s, a)| (s, a.trim()));
+        if sub.is_empty() {
+            let ids: Vec<String> = self
+                .server_catalog()
+                .prompts
+                .values()
+                .map(|p| format!("  {}: {}", p.id, p.title))
+                .collect();
+            writeln!(
+                self.out,
+                "{}",
+                if ids.is_empty() {
+                    "No prompts loaded.".to_string()
+                } else {
+                    ids.join("\n")
+                }
+            )?;
+            return Ok(());
+        }
+        if !self.who.moderator {
+            writeln!(
+                self.out,
+                "! only moderators can use `/prompts {}`; {} is a member",
+                limits::shown(sub, ECHO_CHARS),
+                self.who.name
+            )?;
+            return Ok(());
+        }
+        let answer = match sub {
+            "list" => self.prompt_list(),
+            "draft" => {
+                let mut w = args.split_whitespace();
+                match (w.next(), w.next(), w.next()) {
+                    (Some(path), id, None) => self.prompt_draft(path, id),
+                    _ => Err("`/prompts draft` takes a file path, then an optional id".into()),
+                }
+            }
+            "show" => self.prompt_show(args),
+            "edit" => {
+                let mut w = args.splitn(3, char::is_whitespace);
+                match (w.next(), w.next(), w.next().map(str::trim)) {
+                    (Some(id), Some(field), Some(text)) if !text.is_empty() => {
+                        let edit = match field {
+                            "title" => Ok(Edit::Title(text.into())),
+                            "question" => Ok(Edit::Question(text.into())),
+                            "summary" => Ok(Edit::Summary(text.into())),
+                            other => Err(format!(
+                                "`{}` is not a field the console edits: title, question or summary",
+                                limits::shown(other, ECHO_CHARS)
+                            )),
+                        };
+                        edit.and_then(|e| self.prompt_edit(id, &e))
+                    }
+                    _ => Err("`/prompts edit` takes an id, a field and the new text".into()),
+                }
+            }
+            "option" => {
+                let mut w = args.splitn(3, char::is_whitespace);
+                match (w.next(), w.next(), w.next().map(str::trim)) {
+                    // `N KEY LABEL`: the option shown as number N is rewritten.
+                    (Some(id), Some(n), Some(rest)) if n.bytes().all(|b| b.is_ascii_digit()) => {
+                        match (n.parse::<usize>(), rest.split_once(char::is_whitespace)) {
+                            (Ok(n @ 1..), Some((key, label))) if !label.trim().is_empty() => self
+                                .prompt_edit(
+                                    id,
+                                    &Edit::EditOption {
+                                        index: n - 1,
+                                        key: key.into(),
+                                        label: label.trim().into(),
+                                    },
+                                ),
+                            _ => Err(
+                                "`/prompts option ID N KEY LABEL` rewrites option N (from 1)"
+                                    .into(),
+                            ),
+                        }
+                    }
+                    (Some(id), Some(key), Some(label)) if !label.is_empty() => self.prompt_edit(
+                        id,
+                        &Edit::AddOption {
+                            key: key.into(),
+                            label: label.into(),
+                        },
+                    ),
+                    _ => Err("`/prompts option` takes an id, a key and a label".into()),
+                }
+            }
+            "approve" if !args.is_empty() => {
+                let (store, by, now) = (self.engine.store(), self.who.label(), self.engine.now());
+                match library::approve(&self.catalog, store, HERE, args, &by, now) {
+                    Ok(v) => Ok(format!(
+                        "`{}` approved by {by} (version {v}): schedules and `/discussion post` can post it.",
+                        limits::shown(args, ECHO_CHARS)
+                    )),
+                    Err(e) => Err(format!("not approved: {e}")),
+                }
+            }
+            _ => Err("`/prompts` takes list, draft, show, edit, option or approve".into()),
+        };
+        match answer {
+            Ok(text) => writeln!(self.out, "{text}")?,
+            Err(why) => writeln!(self.out, "! {why}")?,
+        }
+        Ok(())
+    }
+
+    fn prompt_list(&self) -> Result<String, String> {
+        let entries = library::entries(&self.catalog, self.engine.store(), HERE)
+            .map_err(|e| e.to_string())?;
+        if entries.is_empty() {
+            return Ok("No prompts yet: draft one with `/prompts draft PATH`.".into());
+        }
+        let mut lines = vec!["Prompts here:".to_string()];
+        for e in &entries {
+            let title = e.prompt().map(|p| p.title.as_str()).unwrap_or_default();
+            let who = match e {
+                library::Entry::File(_) => String::new(),
+                library::Entry::Stored(s) => format!(" · changed by {}", s.changed_by),
+            };
+            lines.push(format!(
+                "  {} · {}{who} · {}",
+                e.id(),
+                e.state(),
+                limits::shown(title, 80)
+            ));
+        }
+        Ok(lines.join("\n"))
+    }
+
+    fn prompt_draft(&self, path: &str, id: Option<&str>) -> Result<String, String> {
+        let path = std::path::Path::new(path);
+        let id = id
+            .map(str::to_string)
+            .unwrap_or_else(|| crate::draft::id_from(path));
+        if !library::valid_id(&id) {
+            return Err(format!(
+                "`{}` is not a prompt id: lowercase letters, digits, `-` and `_`",
+                limits::shown(&id, ECHO_CHARS)
+            ));
+        }
+        let store = self.engine.store();
+        if let Ok(Some(_)) = library::find(&self.catalog, store, HERE, &id) {
+            return Err(format!(
+                "a prompt `{id}` exists already here; give another id"
+            ));
+        }
+        let options = crate::draft::DraftOptions::new(id, &self.draft);
+        let d = crate::draft::draft_file(path, &options)
+            .map_err(|e| format!("nothing was drafted: {e}"))?;
+        let by = self.who.label();
+        let review = library::save_draft(store, HERE, &d.prompt, &by, self.engine.now())
+            .map_err(|e| format!("nothing was drafted: {e}"))?;
+        store
+            .save_prompt_article(HERE, &d.prompt.id, &d.analysis.body)
+            .map_err(|e| format!("nothing was drafted: {e}"))?;
+        Ok(preview_text(
+            &d.prompt,
+            &review,
+            &format!("Draft `{}` saved by {by}", d.prompt.id),
+        ))
+    }
+
+    fn prompt_show(&self, id: &str) -> Result<String, String> {
+        let found = library::find(&self.catalog, self.engine.store(), HERE, id)
+            .map_err(|e| e.to_string())?;
+        let Some(entry) = found else {
+            return Err(format!(
+                "no prompt `{}` here",
+                limits::shown(id, ECHO_CHARS)
+            ));
+        };
+        let p = entry.prompt().ok_or("that prompt has no text")?;
+        Ok(preview_text(
+            p,
+            &library::Review::of(p),
+            &format!("`{}` ({})", p.id, entry.state()),
+        ))
+    }
+
+    fn prompt_edit(&self, id: &str, edit: &Edit) -> Result<String, String> {
+        let store = self.engine.store();
+        let p = library::find(&self.catalog, store, HERE, id)
+            .map_err(|e| e.to_string())?
+            .and_then(|e| e.prompt().cloned())
+            .ok_or_else(|| format!("no prompt `{}` here", limits::shown(id, ECHO_CHARS)))?;
+        let article = store.prompt_article(HERE, id).map_err(|e| e.to_string())?;
+        let q = library::edit::apply(&p, edit, article.as_deref())
+            .map_err(|e| format!("not saved: {e}"))?;
+        let by = self.who.label();
+        let review = library::save_draft(store, HERE, &q, &by, self.engine.now())
+            .map_err(|e| format!("not saved: {e}"))?;
+        Ok(preview_text(
+            &q,
+            &review,
+            &format!("`{}` changed by {by}", q.id),
+        ))
+    }
+
+    /// The review of the next slot of schedule `name` (opened now: the console does not wait for
+    /// `review_hours`), or a decision on it, recorded with who and when; the slot then posts what
+    /// the review settled on.
+    fn review(
+        &self,
+        name: &str,
+        choice: Option<ReviewChoice>,
+        by: &str,
+    ) -> Result<String, crate::schedule::ScheduleError> {
+        let notice = self.scheduler.review_next(HERE, name, &self.catalog)?;
+        let notice = match choice {
+            None => notice,
+            Some(c) => {
+                self.scheduler
+                    .decide_slot(HERE, name, &notice.record.slot, c, by, &self.catalog)?
+            }
+        };
+        let r = &notice.record;
+        let id = r.prompt.as_deref().unwrap_or("?");
+        let who = r.decided_by.as_deref().unwrap_or("a moderator");
+        let mut out = vec![format!(
+            "Review of schedule `{name}`, slot {} · posts {}",
+            notice.slot.key(),
+            text::plain_times(&render::fmt_time(notice.slot.at))
+        )];
+        out.push(match (r.decision, &notice.prompt) {
+            (ReviewDecision::Pending, None) => "No approved prompt is left in the queue: this slot will post nothing. Swap one in (`/schedule review swap PROMPT_ID`), approve new ones with `/prompts approve`, or skip.".to_string(),
+            (ReviewDecision::Pending, Some(_)) => format!("It will post `{id}` below. `/schedule review approve`, `swap PROMPT_ID` or `skip`; if nobody acts, it posts."),
+            (ReviewDecision::Approved, _) => format!("Approved by {who}: `{id}` posts at the slot."),
+            (ReviewDecision::Swapped, _) => format!("Swapped by {who}: `{id}` posts at the slot."),
+            (ReviewDecision::Skipped, _) => format!("Skipped by {who}: nothing is posted at this slot."),
+        });
+        if let (Some(p), true) = (&notice.prompt, r.decision != ReviewDecision::Skipped) {
+            let v = DiscussionView {
+                id: DiscussionId(0),
+                prompt: p,
+                options: &p.options,
+                closes_at: notice.closes_at,
+                closed: false,
+                results: Results::None,
+            };
+            out.push(text::post_to_text(&render::discussion_post(&v).post));
+        }
+        Ok(out.join("\n"))
+    }
+
     fn schedule_command(&mut self, rest: &str) -> Result<(), ConsoleError> {
         let mut words = rest.split_whitespace();
         let sub = words.next().unwrap_or("");
@@ -822,8 +1075,28 @@ impl<W: Write> Console<W> {
             )?;
             return Ok(());
         }
-        let (prompt, name_arg) = match sub {
-            "next" => (args.first().copied(), args.get(1).copied()),
+        // `/schedule review [approve|skip|swap PROMPT_ID] [NAME]`
+        let mut choice = None;
+        let (prompt, name_arg) = match (sub, args.first().copied()) {
+            ("next", _) => (args.first().copied(), args.get(1).copied()),
+            ("review", Some("approve")) => {
+                choice = Some(ReviewChoice::Approve);
+                (None, args.get(1).copied())
+            }
+            ("review", Some("skip")) => {
+                choice = Some(ReviewChoice::Skip);
+                (None, args.get(1).copied())
+            }
+            ("review", Some("swap")) => match args.get(1) {
+                Some(p) => {
+                    choice = Some(ReviewChoice::Swap(p.to_string()));
+                    (None, args.get(2).copied())
+                }
+                None => {
+                    writeln!(self.out, "! `/schedule review swap` needs a prompt id")?;
+                    return Ok(());
+                }
+            },
             _ => (None, args.first().copied()),
         };
         let names: Vec<String> = match self.scheduler.schedules_of(HERE) {
@@ -864,7 +1137,8 @@ impl<W: Write> Console<W> {
                 .put_next(HERE, &name, p, &self.catalog)
                 .map(|_| format!("`{p}` goes out at the next slot of `{name}`.")),
             ("next", None) => Ok("! `/schedule next` needs a prompt id".to_string()),
-            _ => Ok("! `/schedule` takes show, pause, resume, skip or next".to_string()),
+            ("review", _) => self.review(&name, choice, &by),
+            _ => Ok("! `/schedule` takes show, pause, resume, skip, next or review".to_string()),
         };
         match answer {
             Ok(text) => writeln!(self.out, "{text}")?,
@@ -872,6 +1146,39 @@ impl<W: Write> Console<W> {
         }
         Ok(())
     }
+}
+
+/// A prompt as members will see it (its buttons shown, recording nothing), then what is left to
+/// do before it can be approved, and the neutrality findings.
+fn preview_text(p: &crate::prompt::Prompt, review: &library::Review, head: &str) -> String {
+    let v = DiscussionView {
+        id: DiscussionId(0),
+        prompt: p,
+        options: &p.options,
+        closes_at: None,
+        closed: false,
+        results: Results::None,
+    };
+    let rendered = render::discussion_post(&v);
+    let mut out: Vec<String> = rendered.all().map(text::post_to_text).collect();
+    out.push(format!("{head}. This preview is only for you."));
+    if review.problems.is_empty() {
+        out.push(format!("Ready to approve: `/prompts approve {}`.", p.id));
+    } else {
+        out.push("Still to write before it can be approved:".into());
+        for (field, message) in &review.problems {
+            out.push(format!("• {field}: {message}"));
+        }
+    }
+    if review.findings.is_empty() {
+        out.push("Neutrality: no finding.".into());
+    } else {
+        out.push("Neutrality findings:".into());
+        for f in &review.findings {
+            out.push(format!("• {f}"));
+        }
+    }
+    out.join("\n")
 }
 
 #[cfg(test)]

@@ -660,7 +660,7 @@ reply Why not wait?
 /privacy show
 ";
     let out = console(script, clock(), &db).out;
-    assert!(out.contains("What roundtable keeps about you in this server: 1 stance, 1 reply, 1 statement, 0 answers."), "{out}");
+    assert!(out.contains("What roundtable keeps about you in this server: 1 stance, 1 reply, 1 statement, 0 answers, 0 suggestions."), "{out}");
     assert!(out.contains("since 2026-11-30 18:00 UTC"), "{out}");
     assert!(
         out.contains("Type `/privacy delete confirm` to delete it."),
@@ -680,4 +680,128 @@ reply Why not wait?
         out.contains("roundtable keeps nothing about you in this server"),
         "{out}"
     );
+}
+
+#[test]
+fn a_moderator_rehearses_a_draft_from_a_file_to_approval_and_a_slots_review() {
+    use crate::schedule::{QueuePolicy, ScheduleConfig};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("r.db"), &StoreConfig::default()).unwrap();
+    // Monday 2026-11-30 12:00 UTC: the weekly slot is at 18:00 today.
+    let clock = Arc::new(ManualClock::new("2026-11-30T12:00:00Z".parse().unwrap()));
+    let engine = Discussions::new(
+        store.clone(),
+        clock.clone(),
+        Rules {
+            duration: SignedDuration::from_hours(144),
+            max_reply_chars: 1500,
+            keep_file_order: true,
+        },
+    );
+    let catalog = Catalog::load_dir(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("prompts")
+            .as_path(),
+    );
+    let schedule = Schedule::from_config(
+        &ScheduleConfig {
+            name: "weekly".into(),
+            guild: None,
+            channel: CHANNEL.into(),
+            at: Some("Mon 18:00".into()),
+            cron: None,
+            timezone: "UTC".into(),
+            duration_hours: None,
+            queue: QueuePolicy::Sequential,
+            prompts: vec![],
+            repeat: true,
+            grace_hours: 6,
+        },
+        None,
+    )
+    .unwrap();
+    let page = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/articles/pages/who-pandemic-2020.html");
+    let page = page.display();
+    let mut out = Vec::new();
+    let mut c =
+        Console::new(engine, catalog, ResultsMode::Live, &mut out).with_schedules(vec![schedule]);
+    for line in [
+        "as ana".to_string(),
+        format!("/prompts draft {page}"),
+        "/schedule review".into(),
+        "as mod:rosa".into(),
+        format!("/prompts draft {page} who"),
+        "/prompts approve who".into(),
+        "/prompts edit who title The WHO calls it a pandemic".into(),
+        "/prompts edit who colour red".into(),
+        "/prompts option who 1 act-now Act now: close borders and schools".into(),
+        "/prompts option who 2 wait Wait for more evidence first".into(),
+        "/prompts option who 3 targeted Protect the most vulnerable only".into(),
+        "/prompts option who 4 local Leave it to each country".into(),
+        "/prompts option who unsure Not sure yet".into(),
+        "/prompts approve who".into(),
+        "/prompts list".into(),
+        "/schedule review".into(),
+        "/schedule review swap nope".into(),
+        "/schedule review swap who".into(),
+    ] {
+        c.line(&line).unwrap();
+    }
+    clock.set("2026-11-30T18:00:00Z".parse().unwrap());
+    c.line("/schedule show").unwrap();
+    drop(c);
+    let out = String::from_utf8(out).unwrap();
+    assert!(
+        out.contains("! only moderators can use `/prompts draft`; ana is a member"),
+        "{out}"
+    );
+    assert!(
+        out.contains("! only moderators can use `/schedule review`"),
+        "{out}"
+    );
+    assert!(out.contains("Draft `who` saved by mod:rosa"), "{out}");
+    assert!(
+        out.contains("Still to write before it can be approved:\n• options[0].label"),
+        "{out}"
+    );
+    assert!(
+        out.contains("! not approved: `who` cannot be approved yet"),
+        "{out}"
+    );
+    assert!(out.contains("`who` changed by mod:rosa"), "{out}");
+    assert!(
+        out.contains("! `colour` is not a field the console edits"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Not sure yet"),
+        "the added option is shown: {out}"
+    );
+    assert!(
+        out.contains("`who` approved by mod:rosa (version 1)"),
+        "{out}"
+    );
+    assert!(out.contains("  who · approved v1"), "{out}");
+    assert!(
+        out.contains("Review of schedule `weekly`, slot 2026-11-30T18:00")
+            && out.contains("It will post `syria-strike-2017` below."),
+        "{out}"
+    );
+    assert!(out.contains("! there is no prompt"), "{out}");
+    assert!(
+        out.contains("Swapped by mod:rosa: `who` posts at the slot."),
+        "{out}"
+    );
+    let review = store
+        .review(ServerId::Console, "weekly", "2026-11-30T18:00")
+        .unwrap()
+        .expect("the review is stored");
+    assert_eq!(review.decision, ReviewDecision::Swapped);
+    assert_eq!(review.decided_by.as_deref(), Some("mod:rosa"));
+    // At the slot, the swapped-in prompt is posted.
+    let posted = &out[out
+        .find("Scheduled post of `weekly` for 2026-11-30T18:00")
+        .expect("the slot posted")..];
+    assert!(posted.contains("The WHO calls it a pandemic"), "{posted}");
 }

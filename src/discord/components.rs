@@ -3,8 +3,9 @@
 //! custom_ids are roundtable's own (`crate::render::ids`: `rt:v:<discussion>:<option>` a stance,
 //! `rt:w:<discussion>` withdraw, `rt:r:<discussion>` open the reply form, `rt:m:<discussion>` the
 //! form's submission, `rt:g:<discussion>` weigh in and `rt:a:…` an answer on the weighing card)
-//! plus `rt:ping`; the prompt editor's `rt:e:…` (`editor.rs`) and the scheduled-post review's
-//! `rt:rv:…` (`review.rs`) are answered there. An id the bot cannot place (another version's, a
+//! plus `rt:ping`; the prompt editor's `rt:e:…` (`editor.rs`), the scheduled-post review's
+//! `rt:rv:…` (`review.rs`) and a suggestion's `rt:sg:…` (`commands/suggest.rs`) are answered
+//! there. An id the bot cannot place (another version's, a
 //! discussion it does not know) gets a polite ephemeral answer, never silence. State comes from
 //! the store, so buttons keep working after a restart.
 //!
@@ -375,6 +376,9 @@ pub(super) async fn on_component(
         return Ok(());
     }
     if super::commands::on_privacy_component(data, interaction).await? {
+        return Ok(());
+    }
+    if super::commands::on_suggestion_component(ctx, data, interaction).await? {
         return Ok(());
     }
     let server = interaction.guild_id.map(|g| ServerId::Guild(g.get()));

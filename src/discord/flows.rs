@@ -85,6 +85,8 @@ pub(crate) struct Core {
     pub export: ExportConfig,
     /// `/prompts draft`: the drafter's settings and the link fetcher's guard.
     pub draft: crate::draft::DraftConfig,
+    /// `/suggest`: the members' daily limit.
+    pub suggest: crate::suggest::SuggestConfig,
     pub rest: Rest,
     pub live: Live,
     pub scheduler: Arc<Scheduler>,
@@ -119,6 +121,7 @@ impl Core {
             discord,
             export: ExportConfig::default(),
             draft: crate::draft::DraftConfig::default(),
+            suggest: crate::suggest::SuggestConfig::default(),
             rest,
             live: Live::new(every),
             scheduler: Arc::new(scheduler),
@@ -138,6 +141,11 @@ impl Core {
 
     pub(crate) fn with_draft(mut self, draft: crate::draft::DraftConfig) -> Core {
         self.draft = draft;
+        self
+    }
+
+    pub(crate) fn with_suggest(mut self, suggest: crate::suggest::SuggestConfig) -> Core {
+        self.suggest = suggest;
         self
     }
 

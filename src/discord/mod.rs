@@ -366,7 +366,8 @@ impl Bot {
                 scheduler,
             )
             .with_export(config.export.clone())
-            .with_draft(config.draft.clone()),
+            .with_draft(config.draft.clone())
+            .with_suggest(config.suggest.clone()),
         );
         core.unassigned
             .store(unassigned, std::sync::atomic::Ordering::Relaxed);

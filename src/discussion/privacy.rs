@@ -67,6 +67,7 @@ impl Discussions {
             replies = data.replies.len(),
             statements = data.statements.len(),
             answers = data.answers.len(),
+            suggestions = data.suggestions.len(),
             "privacy: a member was shown their data"
         );
         Ok(MemberReport {
@@ -114,6 +115,7 @@ fn log_forgotten(server: ServerId, member: &str, f: &Forgotten) {
         answers = f.answers,
         answers_to_statements = f.answers_to_statements,
         history = f.history,
+        suggestions = f.suggestions,
         "privacy: a member's data was deleted at their request"
     );
 }

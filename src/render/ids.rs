@@ -4,7 +4,9 @@
 //! `rt:a:<discussion>:<statement>:<agree|disagree|pass>` an answer on the weighing card,
 //! `rt:x:<discussion>:<statement>` a member withdrawing their own statement. All fit Discord's
 //! 100-character limit: ids are numbers and option keys are at most 32 characters.
-//! Outside discussions: `rt:p:<member>` confirms `/privacy delete` (see [`privacy_delete_id`]).
+//! Outside discussions: `rt:p:<member>` confirms `/privacy delete` (see [`privacy_delete_id`]);
+//! `rt:sg:d:<suggestion>` drafts a member's suggestion and `rt:sg:x:<suggestion>` dismisses it
+//! (see [`suggestion_id`]).
 
 use crate::opinion::Answer;
 use crate::store::DiscussionId;
@@ -111,9 +113,66 @@ pub fn parse_privacy_delete(custom_id: &str) -> Option<u64> {
     member.parse().ok()
 }
 
+/// A moderator's decision on a member's suggestion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuggestionButton {
+    Draft,
+    Dismiss,
+}
+
+/// The prefix of the suggestion buttons' custom_ids.
+pub const SUGGESTION_PREFIX: &str = "rt:sg:";
+
+/// The custom_id of a suggestion's Draft or Dismiss button.
+pub fn suggestion_id(button: SuggestionButton, suggestion: i64) -> String {
+    let kind = match button {
+        SuggestionButton::Draft => "d",
+        SuggestionButton::Dismiss => "x",
+    };
+    format!("{SUGGESTION_PREFIX}{kind}:{suggestion}")
+}
+
+/// The button and suggestion of a custom_id; `None` for any other.
+pub fn parse_suggestion(custom_id: &str) -> Option<(SuggestionButton, i64)> {
+    let rest = custom_id.strip_prefix(SUGGESTION_PREFIX)?;
+    let (kind, id) = rest.split_once(':')?;
+    let button = match kind {
+        "d" => SuggestionButton::Draft,
+        "x" => SuggestionButton::Dismiss,
+        _ => return None,
+    };
+    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((button, id.parse().ok()?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn suggestion_buttons_round_trip_and_are_no_discussions_action() {
+        for b in [SuggestionButton::Draft, SuggestionButton::Dismiss] {
+            let id = suggestion_id(b, i64::MAX);
+            assert!(id.chars().count() <= crate::limits::CUSTOM_ID, "{id}");
+            assert_eq!(parse_suggestion(&id), Some((b, i64::MAX)));
+            assert_eq!(Action::parse(&id), None);
+            assert_eq!(parse_privacy_delete(&id), None);
+        }
+        for other in [
+            "rt:sg:",
+            "rt:sg:d",
+            "rt:sg:d:",
+            "rt:sg:q:1",
+            "rt:sg:d:x",
+            "rt:sg:d:1:2",
+            "rt:sg:d:-1",
+            "rt:p:1",
+        ] {
+            assert_eq!(parse_suggestion(other), None, "{other}");
+        }
+    }
 
     #[test]
     fn privacy_confirmations_round_trip_and_are_no_discussions_action() {

@@ -26,7 +26,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 pub fn member_report_text(r: &MemberReport) -> String {
     let d = &r.data;
     if d.is_empty() {
-        return "roundtable keeps nothing about you in this server: no stances, replies, statements or answers.".into();
+        return "roundtable keeps nothing about you in this server: no stances, replies, statements, answers or suggestions.".into();
     }
     let name = |id: DiscussionId| match r.discussions.get(&id) {
         Some(n) => format!("discussion #{id} ({})", n.title),
@@ -37,11 +37,12 @@ pub fn member_report_text(r: &MemberReport) -> String {
         None => key.to_string(),
     };
     let mut out = vec![format!(
-        "**What roundtable keeps about you in this server**: {}, {}, {}, {}.",
+        "**What roundtable keeps about you in this server**: {}, {}, {}, {}, {}.",
         plural(d.stances.len(), "stance", "stances"),
         plural(d.replies.len(), "reply", "replies"),
         plural(d.statements.len(), "statement", "statements"),
         plural(d.answers.len(), "answer", "answers"),
+        plural(d.suggestions.len(), "suggestion", "suggestions"),
     )];
     if !d.stances.is_empty() {
         out.push(String::new());
@@ -124,16 +125,37 @@ pub fn member_report_text(r: &MemberReport) -> String {
             ));
         }
     }
+    if !d.suggestions.is_empty() {
+        out.push(String::new());
+        out.push("**Your suggestions of articles**".into());
+        for s in &d.suggestions {
+            let what = match (&s.link, &s.filename) {
+                (Some(l), _) => format!("<{}>", crate::limits::shown(l, 200)),
+                (None, Some(f)) => format!("the file `{}`", crate::limits::shown(f, 60)),
+                (None, None) => "an article".into(),
+            };
+            let note = match &s.note {
+                Some(n) => format!(", note {}", quoted(n)),
+                None => String::new(),
+            };
+            out.push(format!(
+                "• suggestion {}, {}: {what}{note} ({})",
+                s.id,
+                at(s.at),
+                s.state.as_str()
+            ));
+        }
+    }
     out.push(String::new());
     out.push(
-        "To delete it, use /privacy delete: your replies, statements and answers go, and your votes are no longer linked to you."
+        "To delete it, use /privacy delete: your replies, statements, answers and suggestions go, and your votes are no longer linked to you."
             .into(),
     );
     out.join("\n")
 }
 
 /// The question before a deletion, above the confirmation button.
-pub const DELETE_QUESTION: &str = "Delete what roundtable keeps about you in this server? Your replies, statements (and the answers others gave to them) and your answers are removed. Your votes are no longer linked to you: discussions that are closed keep counting them anonymously, open ones drop them. This cannot be undone. To keep your data, dismiss this message.";
+pub const DELETE_QUESTION: &str = "Delete what roundtable keeps about you in this server? Your replies, statements (and the answers others gave to them), your answers and your suggestions of articles are removed. Your votes are no longer linked to you: discussions that are closed keep counting them anonymously, open ones drop them. This cannot be undone. To keep your data, dismiss this message.";
 
 /// The label of the confirmation button.
 pub const DELETE_BUTTON: &str = "Delete my data";
@@ -144,7 +166,16 @@ pub fn forgotten_text(f: &Forgotten) -> String {
         return "There was nothing of yours to delete in this server.".into();
     }
     let votes = f.votes_dropped + f.votes_unlinked;
-    format!(
+    let suggestions = if f.suggestions > 0 {
+        format!(
+            " Your {} of articles {} deleted too.",
+            plural(f.suggestions as usize, "suggestion", "suggestions"),
+            if f.suggestions == 1 { "was" } else { "were" }
+        )
+    } else {
+        String::new()
+    };
+    let text = format!(
         "Done: roundtable deleted {}, {} and {} of yours in this server; {} no longer linked to you ({} kept anonymously in closed tallies, {} dropped from open discussions).",
         plural(f.replies as usize, "reply", "replies"),
         plural(f.statements as usize, "statement", "statements"),
@@ -152,7 +183,8 @@ pub fn forgotten_text(f: &Forgotten) -> String {
         plural(votes as usize, "vote is", "votes are"),
         f.votes_unlinked,
         f.votes_dropped,
-    )
+    );
+    format!("{text}{suggestions}")
 }
 
 #[cfg(test)]
@@ -204,6 +236,18 @@ mod tests {
                         at: t("2026-12-01T10:07:00Z"),
                     },
                 )],
+                suggestions: vec![crate::store::SuggestionRecord {
+                    id: 5,
+                    server: crate::store::ServerId::Guild(1),
+                    member: "1".into(),
+                    link: Some("https://example.org/a".into()),
+                    attachment: None,
+                    filename: None,
+                    note: Some("read\nthis".into()),
+                    at: t("2026-12-01T10:08:00Z"),
+                    state: crate::store::SuggestionState::Drafted,
+                    decided_by: Some("rosa (2)".into()),
+                }],
                 ..MemberData::default()
             },
             ..MemberReport::default()
@@ -223,7 +267,7 @@ mod tests {
     fn a_members_report_names_each_item_with_its_discussion_and_date() {
         let text = member_report_text(&report());
         assert!(
-            text.contains("1 stance, 1 reply, 1 statement, 1 answer"),
+            text.contains("1 stance, 1 reply, 1 statement, 1 answer, 1 suggestion."),
             "{text}"
         );
         assert!(
@@ -240,6 +284,10 @@ mod tests {
         );
         assert!(
             text.contains("statement 4 “theirs”: agree, <t:1796119620:f>"),
+            "{text}"
+        );
+        assert!(
+            text.contains("suggestion 5, <t:1796119680:f>: <https://example.org/a>, note “read this” (drafted)"),
             "{text}"
         );
         let plain = crate::render::text::plain_times(&text);
@@ -261,12 +309,17 @@ mod tests {
             answers: 3,
             answers_to_statements: 0,
             history: 4,
+            suggestions: 2,
         });
         assert!(
             text.contains("1 reply, 0 statements and 3 answers"),
             "{text}"
         );
         assert!(text.contains("3 votes are no longer linked to you (2 kept anonymously in closed tallies, 1 dropped"), "{text}");
+        assert!(
+            text.ends_with("Your 2 suggestions of articles were deleted too."),
+            "{text}"
+        );
         assert!(forgotten_text(&Forgotten::default()).contains("nothing of yours"));
     }
 }

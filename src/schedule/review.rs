@@ -247,10 +247,75 @@ impl Scheduler {
         by: &str,
         catalog: &Catalog,
     ) -> Result<ReviewNotice, ScheduleError> {
-        let store = self.engine.store();
-        let record = store
+        let record = self
+            .engine
+            .store()
             .review_by_message(server, &message_id.to_string())?
             .ok_or(ScheduleError::UnknownReview)?;
+        self.decide_record(record, choice, by, catalog)
+    }
+
+    /// [`Scheduler::decide`] on the review of slot `slot` of schedule `schedule` (the console's
+    /// rehearsal, which has no messages).
+    pub fn decide_slot(
+        &self,
+        server: ServerId,
+        schedule: &str,
+        slot: &str,
+        choice: ReviewChoice,
+        by: &str,
+        catalog: &Catalog,
+    ) -> Result<ReviewNotice, ScheduleError> {
+        let record = self
+            .engine
+            .store()
+            .review(server, schedule, slot)?
+            .ok_or(ScheduleError::UnknownReview)?;
+        self.decide_record(record, choice, by, catalog)
+    }
+
+    /// The review of the next slot of schedule `name`, opened now (with the prompt the queue
+    /// would post) unless it is open already: the console's rehearsal of the review step, which
+    /// does not wait for `review_hours`.
+    pub fn review_next(
+        &self,
+        server: ServerId,
+        name: &str,
+        catalog: &Catalog,
+    ) -> Result<ReviewNotice, ScheduleError> {
+        let s = self.schedule(server, name)?;
+        let slot = s
+            .rhythm
+            .next_after(&s.tz, self.engine.now())
+            .ok_or_else(|| ScheduleError::Invalid {
+                field: "review",
+                message: format!("schedule `{name}` has no slot to come"),
+            })?;
+        let store = self.engine.store();
+        let key = slot.key();
+        let catalog = crate::library::catalog_for(catalog, store, server)?;
+        if store.review(server, name, &key)?.is_none() {
+            let state = store.schedule_state(server, name)?;
+            let uses = store.prompt_uses(server)?;
+            let prompt = self.choose(&s, &catalog, &state.next_prompt, &uses)?;
+            store.open_review(server, name, &key, prompt.as_deref())?;
+        }
+        let record = store
+            .review(server, name, &key)?
+            .ok_or(ScheduleError::UnknownReview)?;
+        let policy = self.review_policy(server);
+        self.notice(&s, slot, record, &catalog, policy)
+    }
+
+    fn decide_record(
+        &self,
+        record: ReviewRecord,
+        choice: ReviewChoice,
+        by: &str,
+        catalog: &Catalog,
+    ) -> Result<ReviewNotice, ScheduleError> {
+        let store = self.engine.store();
+        let server = record.server;
         let (decision, prompt) = match &choice {
             ReviewChoice::Approve => (ReviewDecision::Approved, None),
             ReviewChoice::Skip => (ReviewDecision::Skipped, None),

@@ -18,6 +18,7 @@ mod schedule;
 mod server;
 mod settings;
 mod statements;
+mod suggestions;
 mod writer;
 
 use crate::prompt::Prompt;
@@ -39,6 +40,7 @@ pub use statements::{
     AnswerMatrix, AnswerRecord, AnswerWrite, StanceChange, StateWrite, StatementOrigin,
     StatementRecord, StatementState, StatementWrite,
 };
+pub use suggestions::{Added, Decided, NewSuggestion, SuggestionRecord, SuggestionState};
 use writer::Writer;
 
 /// A discussion's number in the store.

@@ -11,6 +11,7 @@
 use super::{
     from_millis, millis, AnswerRecord, DiscussionId, ReplyRecord, ReplySource, ServerId,
     StanceChange, StatementOrigin, StatementRecord, StatementState, Store, StoreError,
+    SuggestionRecord,
 };
 use crate::opinion::Answer;
 use jiff::Timestamp;
@@ -37,6 +38,8 @@ pub struct MemberData {
     pub replies: Vec<(DiscussionId, ReplyRecord)>,
     pub statements: Vec<StatementRecord>,
     pub answers: Vec<(DiscussionId, AnswerRecord)>,
+    /// Articles the member suggested.
+    pub suggestions: Vec<SuggestionRecord>,
 }
 
 impl MemberData {
@@ -46,6 +49,7 @@ impl MemberData {
             && self.replies.is_empty()
             && self.statements.is_empty()
             && self.answers.is_empty()
+            && self.suggestions.is_empty()
     }
 
     /// The discussions the data belongs to, each once, in order.
@@ -80,6 +84,8 @@ pub struct Forgotten {
     pub answers_to_statements: u64,
     /// Stance history rows removed (open discussions) or unlinked (closed ones).
     pub history: u64,
+    /// The member's suggestions of articles.
+    pub suggestions: u64,
 }
 
 impl Forgotten {
@@ -253,6 +259,7 @@ fn read_member(c: &Connection, server: ServerId, member: &str) -> Result<MemberD
             },
         ));
     }
+    data.suggestions = super::suggestions::of_member(c, server, member)?;
     Ok(data)
 }
 
@@ -352,6 +359,7 @@ fn forget(
         "DELETE FROM weigh_seeds WHERE member = ?2 AND {IN_SERVER}"
     ))?
     .execute(params![server, member])?;
+    done.suggestions = super::suggestions::forget_member(c, server, member)?;
     Ok(done)
 }
 
@@ -478,6 +486,20 @@ mod tests {
             take_part(&store, GUILD, d, "cy", "2026-12-01T10:30:00Z");
         }
         take_part(&store, OTHER, elsewhere, "al", "2026-12-01T11:00:00Z");
+        for server in [GUILD, OTHER] {
+            let s = crate::store::NewSuggestion {
+                member: "al".into(),
+                link: Some("https://example.org/a".into()),
+                attachment: None,
+                filename: None,
+                note: None,
+                at: t("2026-12-01T12:00:00Z"),
+            };
+            store
+                .add_suggestion(server, s, 3, t("2026-11-30T12:00:00Z"))
+                .unwrap();
+        }
+        assert_eq!(store.member_data(GUILD, "al").unwrap().suggestions.len(), 1);
         store
             .close(GUILD, closed, Some("mod"), t("2026-12-02T00:00:00Z"))
             .unwrap();
@@ -499,6 +521,7 @@ mod tests {
                 answers: 2,
                 answers_to_statements: 2,
                 history: 4,
+                suggestions: 1,
             }
         );
         assert!(store.member_data(GUILD, "al").unwrap().is_empty());

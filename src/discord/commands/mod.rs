@@ -8,10 +8,12 @@ mod prompts;
 mod schedule;
 mod settings;
 mod statements;
+mod suggest;
 
 pub(crate) use ping::{ping_buttons, ping_text};
 pub(crate) use privacy::on_component as on_privacy_component;
 pub(crate) use prompts::{paste_submitted, review_text};
+pub(crate) use suggest::on_component as on_suggestion_component;
 
 use super::flows::FlowError;
 use super::{CommandError, Data};
@@ -24,6 +26,7 @@ pub(crate) fn all() -> Vec<poise::Command<Data, CommandError>> {
         schedule::schedule(),
         settings::settings(),
         privacy::privacy(),
+        suggest::suggest(),
     ]
 }
 

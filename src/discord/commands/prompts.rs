@@ -157,7 +157,8 @@ async fn draft(
         Err(why) => return say(&ctx, why).await,
     };
     defer(&ctx).await?;
-    draft_into_preview(core, &ix.token, server, &by, source, name, id).await
+    draft_into_preview(core, &ix.token, server, &by, source, name, id).await?;
+    Ok(())
 }
 
 /// Where an article comes from: a file attached to a command (Discord's CDN) or a link.
@@ -205,7 +206,8 @@ pub(crate) fn check_source(source: &ArticleSource, limits: &FetchLimits) -> Resu
 }
 
 /// After the answer was deferred: fetches the article, drafts and stores it, shows the preview
-/// (or says why nothing was drafted) in the deferred answer of `token`.
+/// (or says why nothing was drafted) in the deferred answer of `token`. Returns the id of the
+/// stored draft; `None`: nothing was drafted (the answer says why).
 pub(crate) async fn draft_into_preview(
     core: &Arc<Core>,
     token: &str,
@@ -214,7 +216,7 @@ pub(crate) async fn draft_into_preview(
     source: ArticleSource,
     name: String,
     id: Option<String>,
-) -> Result<(), CommandError> {
+) -> Result<Option<String>, CommandError> {
     let limits = FetchLimits::from_config(&core.draft);
     let fetched = match source {
         // Discord's own CDN: the address comes from Discord, not from the moderator.
@@ -229,14 +231,17 @@ pub(crate) async fn draft_into_preview(
     };
     let page = match fetched {
         Ok(f) => f,
-        Err(e) => return finish_token(core, token, format!("Nothing was drafted: {e}.")).await,
+        Err(e) => {
+            finish_token(core, token, format!("Nothing was drafted: {e}.")).await?;
+            return Ok(None);
+        }
     };
     let html = page.is_html();
     draft_text_into_preview(core, token, server, by, name, page.body, html, id).await
 }
 
 /// Drafts `body` (HTML if `html` or if it looks like it), stores the draft with its article, and
-/// shows the preview in the deferred answer of `token`.
+/// shows the preview in the deferred answer of `token`; the draft's id, if one was stored.
 #[allow(clippy::too_many_arguments)]
 async fn draft_text_into_preview(
     core: &Arc<Core>,
@@ -247,13 +252,13 @@ async fn draft_text_into_preview(
     body: String,
     html: bool,
     id: Option<String>,
-) -> Result<(), CommandError> {
+) -> Result<Option<String>, CommandError> {
     let id = id
         .map(|i| i.trim().to_string())
         .filter(|i| !i.is_empty())
         .unwrap_or_else(|| crate::draft::id_from(std::path::Path::new(&name)));
     if !library::valid_id(&id) {
-        return finish_token(
+        finish_token(
             core,
             token,
             format!(
@@ -261,7 +266,8 @@ async fn draft_text_into_preview(
                 limits::shown(&id, 60)
             ),
         )
-        .await;
+        .await?;
+        return Ok(None);
     }
     let options = crate::draft::DraftOptions::new(id.clone(), &core.draft);
     let c = core.clone();
@@ -295,7 +301,10 @@ async fn draft_text_into_preview(
     .await?;
     let (prompt, review) = match saved {
         Ok(x) => x,
-        Err(e) => return finish_token(core, token, format!("Nothing was drafted: {e}.")).await,
+        Err(e) => {
+            finish_token(core, token, format!("Nothing was drafted: {e}.")).await?;
+            return Ok(None);
+        }
     };
     preview(
         core,
@@ -304,7 +313,8 @@ async fn draft_text_into_preview(
         &review,
         &format!("Draft `{}` saved by {by}", prompt.id),
     )
-    .await
+    .await?;
+    Ok(Some(prompt.id))
 }
 
 /// Inputs of the pasted article's form: the id, then the article over several inputs.
@@ -376,10 +386,11 @@ pub(crate) async fn paste_submitted(
     }
     let id = typed.get("id").cloned();
     let name = id.clone().unwrap_or_else(|| "pasted".into());
-    draft_text_into_preview(core, &ix.token, server, &by, name, body, false, id).await
+    draft_text_into_preview(core, &ix.token, server, &by, name, body, false, id).await?;
+    Ok(())
 }
 
-async fn finish_token(
+pub(crate) async fn finish_token(
     core: &Arc<Core>,
     token: &str,
     text: impl Into<String>,
