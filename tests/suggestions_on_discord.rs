@@ -4,7 +4,8 @@
 //! moderators' log channel with Draft and Dismiss, and the member gets a private receipt; only a
 //! moderator of that server may decide; Draft shows the moderator the private preview and the
 //! draft is in `/prompts list`; Dismiss closes it; the daily limit refuses the 4th suggestion in
-//! 24 hours, and 0 turns `/suggest` off.
+//! 24 hours, and 0 turns `/suggest` off. An attached file is read when it is suggested, so Draft
+//! works after Discord's address for it expired; `/privacy delete` clears the log messages too.
 
 mod support;
 
@@ -352,6 +353,101 @@ async fn suggest_refuses_bad_articles_is_off_at_zero_and_needs_a_log_channel() {
     assert!(running
         .store
         .member_suggestions(ServerId::Guild(g.id), &g.member(0).id.to_string())
+        .unwrap()
+        .is_empty());
+    discord.assert_conformant();
+    running.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_attached_file_is_read_when_suggested_and_privacy_delete_clears_its_log_message() {
+    let discord = Discord::start().await;
+    let g = discord.create_guild("Newsroom", 1);
+    let config = config(&discord, &g);
+    let clock = Arc::new(ManualClock::new(ts("2026-12-01T09:00:00Z")));
+    let mut running = bot::start_with_clock(&config, clock.clone()).await;
+    running.ready().await;
+    let member = g.member(0);
+
+    let file = discord.upload_attachment("pandemic.html", "text/html", PAGE.as_bytes());
+    let before = discord.sent().len();
+    let receipt = suggest(
+        &discord,
+        member,
+        &g,
+        json!([{"name": "article", "type": 11, "value": file.to_string()},
+               {"name": "note", "type": 3, "value": "Worth a week"}]),
+    )
+    .await;
+    assert!(receipt.content().contains("#1"), "{}", receipt.content());
+    let log = discord
+        .await_sent("the suggestion", before, |s| is_suggestion(s, &g, 1))
+        .await;
+    let stored = running
+        .store
+        .suggestion(ServerId::Guild(g.id), 1)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        stored.body.as_deref(),
+        Some(PAGE),
+        "the file's text is kept"
+    );
+
+    // A day later Discord's address for the file has expired: Draft uses the text kept.
+    discord.expire_attachment(file);
+    clock.advance(SignedDuration::from_hours(30));
+    let m = g.moderator();
+    let before = discord.sent().len();
+    let ix = discord.click(m, &g, log.message_id.unwrap(), "rt:sg:d:1");
+    assert_eq!(discord.answer(&ix).await.callback_type(), Some(5));
+    let review = discord
+        .await_sent("the preview's review text", before, |s| {
+            s.interaction_id == Some(ix.id) && s.kind == SentKind::FollowUp
+        })
+        .await;
+    assert!(
+        review.content().contains("Draft `pandemic` saved by"),
+        "{}",
+        review.content()
+    );
+    assert_eq!(state(&running, &g, 1).0, SuggestionState::Drafted);
+
+    // The member deletes their data: the log message no longer names them or their article.
+    let ix = discord.run_command(
+        member,
+        &g,
+        g.general,
+        "privacy",
+        json!([{"name": "delete", "type": 1, "options": []}]),
+    );
+    let asked = discord.answer(&ix).await;
+    let confirm = format!("rt:p:{}", member.id);
+    let before = discord.sent().len();
+    let done = discord
+        .answer(&discord.click_on_answer(member, &g, g.general, &asked, &confirm))
+        .await;
+    assert!(done.content().starts_with("Done:"), "{}", done.content());
+    let cleared = discord
+        .await_sent("the log message cleared", before, |s| {
+            s.kind == SentKind::EditMessage && s.message_id == log.message_id
+        })
+        .await;
+    assert!(cleared.mentions_nobody());
+    assert_eq!(
+        cleared.content(),
+        roundtable::render::privacy::SUGGESTION_REMOVED
+    );
+    assert!(cleared.custom_ids().is_empty());
+    let now = discord.message(log.message_id.unwrap()).unwrap();
+    let text = now["content"].as_str().unwrap_or_default();
+    assert!(
+        !text.contains(&member.id.to_string()) && !text.contains("Worth a week"),
+        "{text}"
+    );
+    assert!(running
+        .store
+        .member_suggestions(ServerId::Guild(g.id), &member.id.to_string())
         .unwrap()
         .is_empty());
     discord.assert_conformant();

@@ -187,6 +187,11 @@ pub fn forgotten_text(f: &Forgotten) -> String {
     format!("{text}{suggestions}")
 }
 
+/// What a moderators' log message of a deleted suggestion says instead of the member, the
+/// article and the note.
+pub const SUGGESTION_REMOVED: &str =
+    "A member's suggestion was here; it was removed at their request (`/privacy delete`).";
+
 #[cfg(test)]
 mod tests {
     use super::*;

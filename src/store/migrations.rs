@@ -251,6 +251,12 @@ const MIGRATIONS: &[&str] = &[
         UPDATE statements SET answer_count = answer_count - 1 WHERE id = OLD.statement;
         UPDATE statements SET answer_count = answer_count + 1 WHERE id = NEW.statement;
      END;",
+    // 9: issue 11, members' suggestions: an attached file's text, read when it was suggested
+    // (Discord's attachment addresses expire), and the moderators' log message that shows it, so
+    // that `/privacy delete` can clear that message too.
+    "ALTER TABLE suggestions ADD COLUMN body TEXT;
+     ALTER TABLE suggestions ADD COLUMN channel TEXT;
+     ALTER TABLE suggestions ADD COLUMN message_id TEXT;",
 ];
 
 /// The version from which rows belong to servers.

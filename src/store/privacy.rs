@@ -493,6 +493,7 @@ mod tests {
                 attachment: None,
                 filename: None,
                 note: None,
+                body: None,
                 at: t("2026-12-01T12:00:00Z"),
             };
             store

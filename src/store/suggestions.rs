@@ -43,6 +43,8 @@ pub struct NewSuggestion {
     pub attachment: Option<String>,
     pub filename: Option<String>,
     pub note: Option<String>,
+    /// An attached file's text, read when it was suggested.
+    pub body: Option<String>,
     pub at: Timestamp,
 }
 
@@ -55,6 +57,8 @@ pub struct SuggestionRecord {
     pub attachment: Option<String>,
     pub filename: Option<String>,
     pub note: Option<String>,
+    /// An attached file's text, read when it was suggested.
+    pub body: Option<String>,
     pub at: Timestamp,
     pub state: SuggestionState,
     pub decided_by: Option<String>,
@@ -80,7 +84,7 @@ pub enum Decided {
     Already(SuggestionRecord),
 }
 
-const COLUMNS: &str = "id, member, link, attachment, filename, note, at, state, decided_by";
+const COLUMNS: &str = "id, member, link, attachment, filename, note, at, state, decided_by, body";
 
 fn row(server: ServerId, r: &rusqlite::Row<'_>) -> rusqlite::Result<Raw> {
     Ok(Raw {
@@ -94,6 +98,7 @@ fn row(server: ServerId, r: &rusqlite::Row<'_>) -> rusqlite::Result<Raw> {
         at: r.get(6)?,
         state: r.get(7)?,
         decided_by: r.get(8)?,
+        body: r.get(9)?,
     })
 }
 
@@ -108,6 +113,7 @@ struct Raw {
     at: i64,
     state: String,
     decided_by: Option<String>,
+    body: Option<String>,
 }
 
 impl Raw {
@@ -120,6 +126,7 @@ impl Raw {
             attachment: self.attachment,
             filename: self.filename,
             note: self.note,
+            body: self.body,
             at: from_millis(self.at)?,
             state: SuggestionState::parse(&self.state)?,
             decided_by: self.decided_by,
@@ -188,8 +195,8 @@ impl Store {
                 return Ok(Added::Limited { oldest });
             }
             c.execute(
-                "INSERT INTO suggestions (guild, member, link, attachment, filename, note, at, state)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open')",
+                "INSERT INTO suggestions (guild, member, link, attachment, filename, note, at, state, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8)",
                 params![
                     server,
                     new.member,
@@ -197,7 +204,8 @@ impl Store {
                     new.attachment,
                     new.filename,
                     new.note,
-                    millis(new.at)
+                    millis(new.at),
+                    new.body
                 ],
             )?;
             let id = c.last_insert_rowid();
@@ -242,6 +250,48 @@ impl Store {
         })
     }
 
+    /// Records where the moderators' log shows suggestion `id` of `server`.
+    pub fn set_suggestion_message(
+        &self,
+        server: ServerId,
+        id: i64,
+        channel: u64,
+        message: u64,
+    ) -> Result<(), StoreError> {
+        self.inner.writer.write(move |c| {
+            c.execute(
+                "UPDATE suggestions SET channel = ?3, message_id = ?4 WHERE guild = ?1 AND id = ?2",
+                params![server, id, channel.to_string(), message.to_string()],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The log messages `(channel, message)` that show `member`'s suggestions in `server`.
+    pub fn suggestion_messages(
+        &self,
+        server: ServerId,
+        member: &str,
+    ) -> Result<Vec<(u64, u64)>, StoreError> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT channel, message_id FROM suggestions
+                 WHERE guild = ?1 AND member = ?2 AND message_id IS NOT NULL ORDER BY id",
+            )?;
+            let rows = stmt.query_map(params![server, member], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (channel, message) = row?;
+                if let (Ok(c), Ok(m)) = (channel.parse(), message.parse()) {
+                    out.push((c, m));
+                }
+            }
+            Ok(out)
+        })
+    }
+
     /// `member`'s suggestions in `server`, oldest first.
     pub fn member_suggestions(
         &self,
@@ -267,6 +317,7 @@ mod tests {
             attachment: None,
             filename: None,
             note: Some("worth a week".into()),
+            body: None,
             at: t(at),
         }
     }

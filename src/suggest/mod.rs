@@ -99,6 +99,9 @@ pub enum Article {
 pub struct Proposal {
     pub article: Article,
     pub note: Option<String>,
+    /// An attached file's text, once the adapter has read it: stored with the suggestion, so a
+    /// moderator can draft from it after Discord's address for the file has expired.
+    pub body: Option<String>,
 }
 
 /// Checks what a member gave: one article (a link or a file of at most `max_bytes`) and a note
@@ -166,6 +169,7 @@ pub fn proposal(
     Ok(Proposal {
         article,
         note: note.map(str::to_string),
+        body: None,
     })
 }
 
@@ -192,6 +196,7 @@ pub fn suggest(
         attachment,
         filename,
         note: proposal.note,
+        body: proposal.body,
         at: now,
     };
     let since = now.checked_sub(WINDOW).unwrap_or(Timestamp::MIN);

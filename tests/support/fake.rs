@@ -881,7 +881,8 @@ impl World {
     }
 
     fn push_message(&mut self, m: Value) {
-        self.message_at.insert(id_str(&m["id"]), self.messages.len());
+        self.message_at
+            .insert(id_str(&m["id"]), self.messages.len());
         self.messages.push(m);
     }
 
@@ -1866,6 +1867,20 @@ impl Discord {
     /// A member uploads `filename` with a command: the attachment's id, for an option of type 11.
     /// Its `url` is on this Discord's CDN route (`/attachments/...`), which serves `body`
     /// (docs/resources/message.md, Attachment Object).
+    /// Attachment `id`'s address expires, as Discord's signed CDN addresses do: the CDN route
+    /// no longer serves it.
+    pub fn expire_attachment(&self, id: u64) {
+        let mut w = self.world();
+        let path = w.attachments.get(&id).and_then(|a| {
+            a["url"]
+                .as_str()
+                .and_then(|u| u.find("/attachments/").map(|i| u[i..].to_string()))
+        });
+        if let Some(path) = path {
+            w.files.remove(&path);
+        }
+    }
+
     pub fn upload_attachment(&self, filename: &str, content_type: &str, body: &[u8]) -> u64 {
         let base = self.api_base();
         let mut w = self.world();

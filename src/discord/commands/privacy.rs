@@ -4,19 +4,23 @@
 //! removes it in one transaction (see `Store::forget_member`) before telling them it is done.
 //! Open to every member: it is their own data. Both are logged without the content.
 
-use crate::discord::flows::blocking;
+use crate::discord::flows::{blocking, Core};
 use crate::discord::reply::{ephemeral, no_mentions, parts};
 use crate::discord::rest::Upload;
 use crate::discord::{CommandError, Context, Data};
 use crate::limits;
 use crate::render::ids::{parse_privacy_delete, privacy_delete_id};
-use crate::render::privacy::{forgotten_text, member_report_text, DELETE_BUTTON, DELETE_QUESTION};
+use crate::render::privacy::{
+    forgotten_text, member_report_text, DELETE_BUTTON, DELETE_QUESTION, SUGGESTION_REMOVED,
+};
 use crate::render::text::plain_times;
 use crate::store::ServerId;
 use serenity::builder::{
     CreateActionRow, CreateButton, CreateInteractionResponse, CreateInteractionResponseMessage,
+    EditMessage,
 };
 use serenity::model::application::{ButtonStyle, ComponentInteraction};
+use serenity::model::id::{ChannelId, MessageId};
 
 /// The file a long `/privacy show` is attached as.
 pub(crate) const REPORT_FILE: &str = "roundtable-my-data.txt";
@@ -116,13 +120,28 @@ pub(crate) async fn on_component(
         }
         Some(guild) => {
             let server = ServerId::Guild(guild.get());
+            // The moderators' log messages that show the member's suggestions, read before they
+            // are forgotten, are cleared after.
+            let (store, who) = (core.engine.store().clone(), member.to_string());
+            let shown = blocking(move || store.suggestion_messages(server, &who))
+                .await
+                .map_err(CommandError::Flow)?
+                .unwrap_or_else(|e| {
+                    tracing::error!(
+                        "privacy: the suggestions' log messages could not be read: {e}"
+                    );
+                    Vec::new()
+                });
             // Committed before the member reads that it is done.
             let text = match core
                 .engine
                 .forget_member_async(server, &member.to_string())
                 .await
             {
-                Ok(done) => forgotten_text(&done),
+                Ok(done) => {
+                    clear_suggestion_messages(core, &shown).await;
+                    forgotten_text(&done)
+                }
                 Err(e) => {
                     tracing::error!("privacy: the deletion failed: {e}");
                     FAILED.to_string()
@@ -138,4 +157,25 @@ pub(crate) async fn on_component(
     };
     core.rest.answer(ix.id, &ix.token, &response).await?;
     Ok(true)
+}
+
+/// Clears the moderators' log messages of a member's deleted suggestions: their text and buttons.
+async fn clear_suggestion_messages(core: &Core, shown: &[(u64, u64)]) {
+    for &(channel, message) in shown {
+        let edit = EditMessage::new()
+            .content(SUGGESTION_REMOVED)
+            .components(Vec::new())
+            .allowed_mentions(no_mentions());
+        if let Err(e) = core
+            .rest
+            .edit_message(ChannelId::new(channel), MessageId::new(message), &edit)
+            .await
+        {
+            tracing::warn!(
+                channel,
+                message,
+                "privacy: a suggestion's log message could not be cleared: {e}"
+            );
+        }
+    }
 }

@@ -219,14 +219,7 @@ pub(crate) async fn draft_into_preview(
 ) -> Result<Option<String>, CommandError> {
     let limits = FetchLimits::from_config(&core.draft);
     let fetched = match source {
-        // Discord's own CDN: the address comes from Discord, not from the moderator.
-        ArticleSource::Attachment { url, .. } => {
-            let trusted = FetchLimits {
-                allow_private_hosts: true,
-                ..limits
-            };
-            fetch::fetch(&url, &trusted).await
-        }
+        ArticleSource::Attachment { url, .. } => read_attachment(&limits, &url).await,
         ArticleSource::Link(l) => fetch::fetch(&l, &limits).await,
     };
     let page = match fetched {
@@ -240,10 +233,23 @@ pub(crate) async fn draft_into_preview(
     draft_text_into_preview(core, token, server, by, name, page.body, html, id).await
 }
 
+/// Reads a file attached to a command from Discord's CDN, within the draft's size and time
+/// limits. The address comes from Discord, not from a member, so the private-host guard is off.
+pub(crate) async fn read_attachment(
+    limits: &FetchLimits,
+    url: &str,
+) -> Result<fetch::Fetched, fetch::FetchError> {
+    let trusted = FetchLimits {
+        allow_private_hosts: true,
+        ..*limits
+    };
+    fetch::fetch(url, &trusted).await
+}
+
 /// Drafts `body` (HTML if `html` or if it looks like it), stores the draft with its article, and
 /// shows the preview in the deferred answer of `token`; the draft's id, if one was stored.
 #[allow(clippy::too_many_arguments)]
-async fn draft_text_into_preview(
+pub(crate) async fn draft_text_into_preview(
     core: &Arc<Core>,
     token: &str,
     server: ServerId,

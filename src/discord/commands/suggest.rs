@@ -6,7 +6,10 @@
 //! The buttons' custom_ids (`rt:sg:d:<id>`, `rt:sg:x:<id>`) name the suggestion, which is looked
 //! up in the server the click came from only; only that server's moderators may decide.
 
-use super::prompts::{check_source, draft_into_preview, finish_token, ArticleSource};
+use super::prompts::{
+    check_source, draft_into_preview, draft_text_into_preview, finish_token, read_attachment,
+    ArticleSource,
+};
 use crate::discord::access::{may_take_part, moderator_standing, not_allowed, REFUSED};
 use crate::discord::flows::{blocking, Core};
 use crate::discord::reply::{defer, ephemeral, finish, no_mentions, parts, say, server_of};
@@ -61,7 +64,7 @@ pub(crate) async fn suggest(
         size: a.size as usize,
     });
     let max = FetchLimits::from_config(&core.draft).max_bytes;
-    let proposal = match suggest::proposal(link.as_deref(), attachment, note.as_deref(), max) {
+    let mut proposal = match suggest::proposal(link.as_deref(), attachment, note.as_deref(), max) {
         Ok(p) => p,
         Err(e) => return say(&ctx, format!("Nothing was recorded: {e}.")).await,
     };
@@ -69,6 +72,19 @@ pub(crate) async fn suggest(
         return say(&ctx, NO_LOG_CHANNEL).await;
     };
     defer(&ctx).await?;
+    // An attached file is read now: Discord's address for it expires, a moderator may draft later.
+    if let Article::Attachment { url, .. } = &proposal.article {
+        match read_attachment(&FetchLimits::from_config(&core.draft), url).await {
+            Ok(page) => proposal.body = Some(page.body),
+            Err(e) => {
+                return finish(
+                    &ctx,
+                    format!("Nothing was recorded: the file could not be read: {e}."),
+                )
+                .await
+            }
+        }
+    }
     let (c, member, now) = (
         core.clone(),
         ix.user.id.get().to_string(),
@@ -105,7 +121,20 @@ pub(crate) async fn suggest(
         .components(buttons(record.id))
         .allowed_mentions(no_mentions());
     let shown = match core.rest.create_message(ChannelId::new(channel), &m).await {
-        Ok(_) => true,
+        Ok(message) => {
+            // Where it is shown, so that `/privacy delete` can clear it too.
+            let (store, sid, mid) = (core.engine.store().clone(), record.id, message.id.get());
+            match blocking(move || store.set_suggestion_message(server, sid, channel, mid)).await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => {
+                    tracing::error!(%server, suggestion = sid, "the log message of the suggestion was not recorded: {e}")
+                }
+                Err(e) => {
+                    tracing::error!(%server, suggestion = sid, "the log message of the suggestion was not recorded: {e}")
+                }
+            }
+            true
+        }
         Err(e) => {
             tracing::error!(%server, suggestion = record.id, "the suggestion could not be shown in the log channel {channel}: {e}");
             false
@@ -315,9 +344,15 @@ async fn draft(
     };
     let (c, n, sid) = (core.clone(), name.clone(), record.id);
     let id = blocking(move || draft_id(&c, server, &n, sid)).await?;
-    let Some(prompt) =
-        draft_into_preview(core, &ix.token, server, by, source, name, Some(id)).await?
-    else {
+    // A file was read when it was suggested; a link is fetched now.
+    let drafted = match record.body.clone() {
+        Some(body) => {
+            draft_text_into_preview(core, &ix.token, server, by, name, body, false, Some(id))
+                .await?
+        }
+        None => draft_into_preview(core, &ix.token, server, by, source, name, Some(id)).await?,
+    };
+    let Some(prompt) = drafted else {
         // Nothing was drafted (the moderator read why): the suggestion stays open.
         return Ok(());
     };
