@@ -1033,4 +1033,44 @@ mod tests {
         assert!(names.contains(&"Antony J. Blinken"), "{names:?}");
         assert!(!names.contains(&"Hoder"), "{names:?}");
     }
+
+    #[test]
+    fn captions_on_their_own_line_give_the_turns_after_them_to_the_role_they_name() {
+        let (t, c) = cast(
+            "Press conference\n\nPRIME MINISTER:\n\nThis is a great initiative.\n\nWe believe in it.\n\nJOURNALIST:\n\nWill it work?\n\nPRIME MINISTER:\n\nIt will.\n\nMINISTER FOR VETERANS’ AFFAIRS:\n\nThanks, Prime Minister. We agree.\n",
+        );
+        assert_eq!(
+            speakers(&c),
+            vec!["Prime Minister", "Minister for Veterans’ Affairs"]
+        );
+        assert_eq!(
+            quotes_of(&t, &c, "Minister for Veterans’ Affairs"),
+            vec!["Thanks, Prime Minister. We agree."]
+        );
+        assert_eq!(
+            quotes_of(&t, &c, "Prime Minister"),
+            vec![
+                "This is a great initiative.",
+                "We believe in it.",
+                "It will."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_preposition_with_a_capital_stays_inside_an_organisations_name() {
+        let (_, c) = cast("The country ranks 159th, according to Reporters Without Borders.");
+        assert_eq!(speakers(&c), vec!["Reporters Without Borders"]);
+    }
+
+    #[test]
+    fn as_someone_put_it_gives_them_the_quotation() {
+        let (t, c) = cast(
+            "Some oppose the rules.\n\nAs editor Holden Thorp put it in a piece today: “it is possible to support science.”",
+        );
+        assert_eq!(
+            quotes_of(&t, &c, "Holden Thorp"),
+            vec!["it is possible to support science."]
+        );
+    }
 }

@@ -58,10 +58,12 @@ impl Text {
             .paragraphs
             .iter()
             .map(|r| quotations::caption(&text.body[r.clone()], outlet.as_deref(), lex))
+            .map(|c| c.map(|c| interviewer_in_title(c, text.meta.title.as_deref())))
             .collect();
         // two captions make a transcript, or one in capitals ("MR. EARNEST:")
+        // (a caption alone on its line could be a heading: two of them, then)
         let transcript = captions.iter().filter(|c| c.is_some()).count() >= 2
-            || captions.iter().flatten().any(|c| c.shouted);
+            || captions.iter().flatten().any(|c| c.shouted && !c.alone);
         let mut turn: Option<Speaker> = None;
         let mut intro: Option<usize> = None; // the sentence introducing what follows
         for (p, range) in text.paragraphs.clone().into_iter().enumerate() {
@@ -76,11 +78,13 @@ impl Text {
                         role: c.role.clone(),
                         interviewer: c.interviewer,
                     };
-                    spans.push(Span {
-                        outer: area.clone(),
-                        inner: area.clone(),
-                        speaker: speaker.clone(),
-                    });
+                    if !area.is_empty() {
+                        spans.push(Span {
+                            outer: area.clone(),
+                            inner: area.clone(),
+                            speaker: speaker.clone(),
+                        });
+                    }
                     turn = Some(speaker);
                     intro = None;
                 }
@@ -145,6 +149,23 @@ impl Text {
     pub fn sentence_text(&self, i: usize) -> &str {
         &self.body[self.sentences[i].range.clone()]
     }
+}
+
+/// A caption naming the one a title says the interview is with ("Interview with Michael Rowland,
+/// ABC News Breakfast") is the interviewer's.
+fn interviewer_in_title(mut c: quotations::Caption, title: Option<&str>) -> quotations::Caption {
+    let Some(title) = title.map(str::to_lowercase) else {
+        return c;
+    };
+    let name = c.name.to_lowercase();
+    if !name.is_empty()
+        && title
+            .match_indices("interview with ")
+            .any(|(i, m)| title[i + m.len()..].starts_with(&name))
+    {
+        c.interviewer = true;
+    }
+    c
 }
 
 /// Whitespace runs (including line breaks) collapsed to single spaces.
