@@ -148,6 +148,22 @@ fn score_quotes(a: &Analysis, labels: &Labels, log: &mut Vec<String>) -> Counts 
         }
     }
     c.labelled = labelled_at.len();
+    for (at, si) in &labelled_at {
+        let found = a.actors.iter().any(|actor| {
+            matches(&actor.name, &labels.speakers[*si].aliases)
+                && actor
+                    .quotes
+                    .iter()
+                    .any(|q| (q.start..q.start + q.text.len()).contains(at))
+        });
+        if !found {
+            log.push(format!(
+                "  MISSED QUOTE of {:?}: {}",
+                labels.speakers[*si].aliases,
+                a.body[*at..].chars().take(50).collect::<String>()
+            ));
+        }
+    }
     for actor in &a.actors {
         for q in &actor.quotes {
             let span = q.start..q.start + q.text.len();

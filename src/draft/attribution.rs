@@ -155,7 +155,15 @@ pub fn find(text: &Text, lex: &Lexicon) -> Cast {
                         .or_else(|| {
                             let (a, para, at) = last_quote?;
                             let near = para + 1 >= sentence.para && si - at <= 3;
-                            (quote_only && near).then_some(a)
+                            // or the paragraphs between are about the same speaker ("Razavi is
+                            // the director of ... Razavi sees herself as ...")
+                            let about_them = sentence.para <= para + 2
+                                && si - at <= 4
+                                && (at + 1..si).all(|k| {
+                                    text.sentences[k].para == sentence.para
+                                        || history.get(k).is_some_and(|h| h.contains(&a))
+                                });
+                            (quote_only && (near || about_them)).then_some(a)
                         })
                 }
             };
@@ -1071,6 +1079,39 @@ mod tests {
         assert_eq!(
             quotes_of(&t, &c, "Holden Thorp"),
             vec!["it is possible to support science."]
+        );
+    }
+
+    #[test]
+    fn a_quotation_alone_after_a_paragraph_about_the_last_speaker_is_theirs() {
+        let (t, c) = cast(
+            "“The state is outdated,” Lauren Razavi tells me.\n\nRazavi is the director of Plumia. Razavi sees herself as borderless.\n\n“We’re all enrolled into this subscription.”\n",
+        );
+        assert_eq!(
+            quotes_of(&t, &c, "Lauren Razavi"),
+            vec![
+                "The state is outdated,",
+                "We’re all enrolled into this subscription."
+            ]
+        );
+        // not when the paragraph between is about someone else
+        let (t, c) = cast(
+            "“The state is outdated,” Lauren Razavi tells me.\n\nJohn Smith is the director of Plumia. John Smith sees himself as borderless.\n\n“We’re all enrolled into this subscription.”\n",
+        );
+        assert_eq!(
+            quotes_of(&t, &c, "Lauren Razavi"),
+            vec!["The state is outdated,"]
+        );
+    }
+
+    #[test]
+    fn a_paragraph_after_said_colon_is_the_speakers_quotation() {
+        let (t, c) = cast(
+            "Tim Roe, inventor of the Web, said:\n\nIt is great to see a simple licence.\n\nThe licence starts today.\n",
+        );
+        assert_eq!(
+            quotes_of(&t, &c, "Tim Roe"),
+            vec!["It is great to see a simple licence."]
         );
     }
 }

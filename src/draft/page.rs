@@ -283,7 +283,11 @@ fn chrome_line(line: &str) -> bool {
     }
     // a photo caption's credit: "... Photo by Flickr user X. CC BY-NC-SA 2.0"
     if words <= 40
-        && (l.contains("photo by ") || l.contains(" cc by") || l.contains("getty images"))
+        && (l.contains("photo by ")
+            || l.contains(" cc by")
+            || l.contains("getty images")
+            || l.contains("photograph:")
+            || l.contains(" photo: "))
     {
         return true;
     }
@@ -643,6 +647,14 @@ mod tests {
             p.text.trim(),
             "The envoy arrived. She spoke.\n\nIt was hot."
         );
+    }
+
+    #[test]
+    fn a_photo_caption_with_its_credit_is_chrome() {
+        assert!(chrome_line(
+            "Lauren Razavi, executive director of Plumia. Photograph: Barbara Jovanovic, Author provided"
+        ));
+        assert!(!chrome_line("The photograph was taken in May."));
     }
 
     #[test]

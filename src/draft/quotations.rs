@@ -45,6 +45,8 @@ pub struct Span {
 pub fn pair(body: &str, range: Range<usize>) -> Vec<Span> {
     let mut out = Vec::new();
     let mut open: Option<(usize, usize)> = None;
+    // curly marks opened inside the open quotation (“… journalists “hate” Venezuela”)
+    let mut nested = 0;
     for (i, c) in body[range.clone()].char_indices() {
         let pos = range.start + i;
         let mut close = |open: &mut Option<(usize, usize)>| {
@@ -56,8 +58,26 @@ pub fn pair(body: &str, range: Range<usize>) -> Vec<Span> {
                 });
             }
         };
+        // A new opening mark after a sentence's end, the open one never closed: a quotation of
+        // several paragraphs run into one (“… lanes. “The corridor is …”), each mark a new one.
+        let after_stop = body[range.start..pos]
+            .trim_end()
+            .ends_with(['.', '?', '!', '…']);
         match c {
             '“' | '«' if open.is_none() => open = Some((pos, c.len_utf8())),
+            '“' | '«' if nested == 0 && after_stop && pos > range.start => {
+                if let Some((s, l)) = open.take() {
+                    let end = range.start + body[range.start..pos].trim_end().len();
+                    out.push(Span {
+                        outer: s..end,
+                        inner: s + l..end,
+                        speaker: Speaker::Unmarked,
+                    });
+                }
+                open = Some((pos, c.len_utf8()));
+            }
+            '“' | '«' => nested += 1,
+            '”' | '»' if nested > 0 => nested -= 1,
             '”' | '»' => close(&mut open),
             '"' if open.is_some() => close(&mut open),
             '"' => open = Some((pos, 1)),
@@ -322,6 +342,20 @@ pub fn first_person(para: &str) -> bool {
         })
 }
 
+/// Whether an introducing sentence reports speech right before its colon ("Tim Berners-Lee, ...,
+/// said:", "Jane wrote on Facebook:"): what follows is a quotation even if not in the first person.
+pub fn reports_before_colon(sentence: &str, lex: &Lexicon) -> bool {
+    let Some(head) = sentence.trim_end().strip_suffix(':') else {
+        return false;
+    };
+    head.split_whitespace().rev().take(4).any(|w| {
+        let w = w
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        lex.verbs.contains(w.as_str())
+    })
+}
+
 /// Whether a paragraph introduces a quotation: it ends with a colon.
 pub fn introduces(para: &str) -> bool {
     para.trim_end().ends_with(':')
@@ -346,6 +380,22 @@ mod tests {
             vec!["one two,", "three."]
         );
         assert!(inner("Russia’s role isn't 'clear'.").is_empty());
+    }
+
+    #[test]
+    fn an_opening_mark_after_a_sentence_inside_an_open_quotation_starts_the_next_one() {
+        assert_eq!(
+            inner("“It will create lanes. “The road is busy,” he said."),
+            vec!["It will create lanes.", "The road is busy,"]
+        );
+    }
+
+    #[test]
+    fn a_quotation_inside_a_quotation_does_not_close_it() {
+        assert_eq!(
+            inner("“They say we “hate” the country,” said Jane. “Not true.”"),
+            vec!["They say we “hate” the country,", "Not true."]
+        );
     }
 
     #[test]
@@ -468,6 +518,23 @@ mod tests {
         ] {
             assert_eq!(caption(p, None, &LEXICON), None, "{p}");
         }
+    }
+
+    #[test]
+    fn a_reporting_verb_before_the_colon_introduces_speech() {
+        assert!(reports_before_colon(
+            "Tim Roe, inventor of the Web, said:",
+            &LEXICON
+        ));
+        assert!(reports_before_colon(
+            "Jane Roe wrote on Facebook:",
+            &LEXICON
+        ));
+        assert!(!reports_before_colon("The project will include:", &LEXICON));
+        assert!(!reports_before_colon(
+            "Jane Roe said it was over.",
+            &LEXICON
+        ));
     }
 
     #[test]

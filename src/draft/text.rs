@@ -66,6 +66,8 @@ impl Text {
             || captions.iter().flatten().any(|c| c.shouted && !c.alone);
         let mut turn: Option<Speaker> = None;
         let mut intro: Option<usize> = None; // the sentence introducing what follows
+                                             // the introducing sentence reports speech ("..., said:"): its next paragraph is speech
+        let mut reported = false;
         for (p, range) in text.paragraphs.clone().into_iter().enumerate() {
             let para = &text.body[range.clone()];
             let mut area = range.clone();
@@ -103,7 +105,7 @@ impl Text {
                             spans.first().is_some_and(|s| s.outer.start == range.start);
                         if starts_quoted {
                             spans[0].speaker = Speaker::Intro(at);
-                        } else if spans.is_empty() && quotations::first_person(para) {
+                        } else if spans.is_empty() && (reported || quotations::first_person(para)) {
                             spans.push(Span {
                                 outer: range.clone(),
                                 inner: range.clone(),
@@ -139,8 +141,11 @@ impl Text {
                 });
             }
             let _ = first_quote;
+            reported = false;
             if turn.is_none() && quotations::introduces(para) {
                 intro = text.sentences.len().checked_sub(1);
+                reported = intro
+                    .is_some_and(|i| quotations::reports_before_colon(text.sentence_text(i), lex));
             }
         }
         text
