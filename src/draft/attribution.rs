@@ -123,13 +123,22 @@ pub fn find(text: &Text, lex: &Lexicon) -> Cast {
                     let colon = ti > 0 && s.is_punct(ti - 1, ':');
                     // "Mr. Behi has running coverage. Highlights: “…”": a colon with no subject
                     // before it in the sentence goes back to the sentence before, in the paragraph
+                    // (a reporting verb's subject before the colon first: "As Science's editor
+                    // Holden Thorp put it: “…”")
+                    let reported_before = resolved
+                        .iter()
+                        .filter(|(v, _)| *v < ti && verb_at(&s, lex, *v).is_some())
+                        .max_by_key(|(v, _)| *v)
+                        .map(|r| r.1);
                     let by_colon = if colon {
-                        topic_actor(&mut reg, ti).or_else(|| {
-                            let prev = si.checked_sub(1)?;
-                            (text.sentences[prev].para == sentence.para && resolved.is_empty())
-                                .then(|| history.get(prev).and_then(|h| h.first().copied()))
-                                .flatten()
-                        })
+                        reported_before
+                            .or_else(|| topic_actor(&mut reg, ti))
+                            .or_else(|| {
+                                let prev = si.checked_sub(1)?;
+                                (text.sentences[prev].para == sentence.para && resolved.is_empty())
+                                    .then(|| history.get(prev).and_then(|h| h.first().copied()))
+                                    .flatten()
+                            })
                     } else {
                         None
                     };
@@ -1112,6 +1121,17 @@ mod tests {
         assert_eq!(
             quotes_of(&t, &c, "Tim Roe"),
             vec!["It is great to see a simple licence."]
+        );
+    }
+
+    #[test]
+    fn a_colon_quotation_goes_to_the_reporting_verbs_subject_before_the_clauses_first_name() {
+        let (t, c) = cast(
+            "As Science journals editor Holden Thorp put it in a piece today: “it is possible to support science.”",
+        );
+        assert_eq!(
+            quotes_of(&t, &c, "Holden Thorp"),
+            vec!["it is possible to support science."]
         );
     }
 }
