@@ -171,6 +171,7 @@ pub fn find(text: &Text, lex: &Lexicon) -> Cast {
                                 && (at + 1..si).all(|k| {
                                     text.sentences[k].para == sentence.para
                                         || history.get(k).is_some_and(|h| h.contains(&a))
+                                        || names_them(text.sentence_text(k), &reg.actors[a].name)
                                 });
                             (quote_only && (near || about_them)).then_some(a)
                         })
@@ -231,6 +232,17 @@ pub fn find(text: &Text, lex: &Lexicon) -> Cast {
         actors: reg.actors,
         quote_speaker,
     }
+}
+
+/// Whether a sentence names the actor by the last word of their name ("Razavi sees herself ...").
+fn names_them(sentence: &str, name: &str) -> bool {
+    let Some(last) = name.split_whitespace().last() else {
+        return false;
+    };
+    last.chars().count() >= 3
+        && sentence
+            .split(|c: char| !c.is_alphanumeric() && c != '-')
+            .any(|w| w == last)
 }
 
 /// The actor a caption names: "Kerry" is the "John Kerry" named earlier.
@@ -1095,6 +1107,17 @@ mod tests {
     fn a_quotation_alone_after_a_paragraph_about_the_last_speaker_is_theirs() {
         let (t, c) = cast(
             "“The state is outdated,” Lauren Razavi tells me.\n\nRazavi is the director of Plumia. Razavi sees herself as borderless.\n\n“We’re all enrolled into this subscription.”\n",
+        );
+        assert_eq!(
+            quotes_of(&t, &c, "Lauren Razavi"),
+            vec![
+                "The state is outdated,",
+                "We’re all enrolled into this subscription."
+            ]
+        );
+        // or when it names them in a clause that is about something else
+        let (t, c) = cast(
+            "“The state is outdated,” Lauren Razavi tells me.\n\nBorn in Britain, Razavi is borderless, and Plumia likens tax to a “subscription”.\n\n“We’re all enrolled into this subscription.”\n",
         );
         assert_eq!(
             quotes_of(&t, &c, "Lauren Razavi"),
