@@ -1157,4 +1157,15 @@ mod tests {
             vec!["it is possible to support science."]
         );
     }
+
+    #[test]
+    fn laying_out_a_vision_in_quoted_words_is_speaking() {
+        let (t, c) = cast(
+            "In February, Facebook CEO Mark Zuckerberg laid out a vision of the network’s role in “bringing us all together as a community.”",
+        );
+        assert_eq!(
+            quotes_of(&t, &c, "Mark Zuckerberg"),
+            vec!["bringing us all together as a community."]
+        );
+    }
 }
