@@ -12,7 +12,7 @@
 //!   follows: a quoted paragraph, or (a block quote without marks) the following paragraphs in the
 //!   first person. The attribution stage gives them to the subject of the introducing sentence.
 
-use super::lexicon::{Lexicon, NounKind, TitleKind};
+use super::lexicon::{Lexicon, NounKind};
 use std::ops::Range;
 
 /// Who the layout says is speaking a quotation.

@@ -209,3 +209,34 @@ fn paragraphs(body: &str) -> Vec<Range<usize>> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::draft::lexicon::LEXICON;
+
+    #[test]
+    fn the_one_a_title_says_the_interview_is_with_is_the_interviewer() {
+        let t = Text::parse(
+            "# Title: Interview with Michael Rowland, ABC News\n\nMICHAEL ROWLAND:\n\nGood morning.\n\nPRIME MINISTER:\n\nMorning, Michael.\n",
+            &LEXICON,
+        );
+        let speakers: Vec<(String, bool)> = t
+            .quotes
+            .iter()
+            .filter_map(|q| match &q.speaker {
+                Speaker::Caption {
+                    name, interviewer, ..
+                } => Some((name.clone(), *interviewer)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            speakers,
+            vec![
+                ("Michael Rowland".to_string(), true),
+                ("Prime Minister".to_string(), false)
+            ]
+        );
+    }
+}
