@@ -1168,4 +1168,10 @@ mod tests {
             vec!["bringing us all together as a community."]
         );
     }
+
+    #[test]
+    fn a_middle_initial_does_not_cut_a_name_without_a_title() {
+        let (_, c) = cast("The dam held, David S. Jackson said. Jackson left.");
+        assert_eq!(speakers(&c), vec!["David S. Jackson"]);
+    }
 }
