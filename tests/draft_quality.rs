@@ -148,6 +148,22 @@ fn score_quotes(a: &Analysis, labels: &Labels, log: &mut Vec<String>) -> Counts 
         }
     }
     c.labelled = labelled_at.len();
+    for (at, si) in &labelled_at {
+        let found = a.actors.iter().any(|actor| {
+            matches(&actor.name, &labels.speakers[*si].aliases)
+                && actor
+                    .quotes
+                    .iter()
+                    .any(|q| (q.start..q.start + q.text.len()).contains(at))
+        });
+        if !found {
+            log.push(format!(
+                "  MISSED QUOTE of {:?}: {}",
+                labels.speakers[*si].aliases,
+                a.body[*at..].chars().take(50).collect::<String>()
+            ));
+        }
+    }
     for actor in &a.actors {
         for q in &actor.quotes {
             let span = q.start..q.start + q.text.len();
@@ -396,8 +412,9 @@ fn draft_quality_on_the_labelled_articles() {
     }
     let dev = totals(&rows, "dev");
     if dev.n > 0 {
-        assert!(dev.n >= 30, "the dev part has {} articles", dev.n);
-        // What the dev part reached (the rules were studied on it): 0.99 and more.
+        assert!(dev.n >= 53, "the dev part has {} articles", dev.n);
+        // What the dev part reached (the rules were studied on it), the 12 articles of fresh set 1
+        // included since its misses were studied: speakers 0.97 / 0.97, quotations 0.98 / 0.98.
         assert!(
             dev.speakers.precision() >= 0.95 && dev.speakers.recall() >= 0.95,
             "dev speakers {:?}",
@@ -415,11 +432,12 @@ fn draft_quality_on_the_labelled_articles() {
     let test = totals(&rows, "test");
     if test.n > 0 {
         assert!(test.n >= 10, "the test part has {} articles", test.n);
-        // The test part is the fresh set of issue 12 (12 articles, labelled before the drafter ran
-        // on them). Its first run: speakers 0.75 / 0.50, quotations 0.80 / 0.44, ROUGE-1 0.423 vs
-        // lead-3's 0.359, and a question taken from one article that asks none (see
-        // tests/fixtures/articles/README.md). The target is 0.9 for both; these floors are that
-        // first run, so that a change which makes it worse fails here.
+        // Fresh set 1 of issue 12 (12 articles) was the test part: its first run gave speakers
+        // 0.75 / 0.50, quotations 0.80 / 0.44, ROUGE-1 0.423 vs lead-3's 0.359, and a question
+        // taken from one article that asks none; its misses were then studied and it moved to dev
+        // (see tests/fixtures/articles/README.md). The next fresh test part is measured by its own
+        // first run; until that run is recorded here, these floors are fresh set 1's first run, so
+        // that a change which does worse on new text than the drafter did then fails.
         assert!(
             test.speakers.precision() >= 0.74 && test.speakers.recall() >= 0.49,
             "test speakers {:?}",

@@ -123,13 +123,22 @@ pub fn find(text: &Text, lex: &Lexicon) -> Cast {
                     let colon = ti > 0 && s.is_punct(ti - 1, ':');
                     // "Mr. Behi has running coverage. Highlights: “…”": a colon with no subject
                     // before it in the sentence goes back to the sentence before, in the paragraph
+                    // (a reporting verb's subject before the colon first: "As Science's editor
+                    // Holden Thorp put it: “…”")
+                    let reported_before = resolved
+                        .iter()
+                        .filter(|(v, _)| *v < ti && verb_at(&s, lex, *v).is_some())
+                        .max_by_key(|(v, _)| *v)
+                        .map(|r| r.1);
                     let by_colon = if colon {
-                        topic_actor(&mut reg, ti).or_else(|| {
-                            let prev = si.checked_sub(1)?;
-                            (text.sentences[prev].para == sentence.para && resolved.is_empty())
-                                .then(|| history.get(prev).and_then(|h| h.first().copied()))
-                                .flatten()
-                        })
+                        reported_before
+                            .or_else(|| topic_actor(&mut reg, ti))
+                            .or_else(|| {
+                                let prev = si.checked_sub(1)?;
+                                (text.sentences[prev].para == sentence.para && resolved.is_empty())
+                                    .then(|| history.get(prev).and_then(|h| h.first().copied()))
+                                    .flatten()
+                            })
                     } else {
                         None
                     };
@@ -155,7 +164,16 @@ pub fn find(text: &Text, lex: &Lexicon) -> Cast {
                         .or_else(|| {
                             let (a, para, at) = last_quote?;
                             let near = para + 1 >= sentence.para && si - at <= 3;
-                            (quote_only && near).then_some(a)
+                            // or the paragraphs between are about the same speaker ("Razavi is
+                            // the director of ... Razavi sees herself as ...")
+                            let about_them = sentence.para <= para + 2
+                                && si - at <= 4
+                                && (at + 1..si).all(|k| {
+                                    text.sentences[k].para == sentence.para
+                                        || history.get(k).is_some_and(|h| h.contains(&a))
+                                        || names_them(text.sentence_text(k), &reg.actors[a].name)
+                                });
+                            (quote_only && (near || about_them)).then_some(a)
                         })
                 }
             };
@@ -214,6 +232,17 @@ pub fn find(text: &Text, lex: &Lexicon) -> Cast {
         actors: reg.actors,
         quote_speaker,
     }
+}
+
+/// Whether a sentence names the actor by the last word of their name ("Razavi sees herself ...").
+fn names_them(sentence: &str, name: &str) -> bool {
+    let Some(last) = name.split_whitespace().last() else {
+        return false;
+    };
+    last.chars().count() >= 3
+        && sentence
+            .split(|c: char| !c.is_alphanumeric() && c != '-')
+            .any(|w| w == last)
 }
 
 /// The actor a caption names: "Kerry" is the "John Kerry" named earlier.
@@ -1032,5 +1061,117 @@ mod tests {
         let names: Vec<&str> = c.actors.iter().map(|a| a.name.as_str()).collect();
         assert!(names.contains(&"Antony J. Blinken"), "{names:?}");
         assert!(!names.contains(&"Hoder"), "{names:?}");
+    }
+
+    #[test]
+    fn captions_on_their_own_line_give_the_turns_after_them_to_the_role_they_name() {
+        let (t, c) = cast(
+            "Press conference\n\nPRIME MINISTER:\n\nThis is a great initiative.\n\nWe believe in it.\n\nJOURNALIST:\n\nWill it work?\n\nPRIME MINISTER:\n\nIt will.\n\nMINISTER FOR VETERANS’ AFFAIRS:\n\nThanks, Prime Minister. We agree.\n",
+        );
+        assert_eq!(
+            speakers(&c),
+            vec!["Prime Minister", "Minister for Veterans’ Affairs"]
+        );
+        assert_eq!(
+            quotes_of(&t, &c, "Minister for Veterans’ Affairs"),
+            vec!["Thanks, Prime Minister. We agree."]
+        );
+        assert_eq!(
+            quotes_of(&t, &c, "Prime Minister"),
+            vec![
+                "This is a great initiative.",
+                "We believe in it.",
+                "It will."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_preposition_with_a_capital_stays_inside_an_organisations_name() {
+        let (_, c) = cast("The country ranks 159th, according to Reporters Without Borders.");
+        assert_eq!(speakers(&c), vec!["Reporters Without Borders"]);
+    }
+
+    #[test]
+    fn as_someone_put_it_gives_them_the_quotation() {
+        let (t, c) = cast(
+            "Some oppose the rules.\n\nAs editor Holden Thorp put it in a piece today: “it is possible to support science.”",
+        );
+        assert_eq!(
+            quotes_of(&t, &c, "Holden Thorp"),
+            vec!["it is possible to support science."]
+        );
+    }
+
+    #[test]
+    fn a_quotation_alone_after_a_paragraph_about_the_last_speaker_is_theirs() {
+        let (t, c) = cast(
+            "“The state is outdated,” Lauren Razavi tells me.\n\nRazavi is the director of Plumia. Razavi sees herself as borderless.\n\n“We’re all enrolled into this subscription.”\n",
+        );
+        assert_eq!(
+            quotes_of(&t, &c, "Lauren Razavi"),
+            vec![
+                "The state is outdated,",
+                "We’re all enrolled into this subscription."
+            ]
+        );
+        // or when it names them in a clause that is about something else
+        let (t, c) = cast(
+            "“The state is outdated,” Lauren Razavi tells me.\n\nBorn in Britain, Razavi is borderless, and Plumia likens tax to a “subscription”.\n\n“We’re all enrolled into this subscription.”\n",
+        );
+        assert_eq!(
+            quotes_of(&t, &c, "Lauren Razavi"),
+            vec![
+                "The state is outdated,",
+                "We’re all enrolled into this subscription."
+            ]
+        );
+        // not when the paragraph between is about someone else
+        let (t, c) = cast(
+            "“The state is outdated,” Lauren Razavi tells me.\n\nJohn Smith is the director of Plumia. John Smith sees himself as borderless.\n\n“We’re all enrolled into this subscription.”\n",
+        );
+        assert_eq!(
+            quotes_of(&t, &c, "Lauren Razavi"),
+            vec!["The state is outdated,"]
+        );
+    }
+
+    #[test]
+    fn a_paragraph_after_said_colon_is_the_speakers_quotation() {
+        let (t, c) = cast(
+            "Tim Roe, inventor of the Web, said:\n\nIt is great to see a simple licence.\n\nThe licence starts today.\n",
+        );
+        assert_eq!(
+            quotes_of(&t, &c, "Tim Roe"),
+            vec!["It is great to see a simple licence."]
+        );
+    }
+
+    #[test]
+    fn a_colon_quotation_goes_to_the_reporting_verbs_subject_before_the_clauses_first_name() {
+        let (t, c) = cast(
+            "As Science journals editor Holden Thorp put it in a piece today: “it is possible to support science.”",
+        );
+        assert_eq!(
+            quotes_of(&t, &c, "Holden Thorp"),
+            vec!["it is possible to support science."]
+        );
+    }
+
+    #[test]
+    fn laying_out_a_vision_in_quoted_words_is_speaking() {
+        let (t, c) = cast(
+            "In February, Facebook CEO Mark Zuckerberg laid out a vision of the network’s role in “bringing us all together as a community.”",
+        );
+        assert_eq!(
+            quotes_of(&t, &c, "Mark Zuckerberg"),
+            vec!["bringing us all together as a community."]
+        );
+    }
+
+    #[test]
+    fn a_middle_initial_does_not_cut_a_name_without_a_title() {
+        let (_, c) = cast("The dam held, David S. Jackson said. Jackson left.");
+        assert_eq!(speakers(&c), vec!["David S. Jackson"]);
     }
 }

@@ -260,7 +260,13 @@ pub(super) fn read_names(
             let after_title = lex.title(s.word(j - 1)) == Some(TitleKind::Title);
             // "Jane Doe on Twitter": a platform is where someone speaks, not part of a name
             let platform = c == "on" && PLATFORMS.contains(&s.word(j + 1));
-            let joins = !platform && CONNECTORS.contains(&c)
+            // "Reporters Without Borders": a preposition written with a capital inside a name
+            let cap_preposition = is_titlecase(s.word(j))
+                && matches!(
+                    c,
+                    "without" | "against" | "under" | "with" | "in" | "to" | "at" | "over"
+                );
+            let joins = !platform && (CONNECTORS.contains(&c) || cap_preposition)
                 || c == "the" && matches!(s.lower(j - 1), "of" | "for" | "on")
                 || c == "from" && after_title;
             if joins

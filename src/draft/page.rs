@@ -283,7 +283,11 @@ fn chrome_line(line: &str) -> bool {
     }
     // a photo caption's credit: "... Photo by Flickr user X. CC BY-NC-SA 2.0"
     if words <= 40
-        && (l.contains("photo by ") || l.contains(" cc by") || l.contains("getty images"))
+        && (l.contains("photo by ")
+            || l.contains(" cc by")
+            || l.contains("getty images")
+            || l.contains("photograph:")
+            || l.contains(" photo: "))
     {
         return true;
     }
@@ -309,7 +313,8 @@ fn strip_chrome(text: &str) -> String {
     for line in text.lines() {
         let t = line.trim();
         let words = t.split_whitespace().count();
-        if (4..=40).contains(&words) {
+        // a transcript's caption ("MINISTER FOR VETERANS’ AFFAIRS:") repeats at every turn
+        if (4..=40).contains(&words) && !t.ends_with(':') {
             *seen.entry(t).or_default() += 1;
         }
     }
@@ -394,6 +399,44 @@ const RELEASE_TYPES: [&str; 9] = [
     "joint statement",
 ];
 
+/// "Statement by President Joe Biden On the ... Decision" → ("Joe Biden", "President"): a title
+/// naming the one whose statement the page is (capitalised words after "Statement by", up to a
+/// preposition), with the titles before the name as the role.
+fn statement_by(title: &str) -> Option<(String, Option<String>)> {
+    let rest = ["Statement by ", "Statement from ", "Statement of "]
+        .iter()
+        .find_map(|p| title.strip_prefix(p))?;
+    const STOPS: [&str; 12] = [
+        "on",
+        "regarding",
+        "about",
+        "after",
+        "following",
+        "in",
+        "at",
+        "to",
+        "for",
+        "as",
+        "marking",
+        "upon",
+    ];
+    let words: Vec<&str> = rest
+        .split_whitespace()
+        .take_while(|w| {
+            w.starts_with(char::is_uppercase) && !STOPS.contains(&w.to_lowercase().as_str())
+        })
+        .map(|w| w.trim_end_matches([',', ':', ';']))
+        .collect();
+    let lex = &*super::lexicon::LEXICON;
+    let titles = words.iter().take_while(|w| lex.title(w).is_some()).count();
+    let name = &words[titles..];
+    if name.is_empty() || name.len() > 4 {
+        return None;
+    }
+    let role = (titles > 0).then(|| words[..titles].join(" "));
+    Some((name.join(" "), role))
+}
+
 /// Reads and drops the front matter: the paragraphs of short lines before the first sentence.
 fn front_matter(text: &str, meta: &mut Meta) -> String {
     let mut rest = text;
@@ -456,6 +499,13 @@ fn front_matter(text: &str, meta: &mut Meta) -> String {
     if meta.title.is_none() {
         meta.title = title;
     }
+    if meta.author.is_none() {
+        if let Some((author, role)) = meta.title.as_deref().and_then(statement_by) {
+            meta.author = Some(author);
+            meta.author_role = role;
+            meta.statement = true;
+        }
+    }
     // headings and datelines in the body
     let mut out = String::with_capacity(rest.len());
     let paras: Vec<&str> = rest.split("\n\n").collect();
@@ -482,23 +532,40 @@ fn front_matter(text: &str, meta: &mut Meta) -> String {
     out
 }
 
-/// "WASHINGTON — Deputy Minister ..." → "Deputy Minister ...".
+/// "WASHINGTON — Deputy Minister ..." → "Deputy Minister ..."; also "Bronx, NY—Representative ..."
+/// and "WASHINGTON, March 3 (VOA) — ...": a place (in capitals, or capitalised words with a comma),
+/// perhaps a date and an agency, before the paragraph's first dash.
 fn strip_dateline(p: &str) -> &str {
-    for dash in [" — ", " – ", " -- "] {
-        if let Some((head, rest)) = p.split_once(dash) {
-            let letters = head.chars().filter(|c| c.is_alphabetic());
-            let caps = head.chars().any(char::is_alphabetic)
-                && letters.clone().all(char::is_uppercase)
-                && head.split_whitespace().count() <= 5
-                && head
-                    .chars()
-                    .all(|c| c.is_alphabetic() || " ,.()".contains(c));
-            if caps {
-                return rest;
-            }
-        }
+    let Some((at, dash)) = p
+        .char_indices()
+        .take(80)
+        .find(|(_, c)| matches!(c, '—' | '–'))
+        .map(|(i, c)| (i, c.len_utf8()))
+        .or_else(|| p.find(" -- ").filter(|&i| i < 80).map(|i| (i, 4)))
+    else {
+        return p;
+    };
+    let head = p[..at].trim();
+    let rest = p[at + dash..].trim_start();
+    let words: Vec<&str> = head.split_whitespace().collect();
+    let letters = head.chars().filter(|c| c.is_alphabetic());
+    let caps = head.chars().any(char::is_alphabetic) && letters.clone().all(char::is_uppercase);
+    let capitalised = words.iter().all(|w| {
+        let w = w.trim_start_matches('(');
+        w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit())
+    });
+    let dateline = !words.is_empty()
+        && words.len() <= 6
+        && (caps || (capitalised && head.contains(',')))
+        && head
+            .chars()
+            .all(|c| c.is_alphanumeric() || " ,.()".contains(c))
+        && rest.starts_with(char::is_uppercase);
+    if dateline {
+        rest
+    } else {
+        p
     }
-    p
 }
 
 #[cfg(test)]
@@ -580,5 +647,65 @@ mod tests {
             p.text.trim(),
             "The envoy arrived. She spoke.\n\nIt was hot."
         );
+    }
+
+    #[test]
+    fn a_photo_caption_with_its_credit_is_chrome() {
+        assert!(chrome_line(
+            "Lauren Razavi, executive director of Plumia. Photograph: Barbara Jovanovic, Author provided"
+        ));
+        assert!(!chrome_line("The photograph was taken in May."));
+    }
+
+    #[test]
+    fn a_repeated_caption_on_its_own_line_is_not_chrome() {
+        let text = "MINISTER FOR FOREIGN AFFAIRS:\nWe agree.\nJOURNALIST:\nWhy?\nMINISTER FOR FOREIGN AFFAIRS:\nBecause.\nShare this page on Facebook\nShare this page on Facebook\n";
+        assert_eq!(
+            strip_chrome(text),
+            "MINISTER FOR FOREIGN AFFAIRS:\nWe agree.\nJOURNALIST:\nWhy?\nMINISTER FOR FOREIGN AFFAIRS:\nBecause.\n"
+        );
+    }
+
+    #[test]
+    fn a_statement_by_someone_in_the_title_makes_them_its_issuer() {
+        assert_eq!(
+            statement_by("Statement by President Joe Biden On the Court’s Decision"),
+            Some(("Joe Biden".to_string(), Some("President".to_string())))
+        );
+        assert_eq!(
+            statement_by("Statement from the Press Secretary on the Storm"),
+            None
+        );
+        assert_eq!(statement_by("A Statement by Jane Roe"), None);
+        let p = Page::from_text(
+            "# Title: Statement by Senator Jane Roe on the Vote\n\nStatement by Senator Jane Roe on the Vote\n\nI am disappointed by the vote. We will try again.\n",
+        );
+        assert_eq!(p.meta.author.as_deref(), Some("Jane Roe"));
+        assert!(p.meta.statement);
+    }
+
+    #[test]
+    fn a_dateline_with_a_state_a_date_or_an_agency_is_not_glued_to_the_first_sentence() {
+        for (p, want) in [
+            (
+                "Bronx, NY—Representative Jane Roe spoke.",
+                "Representative Jane Roe spoke.",
+            ),
+            (
+                "WASHINGTON, March 3 (VOA) — The envoy arrived.",
+                "The envoy arrived.",
+            ),
+            ("Paris, France – The talks began.", "The talks began."),
+        ] {
+            assert_eq!(strip_dateline(p), want, "{p}");
+        }
+        // a dash in a sentence is not a dateline
+        for p in [
+            "The envoy—who arrived late—spoke.",
+            "Jane Roe — the envoy — spoke.",
+            "It was hot, Sunny — and dry.",
+        ] {
+            assert_eq!(strip_dateline(p), p, "{p}");
+        }
     }
 }

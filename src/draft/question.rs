@@ -18,14 +18,40 @@ pub fn closing(text: &Text) -> Option<(Option<usize>, String)> {
         }
         let t = text.sentence_text(i).trim();
         let q = collapse(t);
-        (s.quotes.is_empty() && t.ends_with('?') && limits::chars(&q) <= limits::EMBED_TITLE)
-            .then_some((Some(i), q))
+        (s.quotes.is_empty()
+            && t.ends_with('?')
+            && limits::chars(&q) <= limits::EMBED_TITLE
+            && !section_heading(text, i))
+        .then_some((Some(i), q))
     });
     in_body.or_else(|| {
         let title = text.meta.title.as_deref()?.trim();
         (title.ends_with('?') && limits::chars(title) <= limits::EMBED_TITLE)
             .then(|| (None, title.to_string()))
     })
+}
+
+/// A section heading that is a question ("Freedom for everyone?"): a paragraph of one short
+/// sentence with no question word or auxiliary to open it, and more text after it.
+fn section_heading(text: &Text, i: usize) -> bool {
+    let s = &text.sentences[i];
+    let alone = text.sentences.iter().filter(|x| x.para == s.para).count() == 1;
+    let more_after = text.sentences.get(i + 1).is_some();
+    let t = text.sentence_text(i);
+    let words: Vec<String> = t
+        .split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .collect();
+    const OPENERS: [&str; 26] = [
+        "what", "why", "how", "who", "whom", "whose", "which", "where", "when", "do", "does",
+        "did", "is", "are", "was", "were", "will", "would", "should", "can", "could", "has",
+        "have", "had", "shall", "may",
+    ];
+    let asks = words.first().is_some_and(|w| OPENERS.contains(&w.as_str()));
+    alone && more_after && words.len() <= 6 && !asks
 }
 
 #[cfg(test)]
@@ -50,6 +76,19 @@ mod tests {
         assert_eq!(
             q("Bloggers wrote about it. What are the reactions?\n\nOne said: \"Why now?\"\n\nAnother left.\n\nThe end came.\n"),
             None
+        );
+    }
+
+    #[test]
+    fn a_section_heading_that_is_a_question_is_not_the_closing_question() {
+        assert_eq!(
+            q("Nomads want to leave.\n\nFreedom for everyone?\n\nI have studied them for years.\n"),
+            None
+        );
+        // a short closing question that asks is still one
+        assert_eq!(
+            q("Nomads want to leave.\n\nShould they?\n\nWrite to us.\n"),
+            Some("Should they?".to_string())
         );
     }
 

@@ -12,7 +12,7 @@
 //!   follows: a quoted paragraph, or (a block quote without marks) the following paragraphs in the
 //!   first person. The attribution stage gives them to the subject of the introducing sentence.
 
-use super::lexicon::{Lexicon, TitleKind};
+use super::lexicon::{Lexicon, NounKind};
 use std::ops::Range;
 
 /// Who the layout says is speaking a quotation.
@@ -45,6 +45,8 @@ pub struct Span {
 pub fn pair(body: &str, range: Range<usize>) -> Vec<Span> {
     let mut out = Vec::new();
     let mut open: Option<(usize, usize)> = None;
+    // curly marks opened inside the open quotation (“… journalists “hate” Venezuela”)
+    let mut nested = 0;
     for (i, c) in body[range.clone()].char_indices() {
         let pos = range.start + i;
         let mut close = |open: &mut Option<(usize, usize)>| {
@@ -56,8 +58,26 @@ pub fn pair(body: &str, range: Range<usize>) -> Vec<Span> {
                 });
             }
         };
+        // A new opening mark after a sentence's end, the open one never closed: a quotation of
+        // several paragraphs run into one (“… lanes. “The corridor is …”), each mark a new one.
+        let after_stop = body[range.start..pos]
+            .trim_end()
+            .ends_with(['.', '?', '!', '…']);
         match c {
             '“' | '«' if open.is_none() => open = Some((pos, c.len_utf8())),
+            '“' | '«' if nested == 0 && after_stop && pos > range.start => {
+                if let Some((s, l)) = open.take() {
+                    let end = range.start + body[range.start..pos].trim_end().len();
+                    out.push(Span {
+                        outer: s..end,
+                        inner: s + l..end,
+                        speaker: Speaker::Unmarked,
+                    });
+                }
+                open = Some((pos, c.len_utf8()));
+            }
+            '“' | '«' => nested += 1,
+            '”' | '»' if nested > 0 => nested -= 1,
             '”' | '»' => close(&mut open),
             '"' if open.is_some() => close(&mut open),
             '"' => open = Some((pos, 1)),
@@ -84,6 +104,8 @@ pub struct Caption {
     pub interviewer: bool,
     /// Written in capitals, as transcripts do ("MR. EARNEST:").
     pub shouted: bool,
+    /// On its own line, the speech in the paragraphs after it ("PRIME MINISTER:").
+    pub alone: bool,
 }
 
 /// Words that end a caption-like line without making it a caption ("Categories: ...").
@@ -107,8 +129,10 @@ const NOT_CAPTIONS: [&str; 16] = [
 ];
 
 /// Captions of the person asking.
-const INTERVIEWERS: [&str; 9] = [
+const INTERVIEWERS: [&str; 11] = [
     "q",
+    "journalist",
+    "journalists",
     "question",
     "interviewer",
     "reporter",
@@ -132,6 +156,7 @@ pub fn caption(para: &str, outlet: Option<&str>, lex: &Lexicon) -> Option<Captio
                 role: None,
                 interviewer: true,
                 shouted: false,
+                alone: false,
             });
         }
     }
@@ -139,7 +164,15 @@ pub fn caption(para: &str, outlet: Option<&str>, lex: &Lexicon) -> Option<Captio
     let head = para[..colon].trim();
     let after = &para[colon + 1..];
     let speech = after.trim_start();
-    if head.is_empty() || speech.is_empty() || after.starts_with(|c: char| !c.is_whitespace()) {
+    let letters: Vec<char> = head.chars().filter(|c| c.is_alphabetic()).collect();
+    let shouted = letters.len() >= 3 && letters.iter().all(|c| c.is_uppercase());
+    // a caption on its own line ("PRIME MINISTER:"), its speech in the paragraphs after: only
+    // in capitals, as transcripts write them
+    let alone = speech.is_empty() && shouted;
+    if head.is_empty()
+        || (speech.is_empty() && !alone)
+        || (!alone && after.starts_with(|c: char| !c.is_whitespace()))
+    {
         return None; // "10:30", "http://"
     }
     let lower = head.to_lowercase();
@@ -150,7 +183,7 @@ pub fn caption(para: &str, outlet: Option<&str>, lex: &Lexicon) -> Option<Captio
         Some((n, r)) => (n.trim(), Some(r.trim().to_string())),
         None => (head, None),
     };
-    let words: Vec<&str> = name_part.split_whitespace().collect();
+    let mut words: Vec<&str> = name_part.split_whitespace().collect();
     if words.is_empty() || words.len() > 10 {
         return None;
     }
@@ -161,22 +194,42 @@ pub fn caption(para: &str, outlet: Option<&str>, lex: &Lexicon) -> Option<Captio
                 "of" | "the" | "and" | "for" | "de" | "van" | "von" | "al"
             )
     };
-    if !words.iter().all(|w| capitalised(w)) || !words[0].starts_with(char::is_uppercase) {
-        return None;
-    }
     if role.as_deref().is_some_and(|r| {
         r.split_whitespace().count() > 8 || r.split_whitespace().any(|w| !capitalised(w))
     }) {
+        return None;
+    }
+    let mut role = role;
+    if !words.iter().all(|w| capitalised(w)) {
+        // "Retired auto worker Brian Pannebecker: “To see ...”": a description in lowercase words
+        // before a name of two capitalised words or more, introducing a quotation
+        let name_at = words
+            .iter()
+            .rposition(|w| !capitalised(w))
+            .map_or(0, |i| i + 1);
+        let quoted = speech.starts_with(['“', '"', '«']);
+        let verbless = !words[..name_at]
+            .iter()
+            .any(|w| lex.verbs.contains(w.to_lowercase().as_str()));
+        if !quoted || words.len() - name_at < 2 || role.is_some() || !verbless {
+            return None;
+        }
+        role = Some(words[..name_at].join(" "));
+        words = words.split_off(name_at);
+    }
+    if !words[0].starts_with(char::is_uppercase) {
         return None;
     }
     let interviewer = lower
         .split(|c: char| !c.is_alphanumeric())
         .any(|w| INTERVIEWERS.contains(&w))
         || outlet.is_some_and(|o| {
+            // a word of the outlet's name, not a title ("PRIME MINISTER:" is not the outlet
+            // "Prime Minister of Australia")
             let o = o.to_lowercase();
-            lower
-                .split_whitespace()
-                .any(|w| o.split_whitespace().any(|x| x == w))
+            lower.split_whitespace().any(|w| {
+                lex.title(w).is_none() && !lex.is_common(w) && o.split_whitespace().any(|x| x == w)
+            })
         })
         || outlet.is_some_and(|o| {
             // the outlet's initials: "VOA" for Voice of America
@@ -189,30 +242,43 @@ pub fn caption(para: &str, outlet: Option<&str>, lex: &Lexicon) -> Option<Captio
         })
         || matches!(lower.as_str(), "voa" | "wikinews" | "wn");
     let (name, title_role) = caption_name(&words, lex);
-    let letters: Vec<char> = head.chars().filter(|c| c.is_alphabetic()).collect();
-    let shouted = letters.len() >= 3 && letters.iter().all(|c| c.is_uppercase());
     Some(Caption {
         len: para.len() - speech.len(),
         name,
         role: role.or(title_role),
         interviewer,
         shouted,
+        alone,
     })
 }
 
 /// "SECRETARY OF STATE JOHN KERRY" → ("John Kerry", "Secretary of State"); "MR. EARNEST" →
 /// ("Earnest", None); names in capitals are shown in title case.
 fn caption_name(words: &[&str], lex: &Lexicon) -> (String, Option<String>) {
-    let last_title = words
-        .iter()
-        .rposition(|w| lex.title(w) == Some(TitleKind::Title) || lex.title(w).is_some());
+    let last_title = words.iter().rposition(|w| {
+        let connector = w.eq_ignore_ascii_case("of") || w.eq_ignore_ascii_case("for");
+        !connector && lex.title(w).is_some()
+    });
     let mut start = last_title.map_or(0, |t| t + 1);
     // the title's complement: "OF STATE", "of Ukraine"
-    while start < words.len() && words[start].eq_ignore_ascii_case("of") {
-        start += 2;
+    let connector = |w: &str| w.eq_ignore_ascii_case("of") || w.eq_ignore_ascii_case("for");
+    while start < words.len() && connector(words[start]) {
+        // the complement runs to its last word naming a body ("OF STATE", "FOR VETERANS’
+        // AFFAIRS"), else it is one word
+        let org = |w: &&str| {
+            let w = w.trim_end_matches(['’', '\'']);
+            lex.name_word(w) == Some(NounKind::Org) || lex.place(w).is_some()
+        };
+        start = words[start + 1..]
+            .iter()
+            .rposition(org)
+            .map_or(start + 2, |i| start + 2 + i);
     }
-    if start >= words.len() {
-        start = last_title.unwrap_or(0);
+    // a caption that is only a role ("PRIME MINISTER", "MINISTER FOR VETERANS’ AFFAIRS") names
+    // its speaker by that role
+    let role_only = last_title.is_some() && start >= words.len();
+    if role_only {
+        start = 0;
     }
     let shown = |w: &str| {
         let upper = w
@@ -227,7 +293,16 @@ fn caption_name(words: &[&str], lex: &Lexicon) -> (String, Option<String>) {
             w.to_string()
         }
     };
-    let name: Vec<String> = words[start..].iter().map(|w| shown(w)).collect();
+    let name: Vec<String> = words[start..]
+        .iter()
+        .map(|w| {
+            if connector(w) && role_only {
+                w.to_lowercase()
+            } else {
+                shown(w)
+            }
+        })
+        .collect();
     let role: Vec<String> = words[..start.min(words.len())]
         .iter()
         .filter(|w| !matches!(w.to_lowercase().trim_end_matches('.'), "mr" | "ms" | "mrs"))
@@ -267,6 +342,20 @@ pub fn first_person(para: &str) -> bool {
         })
 }
 
+/// Whether an introducing sentence reports speech right before its colon ("Tim Berners-Lee, ...,
+/// said:", "Jane wrote on Facebook:"): what follows is a quotation even if not in the first person.
+pub fn reports_before_colon(sentence: &str, lex: &Lexicon) -> bool {
+    let Some(head) = sentence.trim_end().strip_suffix(':') else {
+        return false;
+    };
+    head.split_whitespace().rev().take(4).any(|w| {
+        let w = w
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        lex.verbs.contains(w.as_str())
+    })
+}
+
 /// Whether a paragraph introduces a quotation: it ends with a colon.
 pub fn introduces(para: &str) -> bool {
     para.trim_end().ends_with(':')
@@ -291,6 +380,22 @@ mod tests {
             vec!["one two,", "three."]
         );
         assert!(inner("Russia’s role isn't 'clear'.").is_empty());
+    }
+
+    #[test]
+    fn an_opening_mark_after_a_sentence_inside_an_open_quotation_starts_the_next_one() {
+        assert_eq!(
+            inner("“It will create lanes. “The road is busy,” he said."),
+            vec!["It will create lanes.", "The road is busy,"]
+        );
+    }
+
+    #[test]
+    fn a_quotation_inside_a_quotation_does_not_close_it() {
+        assert_eq!(
+            inner("“They say we “hate” the country,” said Jane. “Not true.”"),
+            vec!["They say we “hate” the country,", "Not true."]
+        );
     }
 
     #[test]
@@ -327,6 +432,65 @@ mod tests {
     }
 
     #[test]
+    fn a_caption_in_capitals_on_its_own_line_opens_a_turn() {
+        let c = caption("PRIME MINISTER:", None, &LEXICON).unwrap();
+        assert!(c.alone && !c.interviewer);
+        assert_eq!(c.len, "PRIME MINISTER:".len());
+        // a heading in ordinary case is not a caption
+        assert_eq!(caption("Background:", None, &LEXICON), None);
+    }
+
+    #[test]
+    fn a_caption_that_is_only_a_role_names_the_speaker_by_the_role() {
+        let p = caption("PRIME MINISTER:", None, &LEXICON).unwrap();
+        assert_eq!(
+            (p.name.as_str(), p.role.as_deref()),
+            ("Prime Minister", None)
+        );
+        let m = caption("MINISTER FOR VETERANS’ AFFAIRS:", None, &LEXICON).unwrap();
+        assert_eq!(m.name, "Minister for Veterans’ Affairs");
+        let k = caption("SECRETARY OF STATE JOHN KERRY: Hello.", None, &LEXICON).unwrap();
+        assert_eq!(k.name, "John Kerry");
+    }
+
+    #[test]
+    fn a_caption_naming_an_office_is_not_the_outlet_of_that_office() {
+        let c = caption(
+            "PRIME MINISTER:",
+            Some("Prime Minister of Australia"),
+            &LEXICON,
+        )
+        .unwrap();
+        assert!(!c.interviewer);
+        let v = caption("WIKINEWS STAFF: Thank you.", Some("Wikinews"), &LEXICON).unwrap();
+        assert!(v.interviewer);
+    }
+
+    #[test]
+    fn a_journalists_caption_is_the_interviewers() {
+        assert!(caption("JOURNALIST:", None, &LEXICON).unwrap().interviewer);
+    }
+
+    #[test]
+    fn a_description_in_lowercase_before_a_name_is_the_captions_role() {
+        let c = caption(
+            "Retired auto worker Brian Pannebecker: “To see those plants close.”",
+            None,
+            &LEXICON,
+        )
+        .unwrap();
+        assert_eq!(c.name, "Brian Pannebecker");
+        assert_eq!(c.role.as_deref(), Some("Retired auto worker"));
+        // the speech must be a quotation, and the words before the name must not report
+        for p in [
+            "Retired auto worker Brian Pannebecker: to see those plants close.",
+            "The mayor warned Brian Pannebecker: “To see those plants close.”",
+        ] {
+            assert_eq!(caption(p, None, &LEXICON), None, "{p}");
+        }
+    }
+
+    #[test]
     fn interviewers_captions_are_marked() {
         for p in [
             "Q    Jennifer, would you like to?",
@@ -354,6 +518,23 @@ mod tests {
         ] {
             assert_eq!(caption(p, None, &LEXICON), None, "{p}");
         }
+    }
+
+    #[test]
+    fn a_reporting_verb_before_the_colon_introduces_speech() {
+        assert!(reports_before_colon(
+            "Tim Roe, inventor of the Web, said:",
+            &LEXICON
+        ));
+        assert!(reports_before_colon(
+            "Jane Roe wrote on Facebook:",
+            &LEXICON
+        ));
+        assert!(!reports_before_colon("The project will include:", &LEXICON));
+        assert!(!reports_before_colon(
+            "Jane Roe said it was over.",
+            &LEXICON
+        ));
     }
 
     #[test]

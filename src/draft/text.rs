@@ -58,12 +58,16 @@ impl Text {
             .paragraphs
             .iter()
             .map(|r| quotations::caption(&text.body[r.clone()], outlet.as_deref(), lex))
+            .map(|c| c.map(|c| interviewer_in_title(c, text.meta.title.as_deref())))
             .collect();
         // two captions make a transcript, or one in capitals ("MR. EARNEST:")
+        // (a caption alone on its line could be a heading: two of them, then)
         let transcript = captions.iter().filter(|c| c.is_some()).count() >= 2
-            || captions.iter().flatten().any(|c| c.shouted);
+            || captions.iter().flatten().any(|c| c.shouted && !c.alone);
         let mut turn: Option<Speaker> = None;
         let mut intro: Option<usize> = None; // the sentence introducing what follows
+                                             // the introducing sentence reports speech ("..., said:"): its next paragraph is speech
+        let mut reported = false;
         for (p, range) in text.paragraphs.clone().into_iter().enumerate() {
             let para = &text.body[range.clone()];
             let mut area = range.clone();
@@ -76,11 +80,13 @@ impl Text {
                         role: c.role.clone(),
                         interviewer: c.interviewer,
                     };
-                    spans.push(Span {
-                        outer: area.clone(),
-                        inner: area.clone(),
-                        speaker: speaker.clone(),
-                    });
+                    if !area.is_empty() {
+                        spans.push(Span {
+                            outer: area.clone(),
+                            inner: area.clone(),
+                            speaker: speaker.clone(),
+                        });
+                    }
                     turn = Some(speaker);
                     intro = None;
                 }
@@ -99,7 +105,7 @@ impl Text {
                             spans.first().is_some_and(|s| s.outer.start == range.start);
                         if starts_quoted {
                             spans[0].speaker = Speaker::Intro(at);
-                        } else if spans.is_empty() && quotations::first_person(para) {
+                        } else if spans.is_empty() && (reported || quotations::first_person(para)) {
                             spans.push(Span {
                                 outer: range.clone(),
                                 inner: range.clone(),
@@ -135,8 +141,11 @@ impl Text {
                 });
             }
             let _ = first_quote;
+            reported = false;
             if turn.is_none() && quotations::introduces(para) {
                 intro = text.sentences.len().checked_sub(1);
+                reported = intro
+                    .is_some_and(|i| quotations::reports_before_colon(text.sentence_text(i), lex));
             }
         }
         text
@@ -145,6 +154,23 @@ impl Text {
     pub fn sentence_text(&self, i: usize) -> &str {
         &self.body[self.sentences[i].range.clone()]
     }
+}
+
+/// A caption naming the one a title says the interview is with ("Interview with Michael Rowland,
+/// ABC News Breakfast") is the interviewer's.
+fn interviewer_in_title(mut c: quotations::Caption, title: Option<&str>) -> quotations::Caption {
+    let Some(title) = title.map(str::to_lowercase) else {
+        return c;
+    };
+    let name = c.name.to_lowercase();
+    if !name.is_empty()
+        && title
+            .match_indices("interview with ")
+            .any(|(i, m)| title[i + m.len()..].starts_with(&name))
+    {
+        c.interviewer = true;
+    }
+    c
 }
 
 /// Whitespace runs (including line breaks) collapsed to single spaces.
@@ -182,4 +208,35 @@ fn paragraphs(body: &str) -> Vec<Range<usize>> {
         out.push(s..end);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::draft::lexicon::LEXICON;
+
+    #[test]
+    fn the_one_a_title_says_the_interview_is_with_is_the_interviewer() {
+        let t = Text::parse(
+            "# Title: Interview with Michael Rowland, ABC News\n\nMICHAEL ROWLAND:\n\nGood morning.\n\nPRIME MINISTER:\n\nMorning, Michael.\n",
+            &LEXICON,
+        );
+        let speakers: Vec<(String, bool)> = t
+            .quotes
+            .iter()
+            .filter_map(|q| match &q.speaker {
+                Speaker::Caption {
+                    name, interviewer, ..
+                } => Some((name.clone(), *interviewer)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            speakers,
+            vec![
+                ("Michael Rowland".to_string(), true),
+                ("Prime Minister".to_string(), false)
+            ]
+        );
+    }
 }
