@@ -432,19 +432,19 @@ fn draft_quality_on_the_labelled_articles() {
     let test = totals(&rows, "test");
     if test.n > 0 {
         assert!(test.n >= 10, "the test part has {} articles", test.n);
-        // Fresh set 1 of issue 12 (12 articles) was the test part: its first run gave speakers
-        // 0.75 / 0.50, quotations 0.80 / 0.44, ROUGE-1 0.423 vs lead-3's 0.359, and a question
-        // taken from one article that asks none; its misses were then studied and it moved to dev
-        // (see tests/fixtures/articles/README.md). The next fresh test part is measured by its own
-        // first run; until that run is recorded here, these floors are fresh set 1's first run, so
-        // that a change which does worse on new text than the drafter did then fails.
+        // Fresh set 2 of issue 12 (11 articles, labelled by someone who had not seen the drafter's
+        // output, before it ever ran on them) is the test part. Its first run, after the work on
+        // fresh set 1: speakers 0.78 / 0.84, quotations 0.70 / 0.90, ROUGE-1 0.405 vs lead-3's
+        // 0.345, no question taken from the 11 articles that ask none (see
+        // tests/fixtures/articles/README.md). The target is 0.9; these floors are that first run,
+        // so that a change which does worse on new text fails here.
         assert!(
-            test.speakers.precision() >= 0.74 && test.speakers.recall() >= 0.49,
+            test.speakers.precision() >= 0.77 && test.speakers.recall() >= 0.83,
             "test speakers {:?}",
             test.speakers
         );
         assert!(
-            test.quotes.precision() >= 0.79 && test.quotes.recall() >= 0.43,
+            test.quotes.precision() >= 0.69 && test.quotes.recall() >= 0.89,
             "test quotes {:?}",
             test.quotes
         );
@@ -455,7 +455,7 @@ fn draft_quality_on_the_labelled_articles() {
             test.mean(test.lead.0)
         );
         assert!(
-            test.not_asked.1 + 1 >= test.not_asked.0,
+            test.not_asked.1 >= test.not_asked.0,
             "test: a question taken from {} of {} articles that ask none",
             test.not_asked.0 - test.not_asked.1,
             test.not_asked.0
