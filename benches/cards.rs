@@ -14,25 +14,12 @@ mod support;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
+use support::load::{answered, cpu_secs};
 use support::{Discord, Guild, Interaction, SentKind};
 
 const MEMBERS: usize = 5_000;
 const STATEMENTS: usize = 40;
 const ROUNDS: usize = 3;
-
-/// utime + stime of `pid`, in seconds (/proc/<pid>/stat fields 14 and 15).
-fn cpu_secs(pid: u32) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks: f64 = [11, 12]
-        .iter()
-        .filter_map(|i| f.get(*i)?.parse::<f64>().ok())
-        .sum();
-    // SAFETY: sysconf has no preconditions.
-    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
-    ticks / hz
-}
 
 /// A burst's figures, printed in one line.
 struct Burst {
@@ -63,28 +50,21 @@ async fn burst(
     pid: u32,
     clicks: impl FnOnce() -> Vec<Interaction>,
 ) -> (Burst, Vec<Interaction>) {
-    let before = discord.sent().len();
+    let before = discord.sent_len();
     let cpu_before = cpu_secs(pid);
     let start = Instant::now();
     let sent = clicks();
     let at: HashMap<u64, Instant> = sent.iter().map(|ix| (ix.id, ix.dispatched_at)).collect();
-    let answered = discord
-        .wait_for("every click answered", Duration::from_secs(600), |w| {
-            let answered: Vec<(u64, Instant)> = w.sent_so_far()[before..]
-                .iter()
-                .filter(|s| s.callback_type().is_some())
-                .filter_map(|s| {
-                    s.interaction_id
-                        .filter(|id| at.contains_key(id))
-                        .map(|id| (id, s.at))
-                })
-                .collect();
-            (answered.len() >= at.len()).then_some(answered)
-        })
-        .await;
+    let mut latencies = answered(
+        discord,
+        "every click answered",
+        before,
+        &at,
+        Duration::from_secs(600),
+    )
+    .await;
     let wall = start.elapsed();
     let cpu = cpu_secs(pid) - cpu_before;
-    let mut latencies: Vec<Duration> = answered.iter().map(|(id, t)| *t - at[id]).collect();
     latencies.sort();
     let pick = |q: f64| latencies[((latencies.len() - 1) as f64 * q).round() as usize];
     let b = Burst {

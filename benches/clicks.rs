@@ -12,62 +12,10 @@ mod support;
 use serde_json::json;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
+use support::load::{answered, cpu_secs, peak_rss_kb};
 use support::{Discord, SentKind};
 
 const MEMBERS: usize = 10_000;
-
-fn peak_rss_kb(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
-/// utime + stime of `pid`, in seconds (/proc/<pid>/stat fields 14 and 15).
-fn cpu_secs(pid: u32) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    // The fields after the command name, which is in parentheses and may hold spaces.
-    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks: f64 = [11, 12]
-        .iter()
-        .filter_map(|i| f.get(*i)?.parse::<f64>().ok())
-        .sum();
-    // SAFETY: sysconf has no preconditions.
-    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
-    ticks / hz
-}
-
-/// Latencies of the answered clicks among `sent`, once all of them are answered; `from` is where
-/// the bot's output stood before the clicks. The scan resumes where it left off, so the harness
-/// costs the same per click however many came before.
-async fn answered(
-    discord: &Discord,
-    what: &str,
-    from: usize,
-    sent: &HashMap<u64, Instant>,
-) -> Vec<Duration> {
-    let mut cursor = from;
-    let mut out = Vec::with_capacity(sent.len());
-    discord
-        .wait_for(what, Duration::from_secs(300), |w| {
-            let so_far = w.sent_so_far();
-            for s in &so_far[cursor..] {
-                if s.callback_type().is_some() {
-                    if let Some(at) = s.interaction_id.and_then(|id| sent.get(&id)) {
-                        out.push(s.at - *at);
-                    }
-                }
-            }
-            cursor = so_far.len();
-            (out.len() >= sent.len()).then(|| std::mem::take(&mut out))
-        })
-        .await
-}
 
 /// `roundtable_store_commit_batch_size` `_sum` and `_count` from the bot's `/metrics`: writes and
 /// group commits so far.
@@ -167,7 +115,7 @@ fn main() {
             })
             .collect();
         let dispatched = start.elapsed();
-        let mut latencies = answered(&discord, "every click answered", before, &sent).await;
+        let mut latencies = answered(&discord, "every click answered", before, &sent, Duration::from_secs(300)).await;
         let wall = start.elapsed();
         let cpu = cpu_secs(pid) - cpu_before;
         let batches = per_commit(commits_before, commits(metrics).await);
@@ -195,7 +143,7 @@ fn main() {
             let ix = discord.click_message(guild.member(i), &guild, post_json.clone(), &stances[(i + 1) % stances.len()]);
             sent.insert(ix.id, ix.dispatched_at);
         }
-        let mut latencies = answered(&discord, "every paced click answered", before, &sent).await;
+        let mut latencies = answered(&discord, "every paced click answered", before, &sent, Duration::from_secs(300)).await;
         let batches = per_commit(commits_before, commits(metrics).await);
         latencies.sort();
         let pick = |q: f64| latencies[((latencies.len() - 1) as f64 * q).round() as usize];

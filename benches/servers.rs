@@ -13,6 +13,7 @@ mod support;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
+use support::load::{answered, cpu_secs, proc_status_kb};
 use support::{Discord, Guild, SentKind};
 
 const SERVERS: usize = 1_000;
@@ -24,62 +25,10 @@ const PACED_PER_SEC: u64 = 2_000;
 /// Members of a server with a discussion: each clicks once in the burst.
 const VOTERS: usize = BURST / DISCUSSIONS;
 
-fn proc_status_kb(pid: u32, field: &str) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with(field))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
-/// utime + stime of `pid`, in seconds.
-fn cpu_secs(pid: u32) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    // Fields after the command name (which is in parentheses): utime and stime are 14 and 15.
-    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks: f64 = [11, 12]
-        .iter()
-        .filter_map(|i| f.get(*i)?.parse::<f64>().ok())
-        .sum();
-    // SAFETY: sysconf has no preconditions.
-    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
-    ticks / hz
-}
-
 struct Open {
     guild: Guild,
     message: Value,
     stances: Vec<String>,
-}
-
-/// Latencies of the answered clicks among `sent`, once all of them are answered; `from` is where
-/// the bot's output stood before the clicks (the scan resumes where it left off).
-async fn answered(
-    discord: &Discord,
-    what: &str,
-    from: usize,
-    sent: &HashMap<u64, Instant>,
-) -> Vec<Duration> {
-    let mut cursor = from;
-    let mut out = Vec::with_capacity(sent.len());
-    discord
-        .wait_for(what, Duration::from_secs(600), |w| {
-            let so_far = w.sent_so_far();
-            for s in &so_far[cursor..] {
-                if s.callback_type().is_some() {
-                    if let Some(at) = s.interaction_id.and_then(|id| sent.get(&id)) {
-                        out.push(s.at - *at);
-                    }
-                }
-            }
-            cursor = so_far.len();
-            (out.len() >= sent.len()).then(|| std::mem::take(&mut out))
-        })
-        .await
 }
 
 fn quantiles(mut l: Vec<Duration>) -> (Duration, Duration, Duration) {
@@ -171,7 +120,7 @@ fn main() {
             })
             .collect();
         let dispatched = start.elapsed();
-        let latencies = answered(&discord, "every click of the burst answered", before, &sent).await;
+        let latencies = answered(&discord, "every click of the burst answered", before, &sent, Duration::from_secs(600)).await;
         let wall = start.elapsed();
         let cpu = cpu_secs(pid) - cpu_before;
         let (p50, p99, max) = quantiles(latencies);
@@ -197,7 +146,7 @@ fn main() {
             let ix = discord.click_message(o.guild.member(member), &o.guild, o.message.clone(), stance);
             sent.insert(ix.id, ix.dispatched_at);
         }
-        let latencies = answered(&discord, "every paced click answered", before, &sent).await;
+        let latencies = answered(&discord, "every paced click answered", before, &sent, Duration::from_secs(600)).await;
         let cpu = cpu_secs(pid) - cpu_before;
         let (p50, p99, max) = quantiles(latencies.clone());
         let mut l = latencies;

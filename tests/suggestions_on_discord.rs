@@ -411,6 +411,11 @@ async fn an_attached_file_is_read_when_suggested_and_privacy_delete_clears_its_l
         "{}",
         review.content()
     );
+    discord
+        .await_sent("the log message, updated", before, |s| {
+            s.kind == SentKind::EditMessage && s.message_id == log.message_id
+        })
+        .await;
     assert_eq!(state(&running, &g, 1).0, SuggestionState::Drafted);
 
     // The member deletes their data: the log message no longer names them or their article.

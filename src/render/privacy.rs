@@ -249,6 +249,7 @@ mod tests {
                     attachment: None,
                     filename: None,
                     note: Some("read\nthis".into()),
+                    body: None,
                     at: t("2026-12-01T10:08:00Z"),
                     state: crate::store::SuggestionState::Drafted,
                     decided_by: Some("rosa (2)".into()),

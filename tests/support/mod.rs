@@ -5,6 +5,7 @@
 
 pub mod bot;
 pub mod fake;
+pub mod load;
 pub mod logs;
 pub mod openapi;
 pub mod payloads;

@@ -398,6 +398,7 @@ mod tests {
             attachment: None,
             filename: None,
             note: Some("two\nlines".into()),
+            body: None,
             at: "2026-12-01T10:00:00Z".parse().unwrap(),
             state,
             decided_by: Some("rosa (5)".into()),
