@@ -1174,4 +1174,25 @@ mod tests {
         let (_, c) = cast("The dam held, David S. Jackson said. Jackson left.");
         assert_eq!(speakers(&c), vec!["David S. Jackson"]);
     }
+
+    #[test]
+    fn a_title_in_capitals_after_a_name_is_a_post_nominal() {
+        let (t, c) = cast("Minister for Trade, the Hon Jane Roe MP said:\n\n“Trade is strong.”");
+        assert_eq!(speakers(&c), vec!["Jane Roe"]);
+        assert_eq!(quotes_of(&t, &c, "Jane Roe"), vec!["Trade is strong."]);
+    }
+
+    #[test]
+    fn an_elided_article_before_a_capital_stays_inside_a_name() {
+        let (_, c) = cast("The regulator, Office National d'Énergie, said prices would rise.");
+        assert_eq!(speakers(&c), vec!["Office National d'Énergie"]);
+    }
+
+    #[test]
+    fn a_place_before_a_body_noun_is_the_bodys_modifier_not_a_speaker() {
+        let (_, c) = cast(
+            "Smith gave money to Ohio State. The Columbus university said the gift was welcome.",
+        );
+        assert_eq!(speakers(&c), vec!["Columbus university"]);
+    }
 }

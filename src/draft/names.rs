@@ -180,6 +180,10 @@ pub(super) fn group_nps(s: &Sent, lex: &Lexicon) -> Vec<GroupNp> {
             }
             start -= 1;
         }
+        // "The Baltimore university" opening a sentence: the article is not part of the name
+        if start + 1 < g && DETERMINERS.contains(&s.lower(start)) {
+            start += 1;
+        }
         // "A hospital official": lowercase modifiers between a determiner and the noun
         let mut b = start;
         while b > 0 && b + 3 > start {
@@ -320,6 +324,18 @@ pub(super) fn read_names(
         } {
             continue;
         }
+        // a title in capitals after the name ("the Hon Richard Marles MP"): a post-nominal, not
+        // the start of a role
+        let span = if span.len() >= 2 && {
+            let last = s.word(span.end - 1);
+            is_acronym(last)
+                && lex.title(last) == Some(TitleKind::Title)
+                && lex.title(s.word(span.end - 2)).is_none()
+        } {
+            span.start..span.end - 1
+        } else {
+            span
+        };
         // A title inside the name: "Foreign Secretary Boris Johnson", "President of Ukraine Volodymyr Zelenskyy".
         let title_at = span
             .clone()
@@ -328,7 +344,7 @@ pub(super) fn read_names(
         let (name_toks, inner_role) = match title_at {
             Some(t) => {
                 let mut ns = t + 1;
-                if matches!(s.lower(ns), "of" | "from") {
+                if matches!(s.lower(ns), "of" | "from" | "for") {
                     ns += 1;
                     if s.lower(ns) == "the" {
                         ns += 1;

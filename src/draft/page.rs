@@ -291,6 +291,32 @@ fn chrome_line(line: &str) -> bool {
     {
         return true;
     }
+    // an image's file name on its line, as a pasted page shows it in place of the image:
+    // "Trafalgar Square, London - countdown clock.jpg", "• Wikipedia-logo-v2.svg Quebec protests"
+    let unbulleted = l.trim_start_matches(['•', '·', '*', '-', ' ']);
+    let first_word = unbulleted.split_whitespace().next().unwrap_or("");
+    let last_word = l.split_whitespace().last().unwrap_or("");
+    if words <= 20 && (image_file(first_word) || image_file(last_word)) {
+        return true;
+    }
+    // a wiki's tagline: "From Wikipedia, the free encyclopedia"
+    let site_word = l
+        .strip_prefix("from ")
+        .and_then(|r| r.split_once(", the free "))
+        .is_some_and(|(site, _)| site.split_whitespace().count() == 1);
+    if words <= 12 && site_word && !l.ends_with('.') {
+        return true;
+    }
+    // a listing's bullet with a label in capitals: "• PRESS RELEASE : DWP unveils plans ..."
+    let t = line.trim();
+    if let Some(rest) = t.strip_prefix(['•', '·']) {
+        if let Some((label, _)) = rest.split_once(':') {
+            let letters: Vec<char> = label.chars().filter(|c| c.is_alphabetic()).collect();
+            if letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()) {
+                return true;
+            }
+        }
+    }
     // a video player's clock: "0:00 0:06:01 0:00"
     if l.contains(':')
         && l.chars()
@@ -305,6 +331,14 @@ fn chrome_line(line: &str) -> bool {
     }
     // a link line: "- Global Voices - https://globalvoices.org -"
     words <= 8 && (l.contains("http://") || l.contains("https://") || l.starts_with("www."))
+}
+
+/// A word that is an image's file name ("clock.jpg", "Wikipedia-logo-v2.svg").
+fn image_file(word: &str) -> bool {
+    let w = word.to_lowercase();
+    [".jpg", ".jpeg", ".png", ".svg", ".gif", ".webp"]
+        .iter()
+        .any(|e| w.len() > e.len() && w.ends_with(e))
 }
 
 /// Drops chrome lines, and lines of four words or more that the page repeats (captions, menus).
@@ -655,6 +689,32 @@ mod tests {
             "Lauren Razavi, executive director of Plumia. Photograph: Barbara Jovanovic, Author provided"
         ));
         assert!(!chrome_line("The photograph was taken in May."));
+    }
+
+    #[test]
+    fn an_image_file_name_line_is_chrome_and_a_sentence_naming_an_image_is_not() {
+        assert!(chrome_line("Harbour Bridge, Sydney - at dusk.jpg"));
+        assert!(chrome_line("• Map-logo-v3.svg 2015 regional floods"));
+        assert!(!chrome_line(
+            "The council posted a file named map.png and a plan."
+        ));
+        assert!(!chrome_line(
+            "Icon Left.pngJane RoeIcon Right.png Where were you?"
+        ));
+    }
+
+    #[test]
+    fn a_wikis_tagline_is_chrome() {
+        assert!(chrome_line("From Wikivoyage, the free travel guide"));
+        assert!(!chrome_line("From Monday, the free bus service will stop."));
+    }
+
+    #[test]
+    fn a_listing_bullet_with_a_label_in_capitals_is_chrome() {
+        assert!(chrome_line(
+            "• NEWS STORY : Ministry sets out new plans [March 2021]"
+        ));
+        assert!(!chrome_line("• Options include a new fund: details follow"));
     }
 
     #[test]

@@ -160,6 +160,9 @@ pub fn caption(para: &str, outlet: Option<&str>, lex: &Lexicon) -> Option<Captio
             });
         }
     }
+    if let Some(c) = icon_caption(para, outlet, lex) {
+        return Some(c);
+    }
     let colon = para.char_indices().take(90).find(|x| x.1 == ':')?.0;
     let head = para[..colon].trim();
     let after = &para[colon + 1..];
@@ -249,6 +252,64 @@ pub fn caption(para: &str, outlet: Option<&str>, lex: &Lexicon) -> Option<Captio
         interviewer,
         shouted,
         alone,
+    })
+}
+
+/// The byte after the first image file name's extension in `s` (".png", ".jpg", ...).
+fn image_end(s: &str) -> Option<usize> {
+    let lower = s.to_ascii_lowercase();
+    [".png", ".jpg", ".jpeg", ".svg", ".gif"]
+        .iter()
+        .filter_map(|e| lower.find(e).map(|i| i + e.len()))
+        .min()
+}
+
+/// A caption drawn as a name between two icons whose file names the pasted page kept: "Site waves
+/// Left.pngJane RoeSite waves Right.png Where were you?". The second icon's name starts with the
+/// first one's first word. An icon naming the outlet (or an interviewer) marks the interviewer.
+fn icon_caption(para: &str, outlet: Option<&str>, lex: &Lexicon) -> Option<Caption> {
+    let first = image_end(para).filter(|&e| e <= 60)?;
+    let icon = &para[..first];
+    let lead = icon.split_whitespace().next()?.split('.').next()?;
+    if icon.split_whitespace().count() > 6
+        || !lead.starts_with(char::is_uppercase)
+        || lead.is_empty()
+    {
+        return None;
+    }
+    let rest = &para[first..];
+    let second = image_end(rest).filter(|&e| e <= 60 + lead.len())?;
+    let between = &rest[..second];
+    let name = between[..between.find(lead)?].trim();
+    let speech = rest[second..].trim_start();
+    let words: Vec<&str> = name.split_whitespace().collect();
+    if speech.is_empty()
+        || words.is_empty()
+        || words.len() > 4
+        || !words.iter().all(|w| w.starts_with(char::is_uppercase))
+    {
+        return None;
+    }
+    let outlet = outlet.map(str::to_lowercase);
+    let interviewer = icon
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .any(|w| {
+            INTERVIEWERS.contains(&w)
+                || matches!(w, "voa" | "wikinews" | "wn")
+                || (!lex.is_common(w)
+                    && outlet
+                        .as_deref()
+                        .is_some_and(|o| o.split(|c: char| !c.is_alphanumeric()).any(|x| x == w)))
+        });
+    Some(Caption {
+        len: para.len() - speech.len(),
+        name: name.to_string(),
+        role: None,
+        interviewer,
+        shouted: false,
+        alone: false,
     })
 }
 
@@ -464,6 +525,20 @@ mod tests {
         assert!(!c.interviewer);
         let v = caption("WIKINEWS STAFF: Thank you.", Some("Wikinews"), &LEXICON).unwrap();
         assert!(v.interviewer);
+    }
+
+    #[test]
+    fn a_name_between_two_icons_is_a_caption_and_the_outlets_icon_marks_the_interviewer() {
+        let c = caption(
+            "Daily Globe logo Left.pngJane RoeDaily Globe logo Right.png Where were you?",
+            Some("The Daily Globe"),
+            &LEXICON,
+        )
+        .expect("an icon caption");
+        assert_eq!((c.name.as_str(), c.interviewer), ("Jane Roe", true));
+        assert!(caption("Harbour at dusk.jpg and a plan.", None, &LEXICON).is_none());
+        let other = caption("Badge.pngSam LeeBadge2.png Hello.", None, &LEXICON).expect("caption");
+        assert_eq!((other.name.as_str(), other.interviewer), ("Sam Lee", false));
     }
 
     #[test]

@@ -68,10 +68,43 @@ impl Text {
         let mut intro: Option<usize> = None; // the sentence introducing what follows
                                              // the introducing sentence reports speech ("..., said:"): its next paragraph is speech
         let mut reported = false;
+        // a quotation left open at a paragraph's end, never reopened, and closed in a later
+        // paragraph: (its index in `text.quotes`, the last paragraph it runs through)
+        let mut running: Option<(usize, usize)> = None;
         for (p, range) in text.paragraphs.clone().into_iter().enumerate() {
             let para = &text.body[range.clone()];
             let mut area = range.clone();
             let mut spans: Vec<Span> = Vec::new();
+            if let Some((q, last)) = running.filter(|&(_, last)| p <= last) {
+                // the paragraph goes on with the open quotation: no quotation of its own
+                let end = if p == last {
+                    para.find(['”', '»', '"'])
+                        .map_or(range.end, |i| range.start + i)
+                } else {
+                    range.end
+                };
+                text.quotes[q].inner.end = end;
+                text.quotes[q].outer.end = if p == last {
+                    end + para[end - range.start..]
+                        .chars()
+                        .next()
+                        .map_or(0, char::len_utf8)
+                } else {
+                    end
+                };
+                for s in sentences::split(&text.body, area, &spans, lex) {
+                    text.sentences.push(Sentence {
+                        range: s,
+                        para: p,
+                        quotes: text.quotes.len()..text.quotes.len(),
+                    });
+                }
+                if p == last {
+                    running = None;
+                    intro = None;
+                }
+                continue;
+            }
             match captions[p].as_ref().filter(|_| transcript) {
                 Some(c) => {
                     area.start += c.len;
@@ -141,6 +174,10 @@ impl Text {
                 });
             }
             let _ = first_quote;
+            if turn.is_none() && captions[p].is_none() {
+                running = left_open(&text, p, range.clone())
+                    .and_then(|last| text.quotes.len().checked_sub(1).map(|q| (q, last)));
+            }
             reported = false;
             if turn.is_none() && quotations::introduces(para) {
                 intro = text.sentences.len().checked_sub(1);
@@ -154,6 +191,31 @@ impl Text {
     pub fn sentence_text(&self, i: usize) -> &str {
         &self.body[self.sentences[i].range.clone()]
     }
+}
+
+/// When the last quotation of paragraph `p` is left open at its end and the paragraphs after it
+/// never reopen it (no opening mark) but one of them closes it, the last of those paragraphs: a
+/// statement of several paragraphs in one pair of marks. (Where each paragraph reopens the
+/// quotation, as is usual, each paragraph is a quotation of its own.)
+fn left_open(text: &Text, p: usize, range: Range<usize>) -> Option<usize> {
+    let para = &text.body[range.clone()];
+    let last = text.quotes.last()?;
+    let open_at_end = last.outer.start >= range.start
+        && last.outer.end == range.end
+        && !para.trim_end().ends_with(['”', '»', '"']);
+    if !open_at_end {
+        return None;
+    }
+    for (q, r) in text.paragraphs.iter().enumerate().skip(p + 1) {
+        let next = &text.body[r.clone()];
+        if next.contains(['“', '«']) || next.trim_start().starts_with('"') {
+            return None;
+        }
+        if next.contains(['”', '»', '"']) {
+            return Some(q);
+        }
+    }
+    None
 }
 
 /// A caption naming the one a title says the interview is with ("Interview with Michael Rowland,
@@ -238,5 +300,33 @@ mod tests {
                 ("Prime Minister".to_string(), false)
             ]
         );
+    }
+
+    #[test]
+    fn a_statement_of_several_paragraphs_in_one_pair_of_marks_is_one_quotation() {
+        let t = Text::parse(
+            "The mayor issued this statement:\n\n“We are proud of the team.\n\nThe budget is balanced.\n\nWe will keep going.”\n\nThe council meets on Monday.\n",
+            &LEXICON,
+        );
+        let quotes: Vec<&str> = t.quotes.iter().map(|q| &t.body[q.inner.clone()]).collect();
+        assert_eq!(
+            quotes,
+            vec!["We are proud of the team.\n\nThe budget is balanced.\n\nWe will keep going."]
+        );
+        assert!(matches!(t.quotes[0].speaker, Speaker::Intro(0)));
+    }
+
+    #[test]
+    fn paragraphs_that_reopen_the_quotation_are_quotations_of_their_own() {
+        let t = Text::parse(
+            "“We are proud of the team,” she said. “The budget is balanced.\n\n“We will keep going.”\n",
+            &LEXICON,
+        );
+        assert_eq!(t.quotes.len(), 3);
+        let straight = Text::parse(
+            "She wrote: \"The budget is balanced.\n\n\"We will keep going.\"\n",
+            &LEXICON,
+        );
+        assert_eq!(straight.quotes.len(), 2);
     }
 }

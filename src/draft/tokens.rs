@@ -193,11 +193,15 @@ pub(super) const PREPOSITIONS: [&str; 11] = [
 pub(super) const QUANTIFIERS: [&str; 3] = ["a", "an", "one"];
 pub(super) const DETERMINERS: [&str; 8] = ["a", "an", "one", "the", "his", "her", "their", "its"];
 
+/// Elided articles and prepositions written before a capital inside a name ("Société Nationale
+/// d'Électricité", "Côte d’Ivoire", "l'Université").
+pub(super) const ELISIONS: [&str; 4] = ["d'", "d’", "l'", "l’"];
+
 pub(super) fn is_cap(word: &str) -> bool {
     if word.chars().next().is_some_and(char::is_uppercase) {
         return true;
     }
-    PARTICLES.iter().any(|p| {
+    PARTICLES.iter().chain(ELISIONS.iter()).any(|p| {
         word.strip_prefix(p)
             .and_then(|r| r.chars().next())
             .is_some_and(char::is_uppercase)
