@@ -777,7 +777,9 @@ pub(super) fn clause_start(s: &Sent) -> usize {
         };
     let mut start = 0;
     if opener {
-        if let Some(c) = (0..s.toks.len().min(14)).find(|&k| s.is_punct(k, ',')) {
+        // ("After meeting with Lieutenant Governor Pierre Duchesne to officially drop the writ and
+        // dissolve parliament, he ...": an opening phrase may run to twenty words)
+        if let Some(c) = (0..s.toks.len().min(21)).find(|&k| s.is_punct(k, ',')) {
             start = c + 1;
         }
     }
@@ -859,12 +861,13 @@ pub(super) fn resolve_pronoun(
     p: Pron,
 ) -> Option<usize> {
     if let Some(m) = s.mentions.iter().find(|m| {
-        // "on Twitter, he wrote" (but "As for Rex Tillerson, he said")
-        let before = if m.toks.start > 0 {
-            s.lower(m.toks.start - 1)
-        } else {
-            ""
-        };
+        // "on Twitter, he wrote" (but "As for Rex Tillerson, he said"); past a title before the
+        // name: "After meeting with Lieutenant Governor Pierre Duchesne, he ..."
+        let mut b = m.toks.start;
+        while b > 1 && is_titlecase(s.word(b - 1)) {
+            b -= 1;
+        }
+        let before = if b > 0 { s.lower(b - 1) } else { "" };
         let in_pp = PREPOSITIONS.contains(&before) && before != "for";
         m.toks.end <= at && !in_pp && fits(&reg.actors[m.actor], p)
     }) {
@@ -1194,5 +1197,21 @@ mod tests {
             "Smith gave money to Ohio State. The Columbus university said the gift was welcome.",
         );
         assert_eq!(speakers(&c), vec!["Columbus university"]);
+    }
+
+    #[test]
+    fn he_after_a_name_in_a_prepositional_phrase_with_a_title_is_the_earlier_subject() {
+        let (t, c) = cast(
+            "Premier Jane Roe has called an election. After meeting with Lieutenant Governor John Poe to dissolve parliament, he made the announcement, stating the airport is a “bridge to the north.”",
+        );
+        assert_eq!(quotes_of(&t, &c, "Jane Roe"), vec!["bridge to the north."]);
+    }
+
+    #[test]
+    fn a_long_opening_phrase_does_not_give_a_later_participle_its_subject() {
+        let (t, c) = cast(
+            "Premier Jane Roe has called an election. After meeting with Lieutenant Governor John Poe to officially drop the writ and dissolve parliament, he made the announcement on Wednesday, stating the airport is a “bridge to the north.”",
+        );
+        assert_eq!(quotes_of(&t, &c, "Jane Roe"), vec!["bridge to the north."]);
     }
 }
