@@ -27,6 +27,7 @@ impl Page {
         let input = input.replace("\r\n", "\n").replace('\r', "\n");
         let (mut meta, text) = split_header(&input);
         let text = strip_chrome(&text);
+        let text = drop_title_lines(&text, meta.title.as_deref());
         let text = front_matter(&text, &mut meta);
         Page { meta, text }
     }
@@ -331,6 +332,26 @@ fn chrome_line(line: &str) -> bool {
     }
     // a link line: "- Global Voices - https://globalvoices.org -"
     words <= 8 && (l.contains("http://") || l.contains("https://") || l.starts_with("www."))
+}
+
+/// Drops the lines that repeat the title (a listing's "• Title" above the story, in the same
+/// paragraph as its first line), so that the title is not read as the story's first sentence.
+fn drop_title_lines(text: &str, title: Option<&str>) -> String {
+    let norm = |l: &str| {
+        super::text::collapse(l.trim().trim_start_matches(['•', '·', '*']).trim()).to_lowercase()
+    };
+    let Some(title) = title
+        .map(norm)
+        .filter(|t| t.split_whitespace().count() >= 3)
+    else {
+        return text.to_string();
+    };
+    text.split_inclusive('\n')
+        .filter(|line| {
+            let t = line.trim();
+            !(t.starts_with(['•', '·', '*']) && norm(t) == title)
+        })
+        .collect()
 }
 
 /// A word that is an image's file name ("clock.jpg", "Wikipedia-logo-v2.svg").
@@ -701,6 +722,17 @@ mod tests {
         assert!(!chrome_line(
             "Icon Left.pngJane RoeIcon Right.png Where were you?"
         ));
+    }
+
+    #[test]
+    fn a_bullet_repeating_the_title_above_the_story_is_dropped() {
+        let p = Page::from_text(
+            "# Title: Mayor Opens New Bridge\n\n  • Mayor Opens New Bridge\n    The mayor opened the bridge on Monday. It cost $5 million.\n",
+        );
+        assert_eq!(
+            p.text.trim(),
+            "The mayor opened the bridge on Monday. It cost $5 million."
+        );
     }
 
     #[test]
