@@ -412,9 +412,10 @@ fn draft_quality_on_the_labelled_articles() {
     }
     let dev = totals(&rows, "dev");
     if dev.n > 0 {
-        assert!(dev.n >= 53, "the dev part has {} articles", dev.n);
-        // What the dev part reached (the rules were studied on it), the 12 articles of fresh set 1
-        // included since its misses were studied: speakers 0.97 / 0.97, quotations 0.98 / 0.98.
+        assert!(dev.n >= 64, "the dev part has {} articles", dev.n);
+        // What the dev part reached (the rules were studied on it), fresh sets 1 (12 articles) and
+        // 2 (11) included since their misses were studied: speakers 0.96 / 0.97, quotations
+        // 0.98 / 0.98.
         assert!(
             dev.speakers.precision() >= 0.95 && dev.speakers.recall() >= 0.95,
             "dev speakers {:?}",
@@ -432,12 +433,12 @@ fn draft_quality_on_the_labelled_articles() {
     let test = totals(&rows, "test");
     if test.n > 0 {
         assert!(test.n >= 10, "the test part has {} articles", test.n);
-        // Fresh set 2 of issue 12 (11 articles, labelled by someone who had not seen the drafter's
-        // output, before it ever ran on them) is the test part. Its first run, after the work on
-        // fresh set 1: speakers 0.78 / 0.84, quotations 0.70 / 0.90, ROUGE-1 0.405 vs lead-3's
-        // 0.345, no question taken from the 11 articles that ask none (see
-        // tests/fixtures/articles/README.md). The target is 0.9; these floors are that first run,
-        // so that a change which does worse on new text fails here.
+        // The test part is empty for now: fresh set 2 of issue 12 (11 articles, labelled before
+        // the drafter ever ran on them) moved to dev once its misses were studied. Its first run
+        // was speakers 0.78 / 0.84, quotations 0.70 / 0.90, ROUGE-1 0.405 vs lead-3's 0.345, no
+        // question taken (see tests/fixtures/articles/README.md); these floors are that run. The
+        // next fresh part's first run should replace them, so that a change which does worse on
+        // new text fails here. The target is 0.9.
         assert!(
             test.speakers.precision() >= 0.77 && test.speakers.recall() >= 0.83,
             "test speakers {:?}",

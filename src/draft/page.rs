@@ -241,6 +241,13 @@ const CHROME_LINES: &[&str] = &[
 
 /// Beginnings of lines that are page chrome (lowercase).
 const CHROME_STARTS: &[&str] = &[
+    // the banner of U.S. government sites (the U.S. Web Design System's "official website" banner)
+    "an official website of the united states government",
+    "official websites use .gov",
+    "a .gov website belongs to",
+    "secure .gov websites use https",
+    "a lock ( ) or https://",
+    "a lock () or https://",
     "we use cookies",
     "this site uses cookies",
     "this website uses cookies",
@@ -733,6 +740,19 @@ mod tests {
             p.text.trim(),
             "The mayor opened the bridge on Monday. It cost $5 million."
         );
+    }
+
+    #[test]
+    fn the_us_government_sites_banner_is_chrome() {
+        for l in [
+            "A .gov website belongs to an official government organization in the United States.",
+            "A lock ( ) or https:// means you’ve safely connected to the .gov website. Share sensitive information only on official, secure websites.",
+        ] {
+            assert!(chrome_line(l), "{l}");
+        }
+        assert!(!chrome_line(
+            "A lock on the gate was broken, the police said."
+        ));
     }
 
     #[test]
