@@ -6,6 +6,7 @@
 //! `/discussion history` (in `results.rs`) is the exception: closed discussions are no secret, so
 //! it answers anyone the server lets see `/discussion`.
 
+use super::moderated_discussion;
 use super::prompts::autocomplete_prompt;
 use crate::discord::access::moderator;
 use crate::discord::flows::blocking;
@@ -154,15 +155,11 @@ async fn tally(
     #[description = "Discussion number (default: the one open here)"] discussion: Option<i64>,
     #[description = "Attach the tally as a chart (PNG)"] chart: Option<bool>,
 ) -> Result<(), CommandError> {
-    let Some((_by, server)) = moderator(&ctx).await? else {
+    let Some((_by, _server, d)) = moderated_discussion(&ctx, discussion).await? else {
         return Ok(());
     };
     let Some((ix, core)) = parts(&ctx) else {
         return Ok(());
-    };
-    let d = match core.resolve(server, discussion, ix.channel_id.get()).await {
-        Ok(d) => d,
-        Err(e) => return say(&ctx, e.to_string()).await,
     };
     let (engine, d2) = (core.engine.clone(), d.clone());
     let tally = match blocking(move || engine.tally_of(&d2)).await? {
@@ -223,15 +220,11 @@ async fn close(
     ctx: Context<'_>,
     #[description = "Discussion number (default: the one open here)"] discussion: Option<i64>,
 ) -> Result<(), CommandError> {
-    let Some((by, server)) = moderator(&ctx).await? else {
+    let Some((by, server, d)) = moderated_discussion(&ctx, discussion).await? else {
         return Ok(());
     };
-    let Some((ix, core)) = parts(&ctx) else {
+    let Some((_, core)) = parts(&ctx) else {
         return Ok(());
-    };
-    let d = match core.resolve(server, discussion, ix.channel_id.get()).await {
-        Ok(d) => d,
-        Err(e) => return say(&ctx, e.to_string()).await,
     };
     defer(&ctx).await?;
     match core.close(server, d.id(), by).await {

@@ -42,6 +42,35 @@ impl From<tokio::task::JoinError> for CommandError {
     }
 }
 
+/// A moderator's command on one discussion: the caller's standing is checked server-side, then
+/// the discussion is looked up in this server (by number, or the one open in this channel).
+/// `None` when the caller was refused or there is no such discussion here; they were told why.
+pub(crate) async fn moderated_discussion(
+    ctx: &crate::discord::Context<'_>,
+    discussion: Option<i64>,
+) -> Result<
+    Option<(
+        String,
+        crate::store::ServerId,
+        std::sync::Arc<crate::discussion::Discussion>,
+    )>,
+    crate::discord::CommandError,
+> {
+    let Some((by, server)) = crate::discord::access::moderator(ctx).await? else {
+        return Ok(None);
+    };
+    let Some((ix, core)) = crate::discord::reply::parts(ctx) else {
+        return Ok(None);
+    };
+    match core.resolve(server, discussion, ix.channel_id.get()).await {
+        Ok(d) => Ok(Some((by, server, d))),
+        Err(e) => {
+            crate::discord::reply::say(ctx, e.to_string()).await?;
+            Ok(None)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,7 @@
 //! actor's position); a hidden statement leaves the cards and the result. Each works in the
 //! server it was run in, on a discussion of that server only.
 
-use crate::discord::access::moderator;
+use super::moderated_discussion;
 use crate::discord::flows::blocking;
 use crate::discord::reply::{parts, say};
 use crate::discord::{view, CommandError, Context};
@@ -32,15 +32,11 @@ async fn add(
     text: String,
     #[description = "Discussion number (default: the one open here)"] discussion: Option<i64>,
 ) -> Result<(), CommandError> {
-    let Some((by, server)) = moderator(&ctx).await? else {
+    let Some((by, server, d)) = moderated_discussion(&ctx, discussion).await? else {
         return Ok(());
     };
-    let Some((ix, core)) = parts(&ctx) else {
+    let Some((_, core)) = parts(&ctx) else {
         return Ok(());
-    };
-    let d = match core.resolve(server, discussion, ix.channel_id.get()).await {
-        Ok(d) => d,
-        Err(e) => return say(&ctx, e.to_string()).await,
     };
     let (engine, id) = (core.engine.clone(), d.id());
     let by2 = by.clone();
@@ -69,15 +65,11 @@ async fn hide(
     number: i64,
     #[description = "Discussion number (default: the one open here)"] discussion: Option<i64>,
 ) -> Result<(), CommandError> {
-    let Some((by, server)) = moderator(&ctx).await? else {
+    let Some((by, server, d)) = moderated_discussion(&ctx, discussion).await? else {
         return Ok(());
     };
-    let Some((ix, core)) = parts(&ctx) else {
+    let Some((_, core)) = parts(&ctx) else {
         return Ok(());
-    };
-    let d = match core.resolve(server, discussion, ix.channel_id.get()).await {
-        Ok(d) => d,
-        Err(e) => return say(&ctx, e.to_string()).await,
     };
     let (engine, id) = (core.engine.clone(), d.id());
     let answer = match blocking(move || engine.hide_statement(server, id, number)).await? {
@@ -102,15 +94,11 @@ async fn list(
     #[min = 1]
     page: Option<i64>,
 ) -> Result<(), CommandError> {
-    let Some((_by, server)) = moderator(&ctx).await? else {
+    let Some((_by, server, d)) = moderated_discussion(&ctx, discussion).await? else {
         return Ok(());
     };
     let Some((ix, core)) = parts(&ctx) else {
         return Ok(());
-    };
-    let d = match core.resolve(server, discussion, ix.channel_id.get()).await {
-        Ok(d) => d,
-        Err(e) => return say(&ctx, e.to_string()).await,
     };
     let (engine, id) = (core.engine.clone(), d.id());
     let listed = blocking(move || {
