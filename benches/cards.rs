@@ -14,7 +14,7 @@ mod support;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
-use support::load::{answered, cpu_secs};
+use support::load::{answered, cpu_secs, start_bot};
 use support::{Discord, Guild, Interaction, SentKind};
 
 const MEMBERS: usize = 5_000;
@@ -114,27 +114,7 @@ fn main() {
         let discord = Discord::start().await;
         let guild = discord.create_guild("Newsroom", MEMBERS);
         let dir = tempfile::tempdir().expect("temp dir");
-        let config = dir.path().join("roundtable.toml");
-        let prompts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts");
-        std::fs::write(
-            &config,
-            format!(
-                "prompts = {:?}\n[discord]\napi_base = {:?}\nguild_id = {}\n",
-                prompts.display().to_string(),
-                discord.api_base(),
-                guild.id
-            ),
-        )
-        .expect("config");
-        let mut child = support::bot::binary(&config, Some(support::TOKEN), "warn").spawn().expect("start the bot");
-        let pid = child.id().expect("pid");
-        discord.await_commands(Some(guild.id)).await;
-        discord
-            .await_gateway("GUILD_CREATE", 0, Duration::from_secs(60), |e| {
-                matches!(e, support::GwEvent::Dispatch { t, .. } if t == "GUILD_CREATE")
-            })
-            .await;
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        let (mut child, pid) = start_bot(&discord, &guild, dir.path(), "").await;
         command(
             &discord,
             &guild,

@@ -12,7 +12,7 @@ mod support;
 use serde_json::json;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
-use support::load::{answered, cpu_secs, peak_rss_kb};
+use support::load::{answered, cpu_secs, peak_rss_kb, start_bot};
 use support::{Discord, SentKind};
 
 const MEMBERS: usize = 10_000;
@@ -62,32 +62,12 @@ fn main() {
         let discord = Discord::start().await;
         let guild = discord.create_guild("Newsroom", MEMBERS);
         let dir = tempfile::tempdir().expect("temp dir");
-        let config = dir.path().join("roundtable.toml");
-        let prompts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts");
         // A free port for the bot's /metrics (the writes per group commit are read there).
         let metrics = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free port");
-        std::fs::write(
-            &config,
-            format!(
-                "prompts = {:?}\n[discord]\napi_base = {:?}\nguild_id = {}\n[metrics]\nlisten = \"{metrics}\"\n",
-                prompts.display().to_string(),
-                discord.api_base(),
-                guild.id
-            ),
-        )
-        .expect("config");
-        let mut child = support::bot::binary(&config, Some(support::TOKEN), "warn").spawn().expect("start the bot");
-        let pid = child.id().expect("pid");
-        discord.await_commands(Some(guild.id)).await;
-        discord
-            .await_gateway("GUILD_CREATE", 0, Duration::from_secs(60), |e| {
-                matches!(e, support::GwEvent::Dispatch { t, .. } if t == "GUILD_CREATE")
-            })
-            .await;
-        // GUILD_CREATE with 10,000 members is parsed before the first interaction is read.
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        let (mut child, pid) =
+            start_bot(&discord, &guild, dir.path(), &format!("[metrics]\nlisten = \"{metrics}\"\n")).await;
         let ix = discord.run_command(
             guild.moderator(),
             &guild,

@@ -65,3 +65,42 @@ pub async fn answered(
         })
         .await
 }
+
+/// Starts the bot binary for `guild` on `discord` (config in `dir`, plus `extra` TOML after the
+/// `[discord]` section), and waits until its commands are registered and it has read the guild's
+/// GUILD_CREATE. Returns the child and its pid.
+pub async fn start_bot(
+    discord: &Discord,
+    guild: &super::Guild,
+    dir: &std::path::Path,
+    extra: &str,
+) -> (tokio::process::Child, u32) {
+    let config = dir.join("roundtable.toml");
+    let prompts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts");
+    std::fs::write(
+        &config,
+        format!(
+            "prompts = {:?}\n[discord]\napi_base = {:?}\nguild_id = {}\n{extra}",
+            prompts.display().to_string(),
+            discord.api_base(),
+            guild.id
+        ),
+    )
+    .expect("config");
+    let child = super::bot::binary(&config, Some(super::TOKEN), "warn")
+        .spawn()
+        .expect("start the bot");
+    let pid = child.id().expect("pid");
+    discord.await_commands(Some(guild.id)).await;
+    discord
+        .await_gateway(
+            "GUILD_CREATE",
+            0,
+            Duration::from_secs(60),
+            |e| matches!(e, super::GwEvent::Dispatch { t, .. } if t == "GUILD_CREATE"),
+        )
+        .await;
+    // A GUILD_CREATE with thousands of members is parsed before the first interaction is read.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    (child, pid)
+}
