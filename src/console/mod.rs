@@ -1034,7 +1034,7 @@ impl<W: Write> Console<W> {
         });
         if let (Some(p), true) = (&notice.prompt, r.decision != ReviewDecision::Skipped) {
             let v = DiscussionView {
-                id: DiscussionId(0),
+                id: DiscussionId::PREVIEW,
                 prompt: p,
                 options: &p.options,
                 closes_at: notice.closes_at,
@@ -1152,7 +1152,7 @@ impl<W: Write> Console<W> {
 /// do before it can be approved, and the neutrality findings.
 fn preview_text(p: &crate::prompt::Prompt, review: &library::Review, head: &str) -> String {
     let v = DiscussionView {
-        id: DiscussionId(0),
+        id: DiscussionId::PREVIEW,
         prompt: p,
         options: &p.options,
         closes_at: None,

@@ -520,7 +520,7 @@ fn ephemeral_with(text: String, rows: Vec<CreateActionRow>) -> CreateInteraction
 pub(crate) fn preview_answer(p: &Prompt, head: &str) -> CreateInteractionResponse {
     let review = library::Review::of(p);
     let v = render::DiscussionView {
-        id: crate::store::DiscussionId(0),
+        id: crate::store::DiscussionId::PREVIEW,
         prompt: p,
         options: &p.options,
         closes_at: None,

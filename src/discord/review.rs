@@ -81,7 +81,7 @@ fn parts(
     let mut rows = Vec::new();
     if let (Some(p), true) = (&notice.prompt, r.decision != ReviewDecision::Skipped) {
         let v = render::DiscussionView {
-            id: crate::store::DiscussionId(0),
+            id: crate::store::DiscussionId::PREVIEW,
             prompt: p,
             options: &p.options,
             closes_at: notice.closes_at,

@@ -148,6 +148,19 @@ fn stance_buttons_follow_the_discussion_order_then_write_a_reply_and_weigh_in() 
 }
 
 #[test]
+fn a_preview_names_the_next_discussion_rather_than_a_number() {
+    let p = seed();
+    let preview = discussion_post(&DiscussionView {
+        id: DiscussionId::PREVIEW,
+        ..view(&p)
+    });
+    assert!(preview.post.content.starts_with("**The next discussion**"));
+    assert!(!all_text(&preview).contains("#0"));
+    let posted = discussion_post(&view(&p));
+    assert!(posted.post.content.starts_with("**Discussion #12**"));
+}
+
+#[test]
 fn closed_post_disables_every_button() {
     let p = seed();
     let r = discussion_post(&DiscussionView {

@@ -61,7 +61,7 @@ fn timestamp(s: &str) -> Option<(jiff::Timestamp, usize)> {
 /// answered (`roundtable preview`): each post's text followed by a newline.
 pub fn preview(prompt: &crate::prompt::Prompt) -> String {
     let view = super::DiscussionView {
-        id: crate::store::DiscussionId(0),
+        id: crate::store::DiscussionId::PREVIEW,
         prompt,
         options: &prompt.options,
         closes_at: None,

@@ -47,6 +47,12 @@ use writer::Writer;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DiscussionId(pub i64);
 
+impl DiscussionId {
+    /// Not a discussion yet: the post as it will look, shown to moderators before it exists
+    /// (a draft's preview, a scheduled slot's review). The store numbers discussions from 1.
+    pub const PREVIEW: DiscussionId = DiscussionId(0);
+}
+
 impl std::fmt::Display for DiscussionId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.0)

@@ -418,7 +418,7 @@ async fn preview(
     head: &str,
 ) -> Result<(), CommandError> {
     let v = render::DiscussionView {
-        id: crate::store::DiscussionId(0),
+        id: crate::store::DiscussionId::PREVIEW,
         prompt,
         options: &prompt.options,
         closes_at: None,
