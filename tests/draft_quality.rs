@@ -129,25 +129,35 @@ fn score_actors<'a>(
 
 /// Quotations attributed to the right speaker: recall over labelled quotations, precision over
 /// quotations the draft attributed.
-fn score_quotes(a: &Analysis, labels: &Labels, log: &mut Vec<String>) -> Counts {
+/// A labelled quotation must be in the article (`text`, a label's typo fails here); one the draft
+/// left out of its body (a headline, say) is labelled and missed.
+fn score_quotes(a: &Analysis, text: &str, labels: &Labels, log: &mut Vec<String>) -> Counts {
     let mut c = Counts::default();
     let mut labelled_at: Vec<(usize, usize)> = Vec::new(); // (offset, speaker label)
+    let mut dropped = 0;
     for (si, s) in labels.speakers.iter().enumerate() {
         for q in &s.quotes {
             let (words, nth) = match q.rsplit_once('@') {
                 Some((w, n)) => (w, n.parse::<usize>().unwrap_or(1)),
                 None => (q.as_str(), 1),
             };
-            let at = a
-                .body
-                .match_indices(words)
-                .nth(nth - 1)
-                .map(|x| x.0)
-                .unwrap_or_else(|| panic!("label quote not in the article: {q}"));
-            labelled_at.push((at, si));
+            match a.body.match_indices(words).nth(nth - 1) {
+                Some((at, _)) => labelled_at.push((at, si)),
+                None => {
+                    assert!(
+                        text.match_indices(words).count() >= nth,
+                        "label quote not in the article: {q}"
+                    );
+                    dropped += 1;
+                    log.push(format!(
+                        "  MISSED QUOTE of {:?} (not in the draft's body): {q}",
+                        labels.speakers[si].aliases
+                    ));
+                }
+            }
         }
     }
-    c.labelled = labelled_at.len();
+    c.labelled = labelled_at.len() + dropped;
     for (at, si) in &labelled_at {
         let found = a.actors.iter().any(|actor| {
             matches(&actor.name, &labels.speakers[*si].aliases)
@@ -254,7 +264,7 @@ fn evaluate() -> Vec<(Row, Analysis)> {
         let labelled: Vec<Vec<String>> =
             labels.speakers.iter().map(|s| s.aliases.clone()).collect();
         let speakers = score_actors(a.speakers(), &labelled, &labels.maybe, &mut log);
-        let quotes = score_quotes(&a, &labels, &mut log);
+        let quotes = score_quotes(&a, &text, &labels, &mut log);
         let mut maybe_m = labels.maybe_mentioned.clone();
         maybe_m.extend(labels.maybe.iter().cloned());
         let mentioned = score_actors(a.mentioned(), &labels.mentioned, &maybe_m, &mut log);
@@ -432,31 +442,31 @@ fn draft_quality_on_the_labelled_articles() {
     }
     let test = totals(&rows, "test");
     if test.n > 0 {
-        assert!(test.n >= 10, "the test part has {} articles", test.n);
-        // The test part is empty for now: fresh set 2 of issue 12 (11 articles, labelled before
-        // the drafter ever ran on them) moved to dev once its misses were studied. Its first run
-        // was speakers 0.78 / 0.84, quotations 0.70 / 0.90, ROUGE-1 0.405 vs lead-3's 0.345, no
-        // question taken (see tests/fixtures/articles/README.md); these floors are that run. The
-        // next fresh part's first run should replace them, so that a change which does worse on
-        // new text fails here. The target is 0.9.
+        assert!(test.n >= 12, "the test part has {} articles", test.n);
+        // The test part is fresh set 3 of issue 12: 12 articles labelled by hand before the
+        // drafter ever ran on them, run once (see tests/fixtures/articles/README.md). That first
+        // run was speakers 0.60 / 0.50, quotations 0.53 / 0.36, ROUGE-1 0.396 against lead-3's
+        // 0.406, a question taken from 1 of the 12 (none asks one). These floors are that run, so
+        // that a change which does worse on text nobody tuned on fails here; the target is 0.9.
+        // Study these articles only after labelling a fresh test part to take their place.
         assert!(
-            test.speakers.precision() >= 0.77 && test.speakers.recall() >= 0.83,
+            test.speakers.precision() >= 0.59 && test.speakers.recall() >= 0.49,
             "test speakers {:?}",
             test.speakers
         );
         assert!(
-            test.quotes.precision() >= 0.69 && test.quotes.recall() >= 0.89,
+            test.quotes.precision() >= 0.52 && test.quotes.recall() >= 0.35,
             "test quotes {:?}",
             test.quotes
         );
         assert!(
-            test.mean(test.ours.0) > test.mean(test.lead.0),
+            test.mean(test.ours.0) >= test.mean(test.lead.0) - 0.011,
             "test: ROUGE-1 of the drafts {:.3} vs lead-3 {:.3}",
             test.mean(test.ours.0),
             test.mean(test.lead.0)
         );
         assert!(
-            test.not_asked.1 >= test.not_asked.0,
+            test.not_asked.1 + 1 >= test.not_asked.0,
             "test: a question taken from {} of {} articles that ask none",
             test.not_asked.0 - test.not_asked.1,
             test.not_asked.0
