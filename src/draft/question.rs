@@ -5,6 +5,7 @@
 //! headline that is a question. A question in the middle of the article ("What are the reactions of
 //! bloggers?") introduces what follows and is not the closing question.
 
+use super::lexicon::{PlaceKind, LEXICON};
 use super::text::{collapse, Text};
 use crate::limits;
 
@@ -51,7 +52,14 @@ fn section_heading(text: &Text, i: usize) -> bool {
         "have", "had", "shall", "may",
     ];
     let asks = words.first().is_some_and(|w| OPENERS.contains(&w.as_str()));
-    alone && more_after && words.len() <= 6 && !asks
+    // a round-up post's heading names its country: "Guadeloupe: Where is it exactly?"
+    let para = text.body[text.paragraphs[s.para].clone()].trim_start();
+    let post_heading = para.split_once(':').is_some_and(|(head, _)| {
+        head.split([',', '&'])
+            .map(str::trim)
+            .all(|p| LEXICON.place(p) == Some(PlaceKind::Place))
+    });
+    post_heading || (alone && more_after && words.len() <= 6 && !asks)
 }
 
 #[cfg(test)]
@@ -83,6 +91,16 @@ mod tests {
     fn a_section_heading_that_is_a_question_is_not_the_closing_question() {
         assert_eq!(
             q("Nomads want to leave.\n\nFreedom for everyone?\n\nI have studied them for years.\n"),
+            None
+        );
+        // a round-up post's heading with its country
+        assert_eq!(
+            q("Bloggers wrote about the strike.
+
+Guadeloupe: Where is it exactly?
+
+A blogger asks.
+"),
             None
         );
         // a short closing question that asks is still one

@@ -12,7 +12,7 @@
 //!   follows: a quoted paragraph, or (a block quote without marks) the following paragraphs in the
 //!   first person. The attribution stage gives them to the subject of the introducing sentence.
 
-use super::lexicon::{Lexicon, NounKind};
+use super::lexicon::{Lexicon, NounKind, PlaceKind};
 use std::ops::Range;
 
 /// Who the layout says is speaking a quotation.
@@ -164,14 +164,29 @@ pub fn caption(para: &str, outlet: Option<&str>, lex: &Lexicon) -> Option<Captio
         return Some(c);
     }
     let colon = para.char_indices().take(90).find(|x| x.1 == ':')?.0;
-    let head = para[..colon].trim();
+    let mut head = para[..colon].trim();
     let after = &para[colon + 1..];
     let speech = after.trim_start();
+    // a note on how the turn was rendered: "President of Turkey Recep Tayyip Erdogan
+    // (retranslated):", "(via interpreter)"
+    if let Some(open) = head.rfind(" (").filter(|_| head.ends_with(')')) {
+        head = head[..open].trim_end();
+    }
     let letters: Vec<char> = head.chars().filter(|c| c.is_alphabetic()).collect();
     let shouted = letters.len() >= 3 && letters.iter().all(|c| c.is_uppercase());
-    // a caption on its own line ("PRIME MINISTER:"), its speech in the paragraphs after: only
-    // in capitals, as transcripts write them
-    let alone = speech.is_empty() && shouted;
+    // a caption on its own line ("PRIME MINISTER:"), its speech in the paragraphs after: in
+    // capitals, as transcripts write them, or a name in ordinary case with something more than
+    // common words ("President of Russia Vladimir Putin:"; the transcript needs two of these,
+    // see `text`, since one could be a heading)
+    let named = head.split_whitespace().count() >= 2
+        && head.split_whitespace().all(|w| {
+            w.starts_with(char::is_uppercase) || matches!(w, "of" | "the" | "and" | "for")
+        })
+        && head.split_whitespace().any(|w| {
+            let w = w.to_lowercase();
+            !lex.is_common(&w) && lex.title(&w).is_none()
+        });
+    let alone = speech.is_empty() && (shouted || named);
     if head.is_empty()
         || (speech.is_empty() && !alone)
         || (!alone && after.starts_with(|c: char| !c.is_whitespace()))
@@ -180,6 +195,20 @@ pub fn caption(para: &str, outlet: Option<&str>, lex: &Lexicon) -> Option<Captio
     }
     let lower = head.to_lowercase();
     if NOT_CAPTIONS.contains(&lower.as_str()) {
+        return None;
+    }
+    // a post's heading in a round-up names its country: "Malawi: Insanity on the roads of
+    // Lilongwe", "Trinidad & Tobago, U.S.A.: Change? Really?"
+    let places = head
+        .split([',', '&', '/'])
+        .flat_map(|p| p.split(" and "))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .all(|p| {
+            lex.place(p) == Some(PlaceKind::Place)
+                || lex.place(p.trim_end_matches('.')) == Some(PlaceKind::Place)
+        });
+    if places {
         return None;
     }
     let (name_part, role) = match head.split_once(',') {
@@ -223,6 +252,10 @@ pub fn caption(para: &str, outlet: Option<&str>, lex: &Lexicon) -> Option<Captio
     if !words[0].starts_with(char::is_uppercase) {
         return None;
     }
+    let (name, title_role) = caption_name(&words, lex);
+    // the name without its title: "President of Russia Vladimir Putin:" on kremlin.ru ("President
+    // of Russia") is Putin, not the outlet
+    let named = name.to_lowercase();
     let interviewer = lower
         .split(|c: char| !c.is_alphanumeric())
         .any(|w| INTERVIEWERS.contains(&w))
@@ -230,7 +263,7 @@ pub fn caption(para: &str, outlet: Option<&str>, lex: &Lexicon) -> Option<Captio
             // a word of the outlet's name, not a title ("PRIME MINISTER:" is not the outlet
             // "Prime Minister of Australia")
             let o = o.to_lowercase();
-            lower.split_whitespace().any(|w| {
+            named.split_whitespace().any(|w| {
                 lex.title(w).is_none() && !lex.is_common(w) && o.split_whitespace().any(|x| x == w)
             })
         })
@@ -244,7 +277,6 @@ pub fn caption(para: &str, outlet: Option<&str>, lex: &Lexicon) -> Option<Captio
             initials.len() >= 2 && lower.split_whitespace().any(|w| w == initials)
         })
         || matches!(lower.as_str(), "voa" | "wikinews" | "wn");
-    let (name, title_role) = caption_name(&words, lex);
     Some(Caption {
         len: para.len() - speech.len(),
         name,
@@ -493,12 +525,43 @@ mod tests {
     }
 
     #[test]
+    fn a_round_ups_country_heading_is_not_a_caption() {
+        assert_eq!(
+            caption("Malawi: Insanity on the roads of Lilongwe", None, &LEXICON),
+            None
+        );
+        assert_eq!(
+            caption(
+                "France & Germany, United States: Change? Really?",
+                None,
+                &LEXICON
+            ),
+            None
+        );
+        assert!(caption("Lee Hsien Loong: We will keep going.", None, &LEXICON).is_some());
+    }
+
+    #[test]
     fn a_caption_in_capitals_on_its_own_line_opens_a_turn() {
         let c = caption("PRIME MINISTER:", None, &LEXICON).unwrap();
         assert!(c.alone && !c.interviewer);
         assert_eq!(c.len, "PRIME MINISTER:".len());
         // a heading in ordinary case is not a caption
         assert_eq!(caption("Background:", None, &LEXICON), None);
+    }
+
+    #[test]
+    fn a_name_in_ordinary_case_on_its_own_line_is_a_caption_without_its_rendering_note() {
+        let c = caption("President of Russia Vladimir Putin:", None, &LEXICON).unwrap();
+        assert!(c.alone && !c.shouted);
+        assert_eq!(c.name, "Vladimir Putin");
+        let c = caption(
+            "President of Turkey Recep Tayyip Erdogan (retranslated):",
+            None,
+            &LEXICON,
+        )
+        .unwrap();
+        assert_eq!(c.name, "Recep Tayyip Erdogan");
     }
 
     #[test]

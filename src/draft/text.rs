@@ -54,12 +54,22 @@ impl Text {
         };
         text.paragraphs = paragraphs(&text.body);
         let outlet = text.meta.outlet.clone();
-        let captions: Vec<Option<quotations::Caption>> = text
+        let mut captions: Vec<Option<quotations::Caption>> = text
             .paragraphs
             .iter()
             .map(|r| quotations::caption(&text.body[r.clone()], outlet.as_deref(), lex))
             .map(|c| c.map(|c| interviewer_in_title(c, text.meta.title.as_deref())))
             .collect();
+        // a name in ordinary case alone on its line is a caption when there are two such lines
+        // (one could be a heading)
+        let plain_alone = |c: &quotations::Caption| c.alone && !c.shouted;
+        if captions.iter().flatten().filter(|c| plain_alone(c)).count() < 2 {
+            for c in captions.iter_mut() {
+                if c.as_ref().is_some_and(plain_alone) {
+                    *c = None;
+                }
+            }
+        }
         // two captions make a transcript, or one in capitals ("MR. EARNEST:")
         // (a caption alone on its line could be a heading: two of them, then)
         let transcript = captions.iter().filter(|c| c.is_some()).count() >= 2
@@ -300,6 +310,51 @@ mod tests {
                 ("Prime Minister".to_string(), false)
             ]
         );
+    }
+
+    fn caption_names(t: &Text) -> Vec<String> {
+        t.quotes
+            .iter()
+            .filter_map(|q| match &q.speaker {
+                Speaker::Caption { name, .. } => Some(name.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn names_in_ordinary_case_alone_on_their_lines_are_captions_when_there_are_two() {
+        let t = Text::parse(
+            "The two presidents met in Moscow.
+
+President of Russia Vladimir Putin:
+
+Mr President, welcome.
+
+President of Turkey Recep Tayyip Erdogan (retranslated):
+
+Thank you for the invitation.
+",
+            &LEXICON,
+        );
+        assert_eq!(
+            caption_names(&t),
+            vec![
+                "Vladimir Putin".to_string(),
+                "Recep Tayyip Erdogan".to_string()
+            ]
+        );
+        // one such line could be a heading: it makes no turn
+        let t = Text::parse(
+            "The council met.
+
+City Council Budget Review:
+
+The budget is balanced.
+",
+            &LEXICON,
+        );
+        assert!(caption_names(&t).is_empty());
     }
 
     #[test]
