@@ -187,6 +187,22 @@ impl Lexicon {
     pub fn place(&self, name: &str) -> Option<PlaceKind> {
         self.places.get(name).copied()
     }
+
+    /// `head` names places and nothing else: a round-up post's heading ("Malawi", "Trinidad &
+    /// Tobago, U.S.A.").
+    pub fn only_places(&self, head: &str) -> bool {
+        let mut parts = head
+            .split([',', '&', '/'])
+            .flat_map(|p| p.split(" and "))
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .peekable();
+        parts.peek().is_some()
+            && parts.all(|p| {
+                self.place(p) == Some(PlaceKind::Place)
+                    || self.place(p.trim_end_matches('.')) == Some(PlaceKind::Place)
+            })
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 //! headline that is a question. A question in the middle of the article ("What are the reactions of
 //! bloggers?") introduces what follows and is not the closing question.
 
-use super::lexicon::{PlaceKind, LEXICON};
+use super::lexicon::LEXICON;
 use super::text::{collapse, Text};
 use crate::limits;
 
@@ -54,11 +54,9 @@ fn section_heading(text: &Text, i: usize) -> bool {
     let asks = words.first().is_some_and(|w| OPENERS.contains(&w.as_str()));
     // a round-up post's heading names its country: "Guadeloupe: Where is it exactly?"
     let para = text.body[text.paragraphs[s.para].clone()].trim_start();
-    let post_heading = para.split_once(':').is_some_and(|(head, _)| {
-        head.split([',', '&'])
-            .map(str::trim)
-            .all(|p| LEXICON.place(p) == Some(PlaceKind::Place))
-    });
+    let post_heading = para
+        .split_once(':')
+        .is_some_and(|(head, _)| LEXICON.only_places(head));
     post_heading || (alone && more_after && words.len() <= 6 && !asks)
 }
 
@@ -95,12 +93,7 @@ mod tests {
         );
         // a round-up post's heading with its country
         assert_eq!(
-            q("Bloggers wrote about the strike.
-
-Guadeloupe: Where is it exactly?
-
-A blogger asks.
-"),
+            q("Bloggers wrote about the strike.\n\nGuadeloupe: Where is it exactly?\n\nA blogger asks.\n"),
             None
         );
         // a short closing question that asks is still one

@@ -12,7 +12,7 @@
 //!   follows: a quoted paragraph, or (a block quote without marks) the following paragraphs in the
 //!   first person. The attribution stage gives them to the subject of the introducing sentence.
 
-use super::lexicon::{Lexicon, NounKind, PlaceKind};
+use super::lexicon::{Lexicon, NounKind};
 use std::ops::Range;
 
 /// Who the layout says is speaking a quotation.
@@ -199,16 +199,7 @@ pub fn caption(para: &str, outlet: Option<&str>, lex: &Lexicon) -> Option<Captio
     }
     // a post's heading in a round-up names its country: "Malawi: Insanity on the roads of
     // Lilongwe", "Trinidad & Tobago, U.S.A.: Change? Really?"
-    let places = head
-        .split([',', '&', '/'])
-        .flat_map(|p| p.split(" and "))
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .all(|p| {
-            lex.place(p) == Some(PlaceKind::Place)
-                || lex.place(p.trim_end_matches('.')) == Some(PlaceKind::Place)
-        });
-    if places {
+    if lex.only_places(head) {
         return None;
     }
     let (name_part, role) = match head.split_once(',') {

@@ -345,6 +345,8 @@ Thank you for the invitation.
             ]
         );
         // one such line could be a heading: it makes no turn
+        let heading = quotations::caption("City Council Budget Review:", None, &LEXICON);
+        assert!(heading.is_some_and(|c| c.alone));
         let t = Text::parse(
             "The council met.
 
