@@ -152,7 +152,27 @@ pub fn find(text: &Text, lex: &Lexicon) -> Cast {
                         .filter(|(v, _)| *v > ti && *v <= ti + 4)
                         .min_by_key(|(v, _)| *v)
                         .map(|r| r.1);
-                    right_after
+                    // "while Lisa Allen-Agostini “can testify that ...”": a quotation that goes on
+                    // from a name as its predicate, in lowercase, is that name's
+                    // (the name opens its clause, after "while" or "and", and no attribution
+                    // follows: not "called Murray Watt “king grub”", nor "Conway “was kind,” said
+                    // Spergel")
+                    let predicate = (ti > 0)
+                        .then(|| s.mention_ending(ti - 1))
+                        .flatten()
+                        .filter(|m| {
+                            let opens_clause = m.toks.start == 0
+                                || matches!(s.lower(m.toks.start - 1), "while" | "and" | "whereas")
+                                || s.is_punct(m.toks.start - 1, ';');
+                            opens_clause
+                                && resolved.iter().all(|(v, _)| *v < m.toks.start)
+                                && reg.actors[m.actor].kind != ActorKind::Place
+                                && text.body[text.quotes[q].inner.clone()]
+                                    .starts_with(char::is_lowercase)
+                        })
+                        .map(|m| m.actor);
+                    predicate
+                        .or(right_after)
                         .or(by_colon)
                         .or_else(|| {
                             resolved
@@ -381,10 +401,16 @@ pub(super) fn attributions(
                     || s.is_quote(v - 1)
                     || (s.is_punct(v - 1, ',') && v >= 2 && s.is_quote(v - 2));
                 if after_quote {
-                    let mut k = if s.lower(v + len) == "the" {
-                        v + len + 1
+                    // "“…,” tweeted [ru] @varlamov": past a link's language marker
+                    let past = if s.is_punct(v + len, '[') && s.is_punct(v + len + 2, ']') {
+                        v + len + 3
                     } else {
                         v + len
+                    };
+                    let mut k = if s.lower(past) == "the" {
+                        past + 1
+                    } else {
+                        past
                     };
                     // "“…,” wrote Nigerian blogger Jane Doe on Twitter": past the role words
                     let mut j = k;
@@ -580,6 +606,11 @@ pub(super) fn subject_before(s: &Sent, lex: &Lexicon, v: usize, reg: &Registry) 
             return Before::Subject(Subj::Group(g));
         }
         if let Some(m) = s.mention_ending(k) {
+            // "Commissioner Breton, responsible for the Internal Market said": an appositive whose
+            // closing comma is missing; the name is the one before it
+            if let Some(p) = open_appositive(s, reg, m.toks.start) {
+                return Before::Subject(Subj::Actor(p));
+            }
             // "John Geiger of USGS told"
             if m.toks.start >= 2 && s.lower(m.toks.start - 1) == "of" {
                 if let Some(p) = s.mention_ending(m.toks.start - 2) {
@@ -680,6 +711,40 @@ pub(super) fn subject_before(s: &Sent, lex: &Lexicon, v: usize, reg: &Registry) 
         };
         return Before::Nothing { fallback };
     }
+}
+
+/// The person named before an appositive that runs, in lowercase words and without a closing
+/// comma, up to the mention starting at `start`: "Breton, responsible for the Internal Market".
+fn open_appositive(s: &Sent, reg: &Registry, start: usize) -> Option<usize> {
+    for x in (start.saturating_sub(10)..start).rev() {
+        match s.toks[x].kind {
+            Tk::Punct(',') => {
+                // more than an article between the comma and the name: "As stated in our
+                // Declaration, the United States rejects" is a new clause, not an appositive
+                let between = x + 1..start;
+                let opens_lowercase = between.len() >= 2
+                    && s.word(x + 1).chars().next().is_some_and(char::is_lowercase)
+                    && !matches!(s.lower(x + 1), "and" | "but" | "or" | "then" | "so")
+                    && !between.clone().all(|k| DETERMINERS.contains(&s.lower(k)));
+                let before = s.mention_ending(x.checked_sub(1)?)?;
+                let named = matches!(
+                    reg.actors[before.actor].kind,
+                    ActorKind::Person | ActorKind::Org
+                );
+                // the name before the comma is a subject, not a preposition's object ("in our
+                // Crimea Declaration,")
+                let mut p = before.toks.start;
+                while p > 0 && (DETERMINERS.contains(&s.lower(p - 1)) || s.lower(p - 1) == "our") {
+                    p -= 1;
+                }
+                let object = p > 0 && PREPOSITIONS.contains(&s.lower(p - 1));
+                return (opens_lowercase && named && !object).then_some(before.actor);
+            }
+            Tk::Word => {}
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// The subject before an appositive ending at the comma `k`.
@@ -945,6 +1010,83 @@ mod tests {
             .find(|a| a.name == "Sadiq Khan")
             .expect("Khan");
         assert_eq!(khan.role.as_deref(), Some("Mayor of London"));
+    }
+
+    #[test]
+    fn an_appositive_left_open_before_the_verb_still_gives_the_name_before_it() {
+        let (t, c) = cast("Commissioner Thierry Breton, responsible for the Internal Market said: “We have reached a milestone.”");
+        assert_eq!(speakers(&c), vec!["Thierry Breton"]);
+        assert_eq!(quotes_of(&t, &c, "Thierry Breton").len(), 1);
+        // a clause after a comma that opens with a capital is not an appositive, nor one after an
+        // opening phrase
+        let (_, c) =
+            cast("After the meeting with Vladimir Putin, Recep Tayyip Erdogan said it went well.");
+        assert_eq!(speakers(&c), vec!["Recep Tayyip Erdogan"]);
+        let (_, c) = cast("As stated in the Crimea Declaration, the United States rejects the claim. Later, the Prime Minister Ivan Smith said no.");
+        assert!(
+            !speakers(&c).contains(&"Crimea Declaration".to_string()),
+            "{:?}",
+            speakers(&c)
+        );
+    }
+
+    #[test]
+    fn a_bodys_name_ending_in_a_word_that_is_also_a_title_is_the_body() {
+        let (_, c) =
+            cast("The Department of Justice announced that a grand jury returned an indictment.");
+        assert_eq!(speakers(&c), vec!["Department of Justice"]);
+        // a title after "of" with no body before it is still a role: no one named speaks here
+        let (_, c) = cast("The Minister of Justice said nothing.");
+        assert!(!speakers(&c).contains(&"Minister of Justice".to_string()));
+    }
+
+    #[test]
+    fn a_quotation_going_on_from_a_name_as_its_predicate_is_that_names() {
+        let (t, c) = cast("Stunner is incredulous, saying: “Black is beautiful”, while Lisa Allen-Agostini “can testify that it is not easy.”");
+        assert_eq!(
+            quotes_of(&t, &c, "Lisa Allen-Agostini"),
+            vec!["can testify that it is not easy."]
+        );
+        assert_eq!(quotes_of(&t, &c, "Stunner"), vec!["Black is beautiful"]);
+        // a title in quotation marks after a name, capitalised, is not a predicate; nor is a
+        // quotation about the name, attributed to someone else, or a name the object of a verb
+        let (_, c) = cast("Kate Bush “Running Up That Hill” was played, the station said.");
+        assert!(!speakers(&c).contains(&"Kate Bush".to_string()));
+        let (t, c) =
+            cast("Oleksiy Honcharuk said Volodymyr Zelensky “has a very primitive understanding.”");
+        assert_eq!(quotes_of(&t, &c, "Oleksiy Honcharuk").len(), 1);
+        let (_, c) = cast("Jane Hume called Murray Watt “king grub” on television.");
+        assert!(!speakers(&c).contains(&"Murray Watt".to_string()));
+    }
+
+    #[test]
+    fn a_handle_is_a_name_that_tweets() {
+        let (t, c) = cast("“Everyone's waiting for him, five more minutes,” tweeted [ru] @varlamov a short while ago. @plushev tweeted [ru]: “Absolutely fantastic numbers.” Write to me at jane@example.org.");
+        assert_eq!(speakers(&c), vec!["@varlamov", "@plushev"]);
+        assert_eq!(
+            quotes_of(&t, &c, "@plushev"),
+            vec!["Absolutely fantastic numbers."]
+        );
+    }
+
+    #[test]
+    fn the_with_a_capital_inside_a_blogs_name_stays_in_the_name() {
+        let (t, c) = cast("“I wonder if people are lulling themselves into a belief”: Grasshopper Eyes The Potomac says everything is connected.");
+        assert_eq!(speakers(&c), vec!["Grasshopper Eyes The Potomac"]);
+        assert_eq!(quotes_of(&t, &c, "Grasshopper Eyes The Potomac").len(), 1);
+    }
+
+    #[test]
+    fn an_adverb_or_a_common_noun_opening_a_sentence_is_not_a_name() {
+        let (_, c) = cast("Basically, the federal government funds the system. Fortunately, Jane Hume left. Parents should listen to the panel, he said.");
+        let names: Vec<&str> = c.actors.iter().map(|a| a.name.as_str()).collect();
+        for word in ["Basically", "Fortunately", "Parents"] {
+            assert!(!names.contains(&word), "{word} in {names:?}");
+        }
+        assert!(names.contains(&"Jane Hume"), "{names:?}");
+        // a first name ending in -ly still is one
+        let (_, c) = cast("Sally, the organiser, said the march would go ahead.");
+        assert_eq!(speakers(&c), vec!["Sally"]);
     }
 
     #[test]

@@ -147,6 +147,16 @@ pub(super) fn drop_role_groups(s: &mut Sent, reg: &Registry) {
     s.groups.retain(|_| *k.next().unwrap_or(&true));
 }
 
+/// A capitalised word with an adverb's ending ("Basically", "Fortunately", "Finally"), long enough
+/// that first names ending in -ly ("Sally", "Kelly", "Emily") are not taken for one.
+fn sentence_adverb(w: &str) -> bool {
+    const ENDINGS: [&str; 16] = [
+        "ally", "ully", "tely", "ntly", "usly", "vely", "edly", "ngly", "ably", "ibly", "ssly",
+        "arly", "ctly", "stly", "htly", "ckly",
+    ];
+    w.chars().count() >= 7 && ENDINGS.iter().any(|e| w.ends_with(e))
+}
+
 /// Every word that appears in lowercase somewhere in the text (outside sentence starts too).
 pub(super) fn lowercase_vocabulary(body: &str) -> std::collections::HashSet<String> {
     body.split(|c: char| !c.is_alphanumeric() && c != '-')
@@ -250,6 +260,12 @@ pub(super) fn read_names(
     let mut spans: Vec<Range<usize>> = Vec::new();
     let mut i = 0;
     while i < n {
+        // a handle is a name of its own: "@plushev tweeted"
+        if is_handle(s.word(i)) {
+            spans.push(i..i + 1);
+            i += 1;
+            continue;
+        }
         if !name_word(s, i) {
             i += 1;
             continue;
@@ -270,8 +286,11 @@ pub(super) fn read_names(
                     c,
                     "without" | "against" | "under" | "with" | "in" | "to" | "at" | "over"
                 );
+            // "Grasshopper Eyes The Potomac": "The" with its capital inside a name (a blog's)
+            let cap_the = s.word(j) == "The";
             let joins = !platform && (CONNECTORS.contains(&c) || cap_preposition)
                 || c == "the" && matches!(s.lower(j - 1), "of" | "for" | "on")
+                || cap_the
                 || c == "from" && after_title;
             if joins
                 && j + 1 < n
@@ -307,12 +326,22 @@ pub(super) fn read_names(
         // or a participle ("Calling it ...")
         if span.start == 0
             && words.len() == 1
+            && !is_handle(words[0])
             && (lower_vocab.contains(&words[0].to_lowercase()) || words[0].ends_with("ing"))
         {
             continue;
         }
         // "Highlights: “…”", "Update: ...": a label, not a name
         if span.start == 0 && words.len() == 1 && s.is_punct(span.end, ':') {
+            continue;
+        }
+        // "Basically, the government funds ...", "Fortunately, ...": an adverb opening the
+        // sentence; "Parents should listen ...": a common noun of the word lists
+        if span.start == 0
+            && words.len() == 1
+            && (sentence_adverb(words[0]) && s.is_punct(span.end, ',')
+                || lex.noun(&words[0].to_lowercase()).is_some())
+        {
             continue;
         }
         // "Another Singaporean blogger": a word like a demonym before a role noun is an adjective
@@ -340,7 +369,16 @@ pub(super) fn read_names(
         let title_at = span
             .clone()
             .rev()
-            .find(|&k| lex.title(s.word(k)) == Some(TitleKind::Title));
+            .find(|&k| lex.title(s.word(k)) == Some(TitleKind::Title))
+            // "Department of Justice", "Ministry of Justice": a body's name ending in a word that
+            // is also a title
+            .filter(|&t| {
+                let body_of = t + 1 == span.end
+                    && t > span.start + 1
+                    && s.lower(t - 1) == "of"
+                    && (span.start..t - 1).any(|k| lex.name_word(s.word(k)) == Some(NounKind::Org));
+                !body_of
+            });
         let (name_toks, inner_role) = match title_at {
             Some(t) => {
                 let mut ns = t + 1;

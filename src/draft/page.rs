@@ -245,9 +245,16 @@ const CHROME_STARTS: &[&str] = &[
     "an official website of the united states government",
     "official websites use .gov",
     "a .gov website belongs to",
+    ".gov website belongs to",
     "secure .gov websites use https",
     "a lock ( ) or https://",
     "a lock () or https://",
+    "here's how you know",
+    "here’s how you know",
+    // an archived page's notice: "You have accessed part of a historical collection on defense.gov."
+    "you have accessed part of a historical collection",
+    // a mail page's fallback line: "If your browser does not render page correctly, please read ..."
+    "if your browser does not render",
     "we use cookies",
     "this site uses cookies",
     "this website uses cookies",
@@ -287,6 +294,15 @@ fn chrome_line(line: &str) -> bool {
     }
     let words = l.split_whitespace().count();
     if CHROME_LINES.contains(&l.as_str()) || CHROME_STARTS.iter().any(|s| l.starts_with(s)) {
+        return true;
+    }
+    // the banner's lock line, with the icon's name or nothing in its brackets: "A lock ( lock ) or
+    // https:// means you’ve safely connected to the .gov website."
+    if l.starts_with("a lock (") && l.contains("https:// means you") {
+        return true;
+    }
+    // a listing's count: "Displaying 145 - 168 of 2470 results."
+    if words <= 10 && l.starts_with("displaying ") && l.contains(" of ") && l.contains("result") {
         return true;
     }
     // a photo caption's credit: "... Photo by Flickr user X. CC BY-NC-SA 2.0"
@@ -747,11 +763,27 @@ mod tests {
         for l in [
             "A .gov website belongs to an official government organization in the United States.",
             "A lock ( ) or https:// means you’ve safely connected to the .gov website. Share sensitive information only on official, secure websites.",
+            // as a page with the icon's name, or without the icon's "A", is pasted
+            "A lock ( lock ) or https:// means you’ve safely connected to the .gov website.",
+            ".gov website belongs to an official government organization in the United States.",
+            "Here's how you know",
+            "You have accessed part of a historical collection on Some of the information contained within may be outdated.",
         ] {
             assert!(chrome_line(l), "{l}");
         }
         assert!(!chrome_line(
             "A lock on the gate was broken, the police said."
+        ));
+    }
+
+    #[test]
+    fn a_listings_count_and_a_mail_pages_fallback_line_are_chrome() {
+        assert!(chrome_line("Displaying 145 - 168 of 2470 results."));
+        assert!(chrome_line(
+            "If your browser does not render page correctly, please read the page content below"
+        ));
+        assert!(!chrome_line(
+            "Displaying the results of the survey, the minister said 40 of 50 schools had improved."
         ));
     }
 

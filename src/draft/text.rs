@@ -60,6 +60,7 @@ impl Text {
             .map(|r| quotations::caption(&text.body[r.clone()], outlet.as_deref(), lex))
             .map(|c| c.map(|c| interviewer_in_title(c, text.meta.title.as_deref())))
             .collect();
+        interviewer_by_surname(&mut captions);
         // a name in ordinary case alone on its line is a caption when there are two such lines
         // (one could be a heading)
         let plain_alone = |c: &quotations::Caption| c.alone && !c.shouted;
@@ -228,6 +229,27 @@ fn left_open(text: &Text, p: usize, range: Range<usize>) -> Option<usize> {
     None
 }
 
+/// The interviewer's later captions by surname ("Karl Stefanovic, Host:", then "Stefanovic:") are
+/// the interviewer's too.
+fn interviewer_by_surname(captions: &mut [Option<quotations::Caption>]) {
+    let asking: Vec<String> = captions
+        .iter()
+        .flatten()
+        .filter(|c| c.interviewer && c.name.split_whitespace().count() >= 2)
+        .map(|c| c.name.to_lowercase())
+        .collect();
+    for c in captions.iter_mut().flatten() {
+        let name = c.name.to_lowercase();
+        if !c.interviewer
+            && asking
+                .iter()
+                .any(|full| full.rsplit(' ').next() == Some(name.as_str()))
+        {
+            c.interviewer = true;
+        }
+    }
+}
+
 /// A caption naming the one a title says the interview is with ("Interview with Michael Rowland,
 /// ABC News Breakfast") is the interviewer's.
 fn interviewer_in_title(mut c: quotations::Caption, title: Option<&str>) -> quotations::Caption {
@@ -308,6 +330,33 @@ mod tests {
             vec![
                 ("Michael Rowland".to_string(), true),
                 ("Prime Minister".to_string(), false)
+            ]
+        );
+    }
+
+    #[test]
+    fn an_interviewers_later_captions_by_surname_are_the_interviewers_too() {
+        let t = Text::parse(
+            "Karl Stefanovic, Host: Nice to see you.\nPenny Wong, Foreign Minister: Good to see you, Karl.\nStefanovic: How long do you give her?\nWong: Well, look.\n",
+            &LEXICON,
+        );
+        let asking: Vec<(String, bool)> = t
+            .quotes
+            .iter()
+            .filter_map(|q| match &q.speaker {
+                Speaker::Caption {
+                    name, interviewer, ..
+                } => Some((name.clone(), *interviewer)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            asking,
+            vec![
+                ("Karl Stefanovic".to_string(), true),
+                ("Penny Wong".to_string(), false),
+                ("Stefanovic".to_string(), true),
+                ("Wong".to_string(), false)
             ]
         );
     }

@@ -50,6 +50,24 @@ pub(super) fn tokenize(
             }
             continue;
         }
+        // a social media handle: "@anniepaul" (not an e-mail address's "@")
+        let handle_char = |x: char| x.is_alphanumeric() || x == '_';
+        if c == '@'
+            && at(i + 1).is_some_and(handle_char)
+            && (i == 0 || !chars[i - 1].1.is_alphanumeric())
+        {
+            let mut j = i + 1;
+            while j < n && handle_char(chars[j].1) {
+                j += 1;
+            }
+            out.push(Tok {
+                kind: Tk::Word,
+                start: p,
+                end: pos(j),
+            });
+            i = j;
+            continue;
+        }
         if c.is_alphanumeric() {
             let mut j = i + 1;
             while j < n {
@@ -196,6 +214,11 @@ pub(super) const DETERMINERS: [&str; 8] = ["a", "an", "one", "the", "his", "her"
 /// Elided articles and prepositions written before a capital inside a name ("Société Nationale
 /// d'Électricité", "Côte d’Ivoire", "l'Université").
 pub(super) const ELISIONS: [&str; 4] = ["d'", "d’", "l'", "l’"];
+
+/// A social media handle: "@anniepaul".
+pub(super) fn is_handle(word: &str) -> bool {
+    word.len() > 1 && word.starts_with('@')
+}
 
 pub(super) fn is_cap(word: &str) -> bool {
     if word.chars().next().is_some_and(char::is_uppercase) {
