@@ -307,7 +307,13 @@ fn issuer(text: &Text, reg: &mut Registry) -> Option<usize> {
 /// The length in words of the reporting verb at token `i`, if one starts there.
 pub(super) fn verb_at(s: &Sent, lex: &Lexicon, i: usize) -> Option<usize> {
     let w = s.lower(i);
-    if w.is_empty() {
+    // "the blog states “…”", "the report states that": not "the United States", nor "elections
+    // in fourteen states"
+    if w.is_empty()
+        || w == "states"
+            && (is_cap(s.word(i))
+                || !(s.is_quote(i + 1) || s.lower(i + 1) == "that" || s.is_punct(i + 1, ':')))
+    {
         return None;
     }
     for phrase in &lex.verb_phrases {
@@ -617,15 +623,32 @@ pub(super) fn subject_before(s: &Sent, lex: &Lexicon, v: usize, reg: &Registry) 
                     return Before::Subject(Subj::Actor(p.actor));
                 }
             }
-            // "... meeting in Italy also called": skip a prepositional phrase
+            // "... meeting in Italy also called": skip a prepositional phrase (with its article:
+            // "Burundi's ambassador to The Hague said")
             if m.toks.start >= 1 && PREPOSITIONS.contains(&s.lower(m.toks.start - 1)) && hops < 3 {
                 j = m.toks.start - 1;
+                hops += 1;
+                continue;
+            }
+            if m.toks.start >= 2
+                && s.word(m.toks.start - 1) == "The"
+                && PREPOSITIONS.contains(&s.lower(m.toks.start - 2))
+                && hops < 3
+            {
+                j = m.toks.start - 2;
                 hops += 1;
                 continue;
             }
             return Before::Subject(Subj::Actor(m.actor));
         }
         match s.toks[k].kind {
+            // "Hector Abad (@hectorabadf) [es] writes:": past a link's language marker and a
+            // bracketed aside, as past a parenthesis
+            Tk::Punct(']') if k >= 2 && s.is_punct(k - 2, '[') && hops < 3 => {
+                j = k - 2;
+                hops += 1;
+                continue;
+            }
             Tk::Punct(')') => {
                 let open = (0..k).rev().find(|&x| s.is_punct(x, '('));
                 match open {
@@ -641,7 +664,7 @@ pub(super) fn subject_before(s: &Sent, lex: &Lexicon, v: usize, reg: &Registry) 
                     }
                 }
             }
-            Tk::Punct(',') => return appositive(s, k),
+            Tk::Punct(',') => return appositive(s, reg, lex, k),
             Tk::Word => {}
             _ => {
                 return Before::Nothing {
@@ -662,6 +685,23 @@ pub(super) fn subject_before(s: &Sent, lex: &Lexicon, v: usize, reg: &Registry) 
             }
             if let Some(g) = s.group_ending(before) {
                 return Before::Subject(Subj::Group(g));
+            }
+        }
+        // "the blog states", "the newspaper said": the body last named with that word in its
+        // name ("Naija Blog")
+        if k > 0 && s.lower(k - 1) == "the" && !is_cap(s.word(k)) && lex.title(w).is_none() {
+            let named_so = reg
+                .actors
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| !matches!(a.kind, ActorKind::Place | ActorKind::Group))
+                .filter(|(_, a)| {
+                    let words: Vec<&str> = a.name.split_whitespace().collect();
+                    words.len() >= 2 && words.last().is_some_and(|l| l.eq_ignore_ascii_case(w))
+                })
+                .max_by_key(|(i, a)| (a.first_sentence, *i));
+            if let Some((a, _)) = named_so {
+                return Before::Subject(Subj::Actor(a));
             }
         }
         // "the archbishop said": the person last named with that title
@@ -713,6 +753,37 @@ pub(super) fn subject_before(s: &Sent, lex: &Lexicon, v: usize, reg: &Registry) 
     }
 }
 
+/// The person whose name ends at the first of the commas before `k`, when a title opens what
+/// follows it and nothing between is a verb, a quotation or other punctuation than commas.
+fn person_before_roles(s: &Sent, reg: &Registry, lex: &Lexicon, k: usize) -> Option<usize> {
+    let mut first: Option<usize> = None;
+    for x in (k.saturating_sub(40)..k).rev() {
+        match s.toks[x].kind {
+            Tk::Punct(',') => first = Some(x),
+            Tk::Word | Tk::Poss => {
+                if verb_at(s, lex, x).is_some() {
+                    break;
+                }
+            }
+            _ => break,
+        }
+    }
+    let c0 = first?;
+    // the role after the person's comma opens with a title: "Vice-President", "Commissioner"
+    let opener = s.word(c0 + 1);
+    let titled = lex.title(opener).is_some()
+        || opener
+            .split('-')
+            .any(|part| lex.title(part) == Some(TitleKind::Title));
+    // at least two commas: one role part is the common appositive, read as before
+    let commas = (c0..k).filter(|&x| s.is_punct(x, ',')).count();
+    if !titled || commas < 2 || c0 == 0 {
+        return None;
+    }
+    let m = s.mention_ending(c0 - 1)?;
+    (reg.actors[m.actor].kind == ActorKind::Person).then_some(m.actor)
+}
+
 /// The person named before an appositive that runs, in lowercase words and without a closing
 /// comma, up to the mention starting at `start`: "Breton, responsible for the Internal Market".
 fn open_appositive(s: &Sent, reg: &Registry, start: usize) -> Option<usize> {
@@ -748,7 +819,13 @@ fn open_appositive(s: &Sent, reg: &Registry, start: usize) -> Option<usize> {
 }
 
 /// The subject before an appositive ending at the comma `k`.
-pub(super) fn appositive(s: &Sent, k: usize) -> Before {
+pub(super) fn appositive(s: &Sent, reg: &Registry, lex: &Lexicon, k: usize) -> Before {
+    // a person, then a role of several parts with commas of its own: "Valdis Dombrovskis,
+    // Vice-President for the Euro and Social Dialogue, also in charge of Financial Stability,
+    // Financial Services and Capital Markets Union, said"
+    if let Some(p) = person_before_roles(s, reg, lex, k) {
+        return Before::Subject(Subj::Actor(p));
+    }
     let Some(c) = (k.saturating_sub(25)..k)
         .rev()
         .find(|&x| s.is_punct(x, ','))
@@ -1013,6 +1090,15 @@ mod tests {
     }
 
     #[test]
+    fn a_role_of_several_parts_between_commas_still_gives_the_person_before_it() {
+        let (t, c) = cast("Valdis Dombrovskis, Vice-President for the Euro and Social Dialogue, also in charge of Financial Stability, Financial Services and Capital Markets Union, said: “The time to repair the roof is now.”");
+        assert_eq!(speakers(&c), vec!["Valdis Dombrovskis"]);
+        assert_eq!(quotes_of(&t, &c, "Valdis Dombrovskis").len(), 1);
+        let (_, c) = cast("Pierre Moscovici, Commissioner for Economic and Financial Affairs, Taxation and Customs, said: “Growth is back.”");
+        assert_eq!(speakers(&c), vec!["Pierre Moscovici"]);
+    }
+
+    #[test]
     fn an_appositive_left_open_before_the_verb_still_gives_the_name_before_it() {
         let (t, c) = cast("Commissioner Thierry Breton, responsible for the Internal Market said: “We have reached a milestone.”");
         assert_eq!(speakers(&c), vec!["Thierry Breton"]);
@@ -1057,6 +1143,51 @@ mod tests {
         assert_eq!(quotes_of(&t, &c, "Oleksiy Honcharuk").len(), 1);
         let (_, c) = cast("Jane Hume called Murray Watt “king grub” on television.");
         assert!(!speakers(&c).contains(&"Murray Watt".to_string()));
+    }
+
+    #[test]
+    fn a_writer_introduced_with_a_demonym_handle_and_language_marker_writes_the_block_quote() {
+        let (t, c) = cast("With regard to his ideology, Colombian writer Hector Abad (@hectorabadf) [es] writes:\n\n“The truth is that Chávez did in fact inculcate chavismo.”\n");
+        assert_eq!(speakers(&c), vec!["Hector Abad"]);
+        assert_eq!(quotes_of(&t, &c, "Hector Abad").len(), 1);
+        // a name ending in -an is still a name
+        let (_, c) = cast("Brian Morgan told Jane Smith that it was over.");
+        assert_eq!(speakers(&c), vec!["Brian Morgan"]);
+    }
+
+    #[test]
+    fn a_short_first_name_with_the_same_surname_is_the_same_person() {
+        let (_, c) = cast("“Warnings saved lives,” said Frederick P. Ostby, the director. Fred Ostby said more would follow. Jane Ostby said nothing.");
+        let names: Vec<&str> = c.actors.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(
+            names.iter().filter(|n| n.contains("Ostby")).count(),
+            2,
+            "{names:?}"
+        );
+        assert!(names.contains(&"Frederick P. Ostby"), "{names:?}");
+    }
+
+    #[test]
+    fn the_blog_refers_to_the_blog_last_named() {
+        let (t, c) = cast("Grandiose Parlor thinks Naija Blog simplified the problem: for example, the blog states “If you go into public office and don’t come out rich, you failed.”");
+        assert_eq!(quotes_of(&t, &c, "Naija Blog").len(), 1);
+    }
+
+    #[test]
+    fn a_place_after_a_preposition_and_its_article_is_not_the_subject() {
+        let (_, c) = cast("Burundi's ambassador to The Hague said “the people” demanded it.");
+        assert!(
+            !speakers(&c).contains(&"Hague".to_string()),
+            "{:?}",
+            speakers(&c)
+        );
+        // "after the ... Company announced" is a clause of its own
+        let (_, c) = cast("A week ago, after the Bermuda Telephone Company announced new prices, a blogger wrote.");
+        assert!(
+            speakers(&c).contains(&"Bermuda Telephone Company".to_string()),
+            "{:?}",
+            speakers(&c)
+        );
     }
 
     #[test]

@@ -65,6 +65,31 @@ impl Registry {
                 return id;
             }
         }
+        // "Fred Ostby" after "Frederick P. Ostby": the same surname, and one first name the
+        // short form of the other
+        if words.len() >= 2 {
+            if let Some(id) = self.find(&surname) {
+                let a = &self.actors[id];
+                let first = words[0].to_lowercase();
+                let theirs = a
+                    .name
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_lowercase();
+                let short_form = first.chars().count() >= 3
+                    && theirs.chars().count() >= 3
+                    && (theirs.starts_with(&first) || first.starts_with(&theirs));
+                let same_surname = a
+                    .name
+                    .split_whitespace()
+                    .last()
+                    .is_some_and(|l| key(strip_particle(l)) == surname);
+                if a.kind == ActorKind::Person && short_form && same_surname {
+                    return id;
+                }
+            }
+        }
         let mut keys = vec![k, key(last), surname];
         if words.len() >= 2 {
             keys.push(key(words[0]));
@@ -345,11 +370,22 @@ pub(super) fn read_names(
             continue;
         }
         // "Another Singaporean blogger": a word like a demonym before a role noun is an adjective
+        // "Colombian writer Hector Abad": a country's name with "n" or "ian" (or a listed
+        // demonym) before a lowercase noun and a name
         if words.len() == 1 && {
             let w = words[0];
             let demonym = ["an", "ese", "ish", "i"].iter().any(|e| w.ends_with(e));
             let next = s.lower(span.end);
+            let of_a_place = lex.place(w) == Some(PlaceKind::Demonym)
+                || [w.strip_suffix('n'), w.strip_suffix("ian")]
+                    .into_iter()
+                    .flatten()
+                    .any(|stem| lex.place(stem) == Some(PlaceKind::Place));
+            let before_a_name = next.chars().next().is_some_and(char::is_lowercase)
+                && next.chars().all(char::is_alphabetic)
+                && is_cap(s.word(span.end + 1));
             demonym && (lex.noun(next) == Some(NounKind::Group) || lex.title(next).is_some())
+                || of_a_place && before_a_name
         } {
             continue;
         }

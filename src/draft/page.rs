@@ -301,6 +301,15 @@ fn chrome_line(line: &str) -> bool {
     if l.starts_with("a lock (") && l.contains("https:// means you") {
         return true;
     }
+    // a feed's or a post's age: "Updated: 1 hour 23 min ago", "• January 22, 2017   Published ~ 7
+    // years ago."
+    let aged = l.trim_end_matches('.').ends_with(" ago")
+        && ["updated", "published", "posted"]
+            .iter()
+            .any(|w| l.contains(w));
+    if words <= 12 && aged {
+        return true;
+    }
     // a listing's count: "Displaying 145 - 168 of 2470 results."
     if words <= 10 && l.starts_with("displaying ") && l.contains(" of ") && l.contains("result") {
         return true;
@@ -779,6 +788,13 @@ mod tests {
     #[test]
     fn a_listings_count_and_a_mail_pages_fallback_line_are_chrome() {
         assert!(chrome_line("Displaying 145 - 168 of 2470 results."));
+        assert!(chrome_line("Updated: 1 hour 23 min ago"));
+        assert!(chrome_line(
+            "  • January 22, 2017   Published ~ 7 years ago."
+        ));
+        assert!(!chrome_line(
+            "The law was updated two years ago, the minister said."
+        ));
         assert!(chrome_line(
             "If your browser does not render page correctly, please read the page content below"
         ));

@@ -27,9 +27,22 @@ pub fn closing(text: &Text) -> Option<(Option<usize>, String)> {
     });
     in_body.or_else(|| {
         let title = text.meta.title.as_deref()?.trim();
-        (title.ends_with('?') && limits::chars(title) <= limits::EMBED_TITLE)
+        (title.ends_with('?') && limits::chars(title) <= limits::EMBED_TITLE && asks_whole(title))
             .then(|| (None, title.to_string()))
     })
+}
+
+/// A headline that is one question as a whole: not a statement and then a question ("Sussan Ley
+/// talks about ‘Australian values’. What exactly does that mean?"), nor a column's name before a
+/// colon ("View from The Hill: the mud flies, but will the voters take much notice?").
+fn asks_whole(title: &str) -> bool {
+    let body = title.trim_end_matches('?');
+    // a sentence's end: a lowercase word and a full stop ("migrants. What"), not "U.S. troops"
+    let statement_first = body.match_indices(". ").any(|(i, _)| {
+        let word = body[..i].rsplit(' ').next().unwrap_or_default();
+        word.chars().count() >= 3 && word.chars().all(char::is_lowercase)
+    });
+    !body.contains(['?', '!', ':']) && !statement_first
 }
 
 /// A section heading that is a question ("Freedom for everyone?"): a paragraph of one short
@@ -104,10 +117,25 @@ mod tests {
     }
 
     #[test]
+    fn a_headline_after_a_statement_or_a_columns_name_is_not_the_question() {
+        for title in [
+            "Sussan Ley talks about values. What exactly does that mean?",
+            "View from The Hill: the mud flies, but will the voters take much notice?",
+        ] {
+            let input = format!("# Title: {title}\n\nThe leader spoke. Many objected.\n");
+            assert_eq!(q(&input), None, "{title}");
+        }
+    }
+
+    #[test]
     fn a_headline_question_counts_when_the_body_asks_none() {
         assert_eq!(
             q("Was the message insensitive?\n\nThe airline posted a message. Many objected.\n"),
             Some("Was the message insensitive?".to_string())
+        );
+        assert_eq!(
+            q("# Title: Will U.S. troops leave Syria?\n\nThe leader spoke. Many objected.\n"),
+            Some("Will U.S. troops leave Syria?".to_string())
         );
     }
 }

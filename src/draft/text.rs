@@ -53,14 +53,22 @@ impl Text {
             ..Text::default()
         };
         text.paragraphs = paragraphs(&text.body);
-        let outlet = text.meta.outlet.clone();
-        let mut captions: Vec<Option<quotations::Caption>> = text
-            .paragraphs
-            .iter()
-            .map(|r| quotations::caption(&text.body[r.clone()], outlet.as_deref(), lex))
-            .map(|c| c.map(|c| interviewer_in_title(c, text.meta.title.as_deref())))
-            .collect();
+        let read_captions = |outlet: Option<&str>| -> Vec<Option<quotations::Caption>> {
+            text.paragraphs
+                .iter()
+                .map(|r| quotations::caption(&text.body[r.clone()], outlet, lex))
+                .map(|c| c.map(|c| interviewer_in_title(c, text.meta.title.as_deref())))
+                .collect()
+        };
+        let mut captions = read_captions(text.meta.outlet.as_deref());
         interviewer_by_surname(&mut captions);
+        // every turn an interviewer's: the outlet names the one answering ("transcripts of the
+        // Hon Dr Jim Chalmers MP" on the Treasurer's site), so the outlet marks no one
+        let named = captions.iter().flatten().count();
+        if named >= 2 && captions.iter().flatten().all(|c| c.interviewer) {
+            captions = read_captions(None);
+            interviewer_by_surname(&mut captions);
+        }
         // a name in ordinary case alone on its line is a caption when there are two such lines
         // (one could be a heading)
         let plain_alone = |c: &quotations::Caption| c.alone && !c.shouted;
@@ -71,6 +79,7 @@ impl Text {
                 }
             }
         }
+        asker_is_interviewer(&text, &mut captions);
         // two captions make a transcript, or one in capitals ("MR. EARNEST:")
         // (a caption alone on its line could be a heading: two of them, then)
         let transcript = captions.iter().filter(|c| c.is_some()).count() >= 2
@@ -229,6 +238,76 @@ fn left_open(text: &Text, p: usize, range: Range<usize>) -> Option<usize> {
     None
 }
 
+/// With no caption marked as the interviewer's, the one whose turns end in questions (at least
+/// two turns, most of them questions) is the interviewer when someone else's turns hardly ever
+/// are: "Andrew Clennell: ... What impact does this victory have?" against the minister's answers.
+///
+/// The same corrects marks that contradict the turns: when a marked caption's turns are answers
+/// and an unmarked one's are questions (the outlet "Minister for Trade … Don Farrell" marked the
+/// minister's "Minister for Trade, Don Farrell:"), the one asking is the interviewer instead.
+fn asker_is_interviewer(text: &Text, captions: &mut [Option<quotations::Caption>]) {
+    let at: Vec<usize> = (0..captions.len())
+        .filter(|&p| captions[p].is_some())
+        .collect();
+    // per caption, whether its turn (up to the next caption) ends with a question
+    let mut asks: Vec<(String, bool)> = Vec::new();
+    for (k, &p) in at.iter().enumerate() {
+        let last = at.get(k + 1).map_or(text.paragraphs.len(), |&n| n) - 1;
+        let end = text.body[text.paragraphs[last].clone()].trim_end();
+        let name = captions[p]
+            .as_ref()
+            .map(|c| c.name.to_lowercase())
+            .unwrap_or_default();
+        let surname = name.rsplit(' ').next().unwrap_or_default().to_string();
+        asks.push((surname, end.ends_with('?')));
+    }
+    let share = |who: &str| {
+        let turns: Vec<bool> = asks.iter().filter(|(n, _)| n == who).map(|x| x.1).collect();
+        (turns.len(), turns.iter().filter(|&&q| q).count())
+    };
+    let mut people: Vec<String> = asks.iter().map(|x| x.0.clone()).collect();
+    people.sort();
+    people.dedup();
+    let askers: Vec<String> = people
+        .iter()
+        .filter(|p| {
+            let (n, q) = share(p);
+            n >= 2 && q * 10 >= n * 6
+        })
+        .cloned()
+        .collect();
+    let answerer = people.iter().any(|p| {
+        let (n, q) = share(p);
+        n >= 2 && q * 10 <= n * 2
+    });
+    if askers.is_empty() || !answerer || askers.len() == people.len() {
+        return;
+    }
+    let key = |c: &quotations::Caption| {
+        let name = c.name.to_lowercase();
+        name.rsplit(' ').next().unwrap_or_default().to_string()
+    };
+    let marked: Vec<String> = captions
+        .iter()
+        .flatten()
+        .filter(|c| c.interviewer)
+        .map(key)
+        .collect();
+    if !marked.is_empty() {
+        let marked_answers = marked.iter().any(|m| {
+            let (n, q) = share(m);
+            n >= 2 && q * 10 <= n * 2
+        });
+        let unmarked_asks = askers.iter().any(|a| !marked.contains(a));
+        if !(marked_answers && unmarked_asks) {
+            return;
+        }
+    }
+    for c in captions.iter_mut().flatten() {
+        c.interviewer = askers.contains(&key(c));
+    }
+}
+
 /// The interviewer's later captions by surname ("Karl Stefanovic, Host:", then "Stefanovic:") are
 /// the interviewer's too.
 fn interviewer_by_surname(captions: &mut [Option<quotations::Caption>]) {
@@ -359,6 +438,81 @@ mod tests {
                 ("Wong".to_string(), false)
             ]
         );
+    }
+
+    fn interviewers(t: &Text) -> Vec<(String, bool)> {
+        let mut out: Vec<(String, bool)> = Vec::new();
+        for q in &t.quotes {
+            if let Speaker::Caption {
+                name, interviewer, ..
+            } = &q.speaker
+            {
+                if !out.iter().any(|(n, _)| n == name) {
+                    out.push((name.clone(), *interviewer));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn an_outlet_that_names_the_one_answering_marks_no_one_as_the_interviewer() {
+        let t = Text::parse(
+            "# Title: Interview with Paul Taylor, 3BA Ballarat\n# Outlet: the Treasurer's site (transcripts of the Hon Dr Jim Chalmers MP)\n\nPAUL TAYLOR:\nGood morning.\nJIM CHALMERS:\nGood morning to you Paul.\nTAYLOR:\nHow are you?\nCHALMERS:\nReally good.\n",
+            &LEXICON,
+        );
+        assert_eq!(
+            interviewers(&t),
+            vec![
+                ("Paul Taylor".to_string(), true),
+                ("Jim Chalmers".to_string(), false),
+                ("Taylor".to_string(), true),
+                ("Chalmers".to_string(), false)
+            ]
+        );
+    }
+
+    #[test]
+    fn the_one_whose_turns_are_questions_is_the_interviewer_when_nothing_else_says() {
+        let t = Text::parse(
+            "Andrew Clennell: Let's go live to the minister. What do you think of it?\n\nMinister for Trade, Don Farrell: I think it's outrageous.\n\nAndrew Clennell: What impact does this victory have?\n\nMinister for Trade: It's very important.\n\nAndrew Clennell: Are you getting on better with him?\n\nMinister for Trade: We get on like a house on fire.\n",
+            &LEXICON,
+        );
+        let marks = interviewers(&t);
+        assert!(
+            marks.contains(&("Andrew Clennell".to_string(), true)),
+            "{marks:?}"
+        );
+        assert!(
+            marks
+                .iter()
+                .filter(|(n, _)| n != "Andrew Clennell")
+                .all(|(_, i)| !i),
+            "{marks:?}"
+        );
+        // marks from the outlet that the turns contradict are corrected
+        let t = Text::parse(
+            "# Outlet: Minister for Trade and Tourism (transcripts of Senator the Hon Don Farrell)\n\nAndrew Clennell: Let's go live to the minister. What do you think of it?\n\nMinister for Trade, Don Farrell: I think it's outrageous.\n\nAndrew Clennell: What impact does this victory have?\n\nMinister for Trade: It's very important.\n\nAndrew Clennell: Are you getting on better with him?\n\nMinister for Trade: We get on like a house on fire.\n",
+            &LEXICON,
+        );
+        let marks = interviewers(&t);
+        assert!(
+            marks.contains(&("Andrew Clennell".to_string(), true)),
+            "{marks:?}"
+        );
+        assert!(
+            marks
+                .iter()
+                .filter(|(n, _)| n != "Andrew Clennell")
+                .all(|(_, i)| !i),
+            "{marks:?}"
+        );
+        // two presidents who ask nothing: no interviewer
+        let t = Text::parse(
+            "Vladimir Putin: Mr President, welcome.\n\nRecep Tayyip Erdogan: Thank you.\n\nVladimir Putin: We met in Sochi.\n\nRecep Tayyip Erdogan: Indeed we did.\n",
+            &LEXICON,
+        );
+        assert!(interviewers(&t).iter().all(|(_, i)| !i));
     }
 
     fn caption_names(t: &Text) -> Vec<String> {
