@@ -422,27 +422,25 @@ fn draft_quality_on_the_labelled_articles() {
     }
     let dev = totals(&rows, "dev");
     if dev.n > 0 {
-        assert!(dev.n >= 98, "the dev part has {} articles", dev.n);
+        assert!(dev.n >= 122, "the dev part has {} articles", dev.n);
         // What the dev part reached (the rules were studied on it), fresh sets 1 (12 articles), 2
-        // (11), 3 (12) and 4 (22) included since their misses were studied: speakers 0.92 / 0.88,
-        // quotations 0.94 / 0.86; a question taken from 2 of 96 articles that ask none (an
-        // interview of bare questions, `wikinews-lord-leutwyler-interview-2008`, and a column whose
-        // headline is a question, `conversation-grattan-mud-flies-2025`, which its labeller did not
-        // count as the closing question).
+        // (11), 3 (12), 4 (22) and 5 (24) included since their misses were studied: speakers
+        // 0.92 / 0.85, quotations 0.95 / 0.83; a question taken from 1 of 120 articles that ask
+        // none (an interview of bare questions, `wikinews-lord-leutwyler-interview-2008`).
         assert!(
-            dev.speakers.precision() >= 0.91 && dev.speakers.recall() >= 0.87,
+            dev.speakers.precision() >= 0.91 && dev.speakers.recall() >= 0.84,
             "dev speakers {:?}",
             dev.speakers
         );
         assert!(
-            dev.quotes.precision() >= 0.93 && dev.quotes.recall() >= 0.85,
+            dev.quotes.precision() >= 0.94 && dev.quotes.recall() >= 0.82,
             "dev quotes {:?}",
             dev.quotes
         );
         assert!(dev.mean(dev.ours.0) >= dev.mean(dev.lead.0) - 0.01);
         assert_eq!(dev.asked.1, dev.asked.0, "dev: articles asking a question");
         assert!(
-            dev.not_asked.1 + 2 >= dev.not_asked.0,
+            dev.not_asked.1 + 1 >= dev.not_asked.0,
             "dev: a question taken from {} of {} articles that ask none",
             dev.not_asked.0 - dev.not_asked.1,
             dev.not_asked.0
@@ -451,20 +449,20 @@ fn draft_quality_on_the_labelled_articles() {
     let test = totals(&rows, "test");
     if test.n > 0 {
         assert!(test.n >= 24, "the test part has {} articles", test.n);
-        // The test part is fresh set 5 of issue 12: 24 articles labelled by hand before the
-        // drafter ever ran on them, run once after fresh set 4 was studied (see
-        // tests/fixtures/articles/README.md). That first run was speakers 0.85 / 0.62,
-        // quotations 0.80 / 0.47, ROUGE-1 0.385 against lead-3's 0.329, a question taken from 1 of
+        // The test part is fresh set 6 of issue 12: 24 articles labelled by hand before the
+        // drafter ever ran on them, run once after fresh set 5 was studied (see
+        // tests/fixtures/articles/README.md). That first run was speakers 0.79 / 0.58,
+        // quotations 0.68 / 0.69, ROUGE-1 0.411 against lead-3's 0.322, a question taken from 1 of
         // the 24 (none asks one). These floors are that run, so that a change which does worse on
         // text nobody tuned on fails here; the target is 0.9. Study these articles only after
         // labelling a fresh test part to take their place.
         assert!(
-            test.speakers.precision() >= 0.84 && test.speakers.recall() >= 0.61,
+            test.speakers.precision() >= 0.78 && test.speakers.recall() >= 0.57,
             "test speakers {:?}",
             test.speakers
         );
         assert!(
-            test.quotes.precision() >= 0.79 && test.quotes.recall() >= 0.46,
+            test.quotes.precision() >= 0.67 && test.quotes.recall() >= 0.68,
             "test quotes {:?}",
             test.quotes
         );
