@@ -448,21 +448,22 @@ fn draft_quality_on_the_labelled_articles() {
     }
     let test = totals(&rows, "test");
     if test.n > 0 {
-        assert!(test.n >= 24, "the test part has {} articles", test.n);
-        // The test part is fresh set 6 of issue 12: 24 articles labelled by hand before the
-        // drafter ever ran on them, run once after fresh set 5 was studied (see
-        // tests/fixtures/articles/README.md). That first run was speakers 0.79 / 0.58,
-        // quotations 0.68 / 0.69, ROUGE-1 0.411 against lead-3's 0.322, a question taken from 1 of
-        // the 24 (none asks one). These floors are that run, so that a change which does worse on
-        // text nobody tuned on fails here; the target is 0.9. Study these articles only after
-        // labelling a fresh test part to take their place.
+        assert!(test.n >= 48, "the test part has {} articles", test.n);
+        // The test part is fresh sets 6 and 7 of issue 12: 24 + 24 articles labelled by hand
+        // before the drafter ever ran on them, each run once after fresh set 5 was studied (see
+        // tests/fixtures/articles/README.md). Set 6's first run was speakers 0.79 / 0.58 and
+        // quotations 0.68 / 0.69; set 7's, 0.79 / 0.67 and 0.89 / 0.56; together 0.79 / 0.63 and
+        // 0.78 / 0.61, ROUGE-1 0.412 against lead-3's 0.331, a question taken from 3 of the 48
+        // (none asks one). These floors are those runs, so that a change which does worse on text
+        // nobody tuned on fails here; the target is 0.9. Study set 6 only with set 7 still unread,
+        // and set 7 only after labelling a fresh part to take its place.
         assert!(
-            test.speakers.precision() >= 0.78 && test.speakers.recall() >= 0.57,
+            test.speakers.precision() >= 0.78 && test.speakers.recall() >= 0.62,
             "test speakers {:?}",
             test.speakers
         );
         assert!(
-            test.quotes.precision() >= 0.67 && test.quotes.recall() >= 0.68,
+            test.quotes.precision() >= 0.77 && test.quotes.recall() >= 0.60,
             "test quotes {:?}",
             test.quotes
         );
@@ -473,7 +474,7 @@ fn draft_quality_on_the_labelled_articles() {
             test.mean(test.lead.0)
         );
         assert!(
-            test.not_asked.1 + 1 >= test.not_asked.0,
+            test.not_asked.1 + 3 >= test.not_asked.0,
             "test: a question taken from {} of {} articles that ask none",
             test.not_asked.0 - test.not_asked.1,
             test.not_asked.0
