@@ -1191,6 +1191,17 @@ mod tests {
     }
 
     #[test]
+    fn a_first_name_in_brackets_stays_inside_the_name() {
+        let (t, c) = cast("“In animals, we can explore more,” said Yuanyuan (Kevin) Liu, Ph.D., the senior author. The World Health Organization (WHO) said it agreed.");
+        assert_eq!(quotes_of(&t, &c, "Yuanyuan Liu").len(), 1);
+        assert!(
+            speakers(&c).contains(&"World Health Organization".to_string()),
+            "{:?}",
+            speakers(&c)
+        );
+    }
+
+    #[test]
     fn a_handle_is_a_name_that_tweets() {
         let (t, c) = cast("“Everyone's waiting for him, five more minutes,” tweeted [ru] @varlamov a short while ago. @plushev tweeted [ru]: “Absolutely fantastic numbers.” Write to me at jane@example.org.");
         assert_eq!(speakers(&c), vec!["@varlamov", "@plushev"]);

@@ -301,6 +301,17 @@ pub(super) fn read_names(
                 j += 1;
                 continue;
             }
+            // "Yuanyuan (Kevin) Liu": a first name used, in brackets, inside the name
+            if j + 3 < n
+                && s.is_punct(j, '(')
+                && name_word(s, j + 1)
+                && is_titlecase(s.word(j + 1))
+                && s.is_punct(j + 2, ')')
+                && name_word(s, j + 3)
+            {
+                j += 4;
+                continue;
+            }
             let c = s.lower(j);
             let after_title = lex.title(s.word(j - 1)) == Some(TitleKind::Title);
             // "Jane Doe on Twitter": a platform is where someone speaks, not part of a name
@@ -466,7 +477,17 @@ pub(super) fn read_names(
             }
             _ => name_toks,
         };
-        let name_words: Vec<&str> = name_toks.clone().map(|k| s.word(k)).collect();
+        // without a first name in brackets: "Yuanyuan (Kevin) Liu" is Yuanyuan Liu
+        let in_brackets = |k: usize| {
+            s.is_punct(k, '(')
+                || s.is_punct(k, ')')
+                || k > 0 && s.is_punct(k - 1, '(') && s.is_punct(k + 1, ')')
+        };
+        let name_words: Vec<&str> = name_toks
+            .clone()
+            .filter(|&k| !in_brackets(k))
+            .map(|k| s.word(k))
+            .collect();
         // "United States General Services Administration": an organisation's name, not a general's
         let org_end = name_words
             .last()

@@ -109,7 +109,14 @@ pub struct Caption {
 }
 
 /// Words that end a caption-like line without making it a caption ("Categories: ...").
-const NOT_CAPTIONS: [&str; 16] = [
+const NOT_CAPTIONS: [&str; 22] = [
+    // a feed's labels: "Copyright: Creative Commons Attribution, ...", "Media Files:"
+    "copyright",
+    "media files",
+    "attachments",
+    "enclosure",
+    "subjects",
+    "topics",
     "categories",
     "category",
     "tags",
@@ -593,6 +600,16 @@ mod tests {
         assert!(caption("Harbour at dusk.jpg and a plan.", None, &LEXICON).is_none());
         let other = caption("Badge.pngSam LeeBadge2.png Hello.", None, &LEXICON).expect("caption");
         assert_eq!((other.name.as_str(), other.interviewer), ("Sam Lee", false));
+    }
+
+    #[test]
+    fn a_feeds_labels_are_not_captions() {
+        for line in [
+            "Copyright: Creative Commons Attribution, see our Attribution Policy for details.",
+            "Media Files:",
+        ] {
+            assert!(caption(line, None, &LEXICON).is_none(), "{line}");
+        }
     }
 
     #[test]
