@@ -422,25 +422,26 @@ fn draft_quality_on_the_labelled_articles() {
     }
     let dev = totals(&rows, "dev");
     if dev.n > 0 {
-        assert!(dev.n >= 122, "the dev part has {} articles", dev.n);
+        assert!(dev.n >= 146, "the dev part has {} articles", dev.n);
         // What the dev part reached (the rules were studied on it), fresh sets 1 (12 articles), 2
-        // (11), 3 (12), 4 (22) and 5 (24) included since their misses were studied: speakers
-        // 0.92 / 0.85, quotations 0.95 / 0.83; a question taken from 1 of 120 articles that ask
-        // none (an interview of bare questions, `wikinews-lord-leutwyler-interview-2008`).
+        // (11), 3 (12), 4 (22), 5 (24) and 6 (24) included since their misses were studied:
+        // speakers 0.91 / 0.81, quotations 0.93 / 0.81; a question taken from 2 of 144 articles
+        // that ask none (an interview of bare questions, `wikinews-lord-leutwyler-interview-2008`,
+        // and `wikinews-nhs-scotland-salaries`).
         assert!(
-            dev.speakers.precision() >= 0.91 && dev.speakers.recall() >= 0.84,
+            dev.speakers.precision() >= 0.91 && dev.speakers.recall() >= 0.81,
             "dev speakers {:?}",
             dev.speakers
         );
         assert!(
-            dev.quotes.precision() >= 0.94 && dev.quotes.recall() >= 0.82,
+            dev.quotes.precision() >= 0.92 && dev.quotes.recall() >= 0.80,
             "dev quotes {:?}",
             dev.quotes
         );
         assert!(dev.mean(dev.ours.0) >= dev.mean(dev.lead.0) - 0.01);
         assert_eq!(dev.asked.1, dev.asked.0, "dev: articles asking a question");
         assert!(
-            dev.not_asked.1 + 1 >= dev.not_asked.0,
+            dev.not_asked.1 + 2 >= dev.not_asked.0,
             "dev: a question taken from {} of {} articles that ask none",
             dev.not_asked.0 - dev.not_asked.1,
             dev.not_asked.0
@@ -448,22 +449,21 @@ fn draft_quality_on_the_labelled_articles() {
     }
     let test = totals(&rows, "test");
     if test.n > 0 {
-        assert!(test.n >= 48, "the test part has {} articles", test.n);
-        // The test part is fresh sets 6 and 7 of issue 12: 24 + 24 articles labelled by hand
-        // before the drafter ever ran on them, each run once after fresh set 5 was studied (see
-        // tests/fixtures/articles/README.md). Set 6's first run was speakers 0.79 / 0.58 and
-        // quotations 0.68 / 0.69; set 7's, 0.79 / 0.67 and 0.89 / 0.56; together 0.79 / 0.63 and
-        // 0.78 / 0.61, ROUGE-1 0.412 against lead-3's 0.331, a question taken from 3 of the 48
-        // (none asks one). These floors are those runs, so that a change which does worse on text
-        // nobody tuned on fails here; the target is 0.9. Study set 6 only with set 7 still unread,
-        // and set 7 only after labelling a fresh part to take its place.
+        assert!(test.n >= 24, "the test part has {} articles", test.n);
+        // The test part is fresh set 7 of issue 12: 24 articles labelled by hand before the
+        // drafter ever ran on them, run once after fresh set 5 was studied (see
+        // tests/fixtures/articles/README.md). That first run was speakers 0.79 / 0.67, quotations
+        // 0.89 / 0.56, ROUGE-1 0.414 against lead-3's 0.340, a question taken from 2 of the 24
+        // (none asks one). These floors are that run, so that a change which does worse on text
+        // nobody tuned on fails here; the target is 0.9. Study these articles only after
+        // labelling a fresh test part to take their place.
         assert!(
-            test.speakers.precision() >= 0.78 && test.speakers.recall() >= 0.62,
+            test.speakers.precision() >= 0.78 && test.speakers.recall() >= 0.66,
             "test speakers {:?}",
             test.speakers
         );
         assert!(
-            test.quotes.precision() >= 0.77 && test.quotes.recall() >= 0.60,
+            test.quotes.precision() >= 0.88 && test.quotes.recall() >= 0.55,
             "test quotes {:?}",
             test.quotes
         );
@@ -474,7 +474,7 @@ fn draft_quality_on_the_labelled_articles() {
             test.mean(test.lead.0)
         );
         assert!(
-            test.not_asked.1 + 3 >= test.not_asked.0,
+            test.not_asked.1 + 2 >= test.not_asked.0,
             "test: a question taken from {} of {} articles that ask none",
             test.not_asked.0 - test.not_asked.1,
             test.not_asked.0
