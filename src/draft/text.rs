@@ -249,63 +249,60 @@ fn asker_is_interviewer(text: &Text, captions: &mut [Option<quotations::Caption>
     let at: Vec<usize> = (0..captions.len())
         .filter(|&p| captions[p].is_some())
         .collect();
-    // per caption, whether its turn (up to the next caption) ends with a question
-    let mut asks: Vec<(String, bool)> = Vec::new();
-    for (k, &p) in at.iter().enumerate() {
-        let last = at.get(k + 1).map_or(text.paragraphs.len(), |&n| n) - 1;
-        let end = text.body[text.paragraphs[last].clone()].trim_end();
-        let name = captions[p]
-            .as_ref()
-            .map(|c| c.name.to_lowercase())
-            .unwrap_or_default();
-        let surname = name.rsplit(' ').next().unwrap_or_default().to_string();
-        asks.push((surname, end.ends_with('?')));
-    }
+    // per caption, by surname, whether its turn (up to the next caption) ends with a question
+    let asks: Vec<(String, bool)> = at
+        .iter()
+        .enumerate()
+        .filter_map(|(k, &p)| {
+            let last = at.get(k + 1).map_or(text.paragraphs.len(), |&n| n) - 1;
+            let end = text.body[text.paragraphs[last].clone()].trim_end();
+            Some((surname(captions[p].as_ref()?), end.ends_with('?')))
+        })
+        .collect();
+    // (turns, questions) of one person
     let share = |who: &str| {
-        let turns: Vec<bool> = asks.iter().filter(|(n, _)| n == who).map(|x| x.1).collect();
-        (turns.len(), turns.iter().filter(|&&q| q).count())
+        let turns = asks.iter().filter(|(n, _)| n == who);
+        (turns.clone().count(), turns.filter(|x| x.1).count())
+    };
+    let asks_mostly = |who: &str| {
+        let (n, q) = share(who);
+        n >= 2 && q * 10 >= n * 6
+    };
+    let answers_mostly = |who: &str| {
+        let (n, q) = share(who);
+        n >= 2 && q * 10 <= n * 2
     };
     let mut people: Vec<String> = asks.iter().map(|x| x.0.clone()).collect();
     people.sort();
     people.dedup();
-    let askers: Vec<String> = people
-        .iter()
-        .filter(|p| {
-            let (n, q) = share(p);
-            n >= 2 && q * 10 >= n * 6
-        })
-        .cloned()
-        .collect();
-    let answerer = people.iter().any(|p| {
-        let (n, q) = share(p);
-        n >= 2 && q * 10 <= n * 2
-    });
-    if askers.is_empty() || !answerer || askers.len() == people.len() {
+    let askers: Vec<String> = people.iter().filter(|p| asks_mostly(p)).cloned().collect();
+    if askers.is_empty()
+        || askers.len() == people.len()
+        || !people.iter().any(|p| answers_mostly(p))
+    {
         return;
     }
-    let key = |c: &quotations::Caption| {
-        let name = c.name.to_lowercase();
-        name.rsplit(' ').next().unwrap_or_default().to_string()
-    };
     let marked: Vec<String> = captions
         .iter()
         .flatten()
         .filter(|c| c.interviewer)
-        .map(key)
+        .map(surname)
         .collect();
-    if !marked.is_empty() {
-        let marked_answers = marked.iter().any(|m| {
-            let (n, q) = share(m);
-            n >= 2 && q * 10 <= n * 2
-        });
-        let unmarked_asks = askers.iter().any(|a| !marked.contains(a));
-        if !(marked_answers && unmarked_asks) {
-            return;
-        }
+    let contradicted =
+        marked.iter().any(|m| answers_mostly(m)) && askers.iter().any(|a| !marked.contains(a));
+    if !marked.is_empty() && !contradicted {
+        return;
     }
     for c in captions.iter_mut().flatten() {
-        c.interviewer = askers.contains(&key(c));
+        c.interviewer = askers.contains(&surname(c));
     }
+}
+
+/// A caption's last word, in lowercase: "Stefanovic" for "Karl Stefanovic", "trade" for
+/// "Minister for Trade".
+fn surname(c: &quotations::Caption) -> String {
+    let name = c.name.to_lowercase();
+    name.rsplit(' ').next().unwrap_or_default().to_string()
 }
 
 /// The interviewer's later captions by surname ("Karl Stefanovic, Host:", then "Stefanovic:") are
@@ -315,15 +312,10 @@ fn interviewer_by_surname(captions: &mut [Option<quotations::Caption>]) {
         .iter()
         .flatten()
         .filter(|c| c.interviewer && c.name.split_whitespace().count() >= 2)
-        .map(|c| c.name.to_lowercase())
+        .map(surname)
         .collect();
     for c in captions.iter_mut().flatten() {
-        let name = c.name.to_lowercase();
-        if !c.interviewer
-            && asking
-                .iter()
-                .any(|full| full.rsplit(' ').next() == Some(name.as_str()))
-        {
+        if !c.interviewer && asking.contains(&c.name.to_lowercase()) {
             c.interviewer = true;
         }
     }
@@ -394,18 +386,8 @@ mod tests {
             "# Title: Interview with Michael Rowland, ABC News\n\nMICHAEL ROWLAND:\n\nGood morning.\n\nPRIME MINISTER:\n\nMorning, Michael.\n",
             &LEXICON,
         );
-        let speakers: Vec<(String, bool)> = t
-            .quotes
-            .iter()
-            .filter_map(|q| match &q.speaker {
-                Speaker::Caption {
-                    name, interviewer, ..
-                } => Some((name.clone(), *interviewer)),
-                _ => None,
-            })
-            .collect();
         assert_eq!(
-            speakers,
+            interviewers(&t),
             vec![
                 ("Michael Rowland".to_string(), true),
                 ("Prime Minister".to_string(), false)
@@ -419,18 +401,8 @@ mod tests {
             "Karl Stefanovic, Host: Nice to see you.\nPenny Wong, Foreign Minister: Good to see you, Karl.\nStefanovic: How long do you give her?\nWong: Well, look.\n",
             &LEXICON,
         );
-        let asking: Vec<(String, bool)> = t
-            .quotes
-            .iter()
-            .filter_map(|q| match &q.speaker {
-                Speaker::Caption {
-                    name, interviewer, ..
-                } => Some((name.clone(), *interviewer)),
-                _ => None,
-            })
-            .collect();
         assert_eq!(
-            asking,
+            interviewers(&t),
             vec![
                 ("Karl Stefanovic".to_string(), true),
                 ("Penny Wong".to_string(), false),
@@ -440,6 +412,7 @@ mod tests {
         );
     }
 
+    /// Each caption's name once, in order, and whether it is marked as the interviewer's.
     fn interviewers(t: &Text) -> Vec<(String, bool)> {
         let mut out: Vec<(String, bool)> = Vec::new();
         for q in &t.quotes {
@@ -474,39 +447,26 @@ mod tests {
 
     #[test]
     fn the_one_whose_turns_are_questions_is_the_interviewer_when_nothing_else_says() {
-        let t = Text::parse(
-            "Andrew Clennell: Let's go live to the minister. What do you think of it?\n\nMinister for Trade, Don Farrell: I think it's outrageous.\n\nAndrew Clennell: What impact does this victory have?\n\nMinister for Trade: It's very important.\n\nAndrew Clennell: Are you getting on better with him?\n\nMinister for Trade: We get on like a house on fire.\n",
-            &LEXICON,
-        );
-        let marks = interviewers(&t);
-        assert!(
-            marks.contains(&("Andrew Clennell".to_string(), true)),
-            "{marks:?}"
-        );
-        assert!(
-            marks
-                .iter()
-                .filter(|(n, _)| n != "Andrew Clennell")
-                .all(|(_, i)| !i),
-            "{marks:?}"
-        );
-        // marks from the outlet that the turns contradict are corrected
-        let t = Text::parse(
-            "# Outlet: Minister for Trade and Tourism (transcripts of Senator the Hon Don Farrell)\n\nAndrew Clennell: Let's go live to the minister. What do you think of it?\n\nMinister for Trade, Don Farrell: I think it's outrageous.\n\nAndrew Clennell: What impact does this victory have?\n\nMinister for Trade: It's very important.\n\nAndrew Clennell: Are you getting on better with him?\n\nMinister for Trade: We get on like a house on fire.\n",
-            &LEXICON,
-        );
-        let marks = interviewers(&t);
-        assert!(
-            marks.contains(&("Andrew Clennell".to_string(), true)),
-            "{marks:?}"
-        );
-        assert!(
-            marks
-                .iter()
-                .filter(|(n, _)| n != "Andrew Clennell")
-                .all(|(_, i)| !i),
-            "{marks:?}"
-        );
+        let turns = "Andrew Clennell: Let's go live to the minister. What do you think of it?\n\nMinister for Trade, Don Farrell: I think it's outrageous.\n\nAndrew Clennell: What impact does this victory have?\n\nMinister for Trade: It's very important.\n\nAndrew Clennell: Are you getting on better with him?\n\nMinister for Trade: We get on like a house on fire.\n";
+        // with nothing marked, and with marks from the outlet that the turns contradict
+        for outlet in [
+            "",
+            "# Outlet: Minister for Trade and Tourism (transcripts of Senator the Hon Don Farrell)\n\n",
+        ] {
+            let t = Text::parse(&format!("{outlet}{turns}"), &LEXICON);
+            let marks = interviewers(&t);
+            assert!(
+                marks.contains(&("Andrew Clennell".to_string(), true)),
+                "{marks:?}"
+            );
+            assert!(
+                marks
+                    .iter()
+                    .filter(|(n, _)| n != "Andrew Clennell")
+                    .all(|(_, i)| !i),
+                "{marks:?}"
+            );
+        }
         // two presidents who ask nothing: no interviewer
         let t = Text::parse(
             "Vladimir Putin: Mr President, welcome.\n\nRecep Tayyip Erdogan: Thank you.\n\nVladimir Putin: We met in Sochi.\n\nRecep Tayyip Erdogan: Indeed we did.\n",

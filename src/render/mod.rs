@@ -431,15 +431,12 @@ fn layout(v: &DiscussionView<'_>, with_quotes: bool) -> (Rendered, bool) {
     }
 
     let overflowed = !moved.is_empty() || !texts_continued.is_empty();
-    let mut content = match v.id {
-        DiscussionId::PREVIEW => {
-            "**The next discussion** · read the summary and each position, then choose your stance."
-                .to_string()
-        }
-        id => format!(
-            "**Discussion #{id}** · read the summary and each position, then choose your stance."
-        ),
+    let heading = match v.id {
+        DiscussionId::PREVIEW => "The next discussion".to_string(),
+        id => format!("Discussion #{id}"),
     };
+    let mut content =
+        format!("**{heading}** · read the summary and each position, then choose your stance.");
     if overflowed || !with_quotes {
         let mut what = moved;
         if !with_quotes {
