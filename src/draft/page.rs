@@ -362,6 +362,14 @@ fn chrome_line(line: &str) -> bool {
     if words <= 6 && crumbs.iter().any(|c| l.contains(c)) && !l.ends_with(['.', '!', '?']) {
         return true;
     }
+    // a menu: "President  |  Vice President  |  First Lady  |  News & Policies"
+    let items: Vec<&str> = l.split('|').map(str::trim).collect();
+    if items.len() >= 3
+        && items.iter().all(|i| i.split_whitespace().count() <= 4)
+        && !l.ends_with(['.', '!', '?'])
+    {
+        return true;
+    }
     // a link line: "- Global Voices - https://globalvoices.org -"
     words <= 8 && (l.contains("http://") || l.contains("https://") || l.starts_with("www."))
 }
@@ -606,7 +614,8 @@ fn front_matter(text: &str, meta: &mut Meta) -> String {
             && t.split_whitespace().count() <= 6
             && short_line(t)
             && !t.ends_with('?')
-            && i + 1 < paras.len();
+            && i + 1 < paras.len()
+            && !signature_like(t, &paras[..i]);
         if heading {
             continue;
         }
@@ -617,6 +626,36 @@ fn front_matter(text: &str, meta: &mut Meta) -> String {
     }
     out.push('\n');
     out
+}
+
+/// A short line that may sign the paragraphs before it rather than head the ones after it: a
+/// name of two to four capitalised words ("Suad Missini") whose last word is named in one of the
+/// nine paragraphs before, the paragraphs between without quotation marks and one of them in the
+/// first person. The text stage decides whether it signs them.
+fn signature_like(line: &str, before: &[&str]) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let initial = |w: &str| w.len() == 2 && w.ends_with('.');
+    let name = (2..=4).contains(&words.len())
+        && words.iter().all(|w| {
+            w.starts_with(char::is_uppercase)
+                && (initial(w)
+                    || w.chars()
+                        .all(|c| c.is_alphabetic() || c == '-' || c == '\''))
+        });
+    let Some(surname) = words.last().filter(|_| name) else {
+        return false;
+    };
+    let named = |p: &str| {
+        p.split(|c: char| !c.is_alphanumeric())
+            .any(|w| w == *surname)
+    };
+    let Some(at) = before.iter().rev().take(9).position(|p| named(p)) else {
+        return false;
+    };
+    let block = &before[before.len() - at..];
+    !block.is_empty()
+        && block.iter().any(|p| super::quotations::first_person(p))
+        && !block.iter().any(|p| p.contains(['“', '”', '"']))
 }
 
 /// "WASHINGTON — Deputy Minister ..." → "Deputy Minister ..."; also "Bronx, NY—Representative ..."
@@ -800,6 +839,20 @@ mod tests {
         ));
         assert!(!chrome_line(
             "Displaying the results of the survey, the minister said 40 of 50 schools had improved."
+        ));
+    }
+
+    #[test]
+    fn a_menu_of_short_items_between_bars_is_chrome() {
+        assert!(chrome_line(
+            "President  |  Vice President  |  First Lady  |  Mrs. Cheney  |  News & Policies"
+        ));
+        assert!(chrome_line(
+            "Email Updates  |  Español  |  Accessibility  |  Search"
+        ));
+        // a sentence with bars in it is not a menu
+        assert!(!chrome_line(
+            "Sales rose | costs fell | and the company said profits had doubled since March."
         ));
     }
 

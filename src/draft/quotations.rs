@@ -155,7 +155,11 @@ const INTERVIEWERS: [&str; 11] = [
 pub fn caption(para: &str, outlet: Option<&str>, lex: &Lexicon) -> Option<Caption> {
     // "Q    Jennifer, would you ..."
     if let Some(rest) = para.strip_prefix('Q') {
-        if rest.starts_with("  ") || rest.starts_with('\t') {
+        // "Q Scott, has the White House ...": one space before a capital
+        let one_space = rest
+            .strip_prefix(' ')
+            .is_some_and(|r| r.starts_with(char::is_uppercase));
+        if rest.starts_with("  ") || rest.starts_with('\t') || one_space {
             let len = para.len() - rest.trim_start().len();
             return Some(Caption {
                 len,
@@ -170,10 +174,26 @@ pub fn caption(para: &str, outlet: Option<&str>, lex: &Lexicon) -> Option<Captio
     if let Some(c) = icon_caption(para, outlet, lex) {
         return Some(c);
     }
-    let colon = para.char_indices().take(90).find(|x| x.1 == ':')?.0;
+    let colon = para.char_indices().take(160).find(|x| x.1 == ':')?.0;
     let mut head = para[..colon].trim();
     let after = &para[colon + 1..];
     let speech = after.trim_start();
+    // offices held together, joined by a dash: "Deputy Chief of Staff of the Presidential
+    // Executive Office – Presidential Press Secretary Dmitry Peskov:" is the last office and
+    // the name
+    if let Some((offices, last)) = head.rsplit_once(" – ").or_else(|| head.rsplit_once(" — ")) {
+        let words: Vec<&str> = offices.split_whitespace().collect();
+        let titled = words.iter().any(|w| lex.title(w).is_some());
+        let capitalised = words.iter().all(|w| {
+            w.starts_with(char::is_uppercase) || matches!(*w, "of" | "the" | "and" | "for")
+        });
+        if titled && capitalised && words.len() <= 12 {
+            head = last.trim();
+        }
+    }
+    if head.len() > 90 {
+        return None;
+    }
     // a note on how the turn was rendered: "President of Turkey Recep Tayyip Erdogan
     // (retranslated):", "(via interpreter)"
     if let Some(open) = head.rfind(" (").filter(|_| head.ends_with(')')) {
@@ -523,6 +543,20 @@ mod tests {
     }
 
     #[test]
+    fn offices_joined_by_a_dash_before_a_name_are_a_caption() {
+        let para =
+            "Deputy Chief of Staff of the Presidential Executive Office – Presidential Press \
+                    Secretary Dmitry Peskov: Good afternoon everyone.";
+        let c = caption(para, None, &LEXICON).unwrap();
+        assert_eq!(c.name, "Dmitry Peskov");
+        assert_eq!(c.role.as_deref(), Some("Presidential Press Secretary"));
+        assert_eq!(&para[c.len..], "Good afternoon everyone.");
+        // a dash in a sentence is not a list of offices
+        let s = "The vote went ahead – and the Prime Minister said one thing: wait.";
+        assert_eq!(caption(s, None, &LEXICON), None);
+    }
+
+    #[test]
     fn a_round_ups_country_heading_is_not_a_caption() {
         assert_eq!(
             caption("Malawi: Insanity on the roads of Lilongwe", None, &LEXICON),
@@ -640,6 +674,7 @@ mod tests {
     fn interviewers_captions_are_marked() {
         for p in [
             "Q    Jennifer, would you like to?",
+            "Q Scott, has the White House received any subpoenas?",
             "QUESTION:  What is wrong?",
             "VOA: Thank you.",
             "VOA STATE DEPARTMENT CORESPONDENT SCOTT STEARNS: Mr. Secretary thank you.",

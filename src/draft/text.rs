@@ -84,6 +84,11 @@ impl Text {
         // (a caption alone on its line could be a heading: two of them, then)
         let transcript = captions.iter().filter(|c| c.is_some()).count() >= 2
             || captions.iter().flatten().any(|c| c.shouted && !c.alone);
+        let signed = if transcript {
+            vec![None; text.paragraphs.len()]
+        } else {
+            signed_blocks(&text, lex)
+        };
         let mut turn: Option<Speaker> = None;
         let mut intro: Option<usize> = None; // the sentence introducing what follows
                                              // the introducing sentence reports speech ("..., said:"): its next paragraph is speech
@@ -151,6 +156,18 @@ impl Text {
                         speaker: turn.clone().unwrap_or_default(),
                     });
                 }
+                None if signed[p].is_some() => {
+                    spans.push(Span {
+                        outer: area.clone(),
+                        inner: area.clone(),
+                        speaker: Speaker::Caption {
+                            name: signed[p].clone().unwrap_or_default(),
+                            role: None,
+                            interviewer: false,
+                        },
+                    });
+                    intro = None;
+                }
                 None => {
                     spans = quotations::pair(&text.body, range.clone());
                     if let Some(at) = intro {
@@ -211,6 +228,73 @@ impl Text {
     pub fn sentence_text(&self, i: usize) -> &str {
         &self.body[self.sentences[i].range.clone()]
     }
+}
+
+/// The paragraphs of statements signed with a name alone on the line after them, by a person the
+/// article has just named: a post or letter quoted without quotation marks ("... in a Facebook
+/// post on Sunday, June 14." then "I am just starting a hunger strike. ... Suad Missini"). The
+/// block runs back from the signature over paragraphs without quotation marks that do not name
+/// the signer, to the paragraph that does (which stays the reporter's), and starts at its first
+/// paragraph in the first person. `None` for the reporter's paragraphs.
+fn signed_blocks(text: &Text, lex: &Lexicon) -> Vec<Option<String>> {
+    let paras: Vec<&str> = text
+        .paragraphs
+        .iter()
+        .map(|r| &text.body[r.clone()])
+        .collect();
+    let mut out = vec![None; paras.len()];
+    for (p, para) in paras.iter().enumerate() {
+        let Some(name) = signature(para, lex) else {
+            continue;
+        };
+        let surname = name.rsplit(' ').next().unwrap_or_default().to_string();
+        let names_signer = |q: &str| {
+            q.split(|c: char| !c.is_alphanumeric())
+                .any(|w| w == surname)
+        };
+        let mut start = p;
+        let mut named_before = false;
+        while start > 0 && p - start < 8 {
+            let q = paras[start - 1];
+            if names_signer(q) {
+                let bare = q.split_whitespace().count() < 8 || q.trim_start().starts_with("By ");
+                named_before = !bare;
+                break;
+            }
+            if q.contains(['“', '”', '"', '«', '»']) || out[start - 1].is_some() {
+                break;
+            }
+            start -= 1;
+        }
+        let Some(first) = (start..p).find(|&q| quotations::first_person(paras[q])) else {
+            continue;
+        };
+        if named_before {
+            for slot in &mut out[first..p] {
+                *slot = Some(name.clone());
+            }
+        }
+    }
+    out
+}
+
+/// A signature: a person's name alone in its paragraph, two to four capitalised words ("Suad
+/// Missini", "John O. Agwunobi").
+fn signature(para: &str, lex: &Lexicon) -> Option<String> {
+    let words: Vec<&str> = para.split_whitespace().collect();
+    let initial = |w: &str| w.len() == 2 && w.ends_with('.');
+    let ok = (2..=4).contains(&words.len())
+        && !para.contains('\n')
+        && words.iter().all(|w| {
+            w.starts_with(char::is_uppercase)
+                && (initial(w)
+                    || w.chars()
+                        .all(|c| c.is_alphabetic() || c == '-' || c == '\''))
+        })
+        && words
+            .iter()
+            .all(|w| initial(w) || (!lex.is_common(&w.to_lowercase()) && lex.title(w).is_none()));
+    ok.then(|| words.join(" "))
 }
 
 /// When the last quotation of paragraph `p` is left open at its end and the paragraphs after it
@@ -534,6 +618,38 @@ The budget is balanced.
             vec!["We are proud of the team.\n\nThe budget is balanced.\n\nWe will keep going."]
         );
         assert!(matches!(t.quotes[0].speaker, Speaker::Intro(0)));
+    }
+
+    #[test]
+    fn a_statement_signed_by_a_person_just_named_is_theirs() {
+        let t = Text::parse(
+            "Activist Suad Missini started a hunger strike after publishing his demands on \
+             Facebook.\n\nI am just starting a hunger strike.\n\nThe strike will not end unless \
+             these demands are fulfilled.\n\nSuad Missini\n\nThousands of refugees pass through \
+             Macedonia.\n",
+            &LEXICON,
+        );
+        let signed: Vec<&str> = t
+            .quotes
+            .iter()
+            .filter(
+                |q| matches!(&q.speaker, Speaker::Caption { name, .. } if name == "Suad Missini"),
+            )
+            .map(|q| &t.body[q.inner.clone()])
+            .collect();
+        assert_eq!(
+            signed,
+            vec![
+                "I am just starting a hunger strike.",
+                "The strike will not end unless these demands are fulfilled."
+            ]
+        );
+        // a name on its own line after the reporter's own paragraphs signs nothing
+        let t = Text::parse(
+            "Jane Roe met the council.\n\nThe council voted on Monday.\n\nJane Roe\n",
+            &LEXICON,
+        );
+        assert!(t.quotes.is_empty());
     }
 
     #[test]
