@@ -95,6 +95,7 @@ fn score_actors<'a>(
     found: impl Iterator<Item = &'a FoundActor>,
     labelled: &[Vec<String>],
     maybe: &[Vec<String>],
+    sentences: &[String],
     log: &mut Vec<String>,
 ) -> Counts {
     let mut c = Counts {
@@ -115,7 +116,14 @@ fn score_actors<'a>(
             log.push(format!("  (maybe) {}", a.name));
         } else {
             c.fp += 1;
-            log.push(format!("  FALSE   {} ({:?})", a.name, a.kind));
+            // the sentence it was found speaking in, to see why
+            let first = a.statements.first().and_then(|&i| sentences.get(i));
+            let quote = a.quotes.first().map(|q| format!("“{}”", q.text));
+            let from: String = first
+                .cloned()
+                .or(quote)
+                .map_or(String::new(), |s| s.chars().take(140).collect());
+            log.push(format!("  FALSE   {} ({:?}) in: {from}", a.name, a.kind));
         }
     }
     c.found = hit.iter().filter(|h| **h).count();
@@ -263,11 +271,23 @@ fn evaluate() -> Vec<(Row, Analysis)> {
         let mut log = Vec::new();
         let labelled: Vec<Vec<String>> =
             labels.speakers.iter().map(|s| s.aliases.clone()).collect();
-        let speakers = score_actors(a.speakers(), &labelled, &labels.maybe, &mut log);
+        let speakers = score_actors(
+            a.speakers(),
+            &labelled,
+            &labels.maybe,
+            &a.sentences,
+            &mut log,
+        );
         let quotes = score_quotes(&a, &text, &labels, &mut log);
         let mut maybe_m = labels.maybe_mentioned.clone();
         maybe_m.extend(labels.maybe.iter().cloned());
-        let mentioned = score_actors(a.mentioned(), &labels.mentioned, &maybe_m, &mut log);
+        let mentioned = score_actors(
+            a.mentioned(),
+            &labels.mentioned,
+            &maybe_m,
+            &a.sentences,
+            &mut log,
+        );
         let summary = d.prompt.summary.clone();
         let lead = a.lead(3);
         let r = &labels.reference_summary;

@@ -279,6 +279,10 @@ const CHROME_STARTS: &[&str] = &[
     "picture:",
     "credit:",
     "click here",
+    // a release's contact lines: "Contact number: (850) 245-4111", "Media contact: ..."
+    "contact number:",
+    "media contact:",
+    "press contact:",
     "sign up for",
     "subscribe to",
     "share this",
@@ -584,7 +588,19 @@ fn front_matter(text: &str, meta: &mut Meta) -> String {
     }
     if release {
         // author, role, then place and date lines
-        let mut lines = after_release.into_iter().filter(|l| !dateline_only(l));
+        // a heading naming what follows ("Partner Statements", "Remarks") is no author
+        let document = |l: &String| {
+            let last = l.split_whitespace().last().unwrap_or("").to_lowercase();
+            let last = last.trim_end_matches('s');
+            RELEASE_TYPES
+                .iter()
+                .filter_map(|t| t.split(' ').next_back())
+                .chain(["remark", "highlight"])
+                .any(|t| t == last)
+        };
+        let mut lines = after_release
+            .into_iter()
+            .filter(|l| !dateline_only(l) && !document(l));
         if let Some(author) = lines.next() {
             meta.author.get_or_insert(author);
             meta.author_role = lines.next();
@@ -759,6 +775,16 @@ mod tests {
         );
         assert!(p.meta.statement);
         assert_eq!(p.text.trim(), "The United States condemns the vote.");
+    }
+
+    #[test]
+    fn a_heading_naming_the_statements_below_is_no_author() {
+        let p = Page::from_text(
+            "Agency Reorganises\n\nPress Release\n\nApril 21, 2005\n\nPartner Statements\n\n\
+             The agency welcomed the plan.\n\nContact number: (850) 245-4111\n",
+        );
+        assert_eq!(p.meta.author, None);
+        assert!(!p.text.contains("Contact number"));
     }
 
     #[test]

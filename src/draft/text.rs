@@ -4,7 +4,7 @@
 //! [`sentences`]: super::sentences
 //! [`quotations`]: super::quotations
 
-use super::lexicon::Lexicon;
+use super::lexicon::{Lexicon, NounKind};
 use super::page::{Meta, Page};
 use super::quotations::{self, Span, Speaker};
 use super::sentences;
@@ -84,8 +84,9 @@ impl Text {
         // (a caption alone on its line could be a heading: two of them, then)
         let transcript = captions.iter().filter(|c| c.is_some()).count() >= 2
             || captions.iter().flatten().any(|c| c.shouted && !c.alone);
-        let signed = if transcript {
-            vec![None; text.paragraphs.len()]
+        let (signed, mut signature_para) = if transcript {
+            let n = text.paragraphs.len();
+            (vec![None; n], vec![false; n])
         } else {
             signed_blocks(&text, lex)
         };
@@ -97,6 +98,10 @@ impl Text {
         // paragraph: (its index in `text.quotes`, the last paragraph it runs through)
         let mut running: Option<(usize, usize)> = None;
         for (p, range) in text.paragraphs.clone().into_iter().enumerate() {
+            // a signature under a statement is no sentence of the article
+            if signature_para[p] {
+                continue;
+            }
             let para = &text.body[range.clone()];
             let mut area = range.clone();
             let mut spans: Vec<Span> = Vec::new();
@@ -170,7 +175,22 @@ impl Text {
                 }
                 None => {
                     spans = quotations::pair(&text.body, range.clone());
-                    if let Some(at) = intro {
+                    let next = text.paragraphs.get(p + 1).map(|r| &text.body[r.clone()]);
+                    if let Some((name, signed)) =
+                        headed_or_signed(para, range.start, &spans, next, lex)
+                    {
+                        if signed {
+                            signature_para[p + 1] = true;
+                        }
+                        for s in &mut spans {
+                            s.speaker = Speaker::Caption {
+                                name: name.clone(),
+                                role: None,
+                                interviewer: false,
+                            };
+                        }
+                        intro = None;
+                    } else if let Some(at) = intro {
                         let starts_quoted =
                             spans.first().is_some_and(|s| s.outer.start == range.start);
                         if starts_quoted {
@@ -235,14 +255,16 @@ impl Text {
 /// post on Sunday, June 14." then "I am just starting a hunger strike. ... Suad Missini"). The
 /// block runs back from the signature over paragraphs without quotation marks that do not name
 /// the signer, to the paragraph that does (which stays the reporter's), and starts at its first
-/// paragraph in the first person. `None` for the reporter's paragraphs.
-fn signed_blocks(text: &Text, lex: &Lexicon) -> Vec<Option<String>> {
+/// paragraph in the first person. `None` for the reporter's paragraphs; and which paragraphs are
+/// the signatures.
+fn signed_blocks(text: &Text, lex: &Lexicon) -> (Vec<Option<String>>, Vec<bool>) {
     let paras: Vec<&str> = text
         .paragraphs
         .iter()
         .map(|r| &text.body[r.clone()])
         .collect();
     let mut out = vec![None; paras.len()];
+    let mut signatures = vec![false; paras.len()];
     for (p, para) in paras.iter().enumerate() {
         let Some(name) = signature(para, lex) else {
             continue;
@@ -273,9 +295,73 @@ fn signed_blocks(text: &Text, lex: &Lexicon) -> Vec<Option<String>> {
             for slot in &mut out[first..p] {
                 *slot = Some(name.clone());
             }
+            signatures[p] = true;
         }
     }
-    out
+    (out, signatures)
+}
+
+/// The speaker of a paragraph that is one quotation and nothing else, in a release's list of
+/// statements: signed by a name on the first line of the next paragraph ("“I applaud CDC’s
+/// efforts ...”" then "John O. Agwunobi, MD, MBA, MPH / Secretary of Health ..."), or else headed
+/// by a body's name on the line above it ("American Public Health Association" then "“The health
+/// challenges ...”").
+fn headed_or_signed(
+    para: &str,
+    start: usize,
+    spans: &[Span],
+    next: Option<&str>,
+    lex: &Lexicon,
+) -> Option<(String, bool)> {
+    let (first, last) = (spans.first()?, spans.last()?);
+    let lines: Vec<&str> = para.lines().collect();
+    // a heading line above the quotation, no sentence of its own
+    let head = (lines.len() >= 2)
+        .then(|| lines[0].trim())
+        .filter(|h| {
+            h.split_whitespace().count() <= 16
+                && !h.ends_with(['.', '!', '?', ':', ',', '"', '”'])
+                && !h.contains(['“', '”', '"'])
+        })
+        .filter(|_| lines[1].trim_start().starts_with(['“', '"']));
+    let body_start = head.map_or(0, |_| para.find('\n').map_or(0, |i| i + 1));
+    let quoted = first.outer.start - start <= body_start + 2
+        && para[last.outer.end - start..].trim().chars().count() <= 1;
+    if !quoted {
+        return None;
+    }
+    // "John O. Agwunobi, MD, MBA, MPH": a name, and degrees after commas
+    let signer = next.and_then(|n| {
+        let line = n.lines().next()?.trim();
+        let mut parts = line.split(", ");
+        let name = signature(parts.next()?, lex)?;
+        parts
+            .all(|d| {
+                d.len() <= 6
+                    && d.chars().all(|c| c.is_uppercase() || c == '.')
+                    && d.chars().any(char::is_uppercase)
+            })
+            .then_some(name)
+    });
+    if let Some(name) = signer {
+        return Some((name, true));
+    }
+    // a body's name: capitalised words, small words between, and a body noun ("Association")
+    let head = head?;
+    const SMALL: [&str; 7] = ["of", "for", "and", "the", "on", "to", "in"];
+    let words: Vec<&str> = head.split_whitespace().collect();
+    let titled = (2..=8).contains(&words.len())
+        && words
+            .iter()
+            .all(|w| w.starts_with(char::is_uppercase) || SMALL.contains(w))
+        && words.iter().all(|w| {
+            w.chars()
+                .all(|c| c.is_alphabetic() || c == '-' || c == '’' || c == '\'')
+        });
+    let body = words
+        .iter()
+        .any(|w| matches!(lex.name_word(w), Some(NounKind::Org)));
+    (titled && body).then(|| (head.to_string(), false))
 }
 
 /// A signature: a person's name alone in its paragraph, two to four capitalised words ("Suad
@@ -621,6 +707,47 @@ The budget is balanced.
     }
 
     #[test]
+    fn a_quotation_signed_below_or_headed_by_a_body_is_theirs() {
+        let t = Text::parse(
+            "The agency announced a new structure on Monday.\n\nFlorida Department of Health; \
+             Chair, Advisory Committee\n\"I applaud the agency's efforts to realign.\"\n\nJohn \
+             O. Agwunobi, MD, MBA, MPH\nSecretary of Health\nContact number: (850) \
+             245-4111\n\nAmerican Public Health Association\n“The health challenges are too \
+             complex.”\n\nThe agency said more would follow.\n",
+            &LEXICON,
+        );
+        let by: Vec<(&str, &str)> = t
+            .quotes
+            .iter()
+            .filter_map(|q| match &q.speaker {
+                Speaker::Caption { name, .. } => Some((name.as_str(), &t.body[q.inner.clone()])),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            by,
+            vec![
+                (
+                    "John O. Agwunobi",
+                    "I applaud the agency's efforts to realign."
+                ),
+                (
+                    "American Public Health Association",
+                    "The health challenges are too complex."
+                )
+            ]
+        );
+        // the signature is no sentence of the article
+        assert!(!(0..t.sentences.len()).any(|i| t.sentence_text(i).contains("Secretary of Health")));
+        // a quotation with its attribution in the paragraph is left to attribution
+        let t = Text::parse(
+            "Budget Office\n“We will cut costs,” Jane Roe said.\n\nJohn Smith, MD\nDirector\n",
+            &LEXICON,
+        );
+        assert!(matches!(t.quotes[0].speaker, Speaker::Unmarked));
+    }
+
+    #[test]
     fn a_statement_signed_by_a_person_just_named_is_theirs() {
         let t = Text::parse(
             "Activist Suad Missini started a hunger strike after publishing his demands on \
@@ -637,6 +764,7 @@ The budget is balanced.
             )
             .map(|q| &t.body[q.inner.clone()])
             .collect();
+        assert!(!(0..t.sentences.len()).any(|i| t.sentence_text(i) == "Suad Missini"));
         assert_eq!(
             signed,
             vec![
