@@ -119,6 +119,21 @@ impl Registry {
         self.create(name, kind, sentence, &[k])
     }
 
+    /// The body last named with `word` in its name, of two words or more ("International
+    /// Federation of Red Cross and Red Crescent Societies" for "Federation").
+    pub(super) fn last_body_with(&self, word: &str) -> Option<usize> {
+        self.actors
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.kind == ActorKind::Org)
+            .filter(|(_, a)| {
+                let words: Vec<&str> = a.name.split_whitespace().collect();
+                words.len() >= 2 && words.contains(&word)
+            })
+            .max_by_key(|(i, a)| (a.first_sentence, *i))
+            .map(|(i, _)| i)
+    }
+
     /// A common-noun group: the same group by name, or a group whose name ends with this one
     /// ("the ministers" after "the G7 foreign ministers").
     pub(super) fn group(&mut self, display: &str, k: &str, sentence: usize) -> usize {
@@ -337,10 +352,23 @@ pub(super) fn read_names(
             }
             break;
         }
-        // "Russia and Vladimir Putin" are two names; "Food and Agriculture Organization" is one.
+        // "Russia and Vladimir Putin" are two names; "Food and Agriculture Organization" is one,
+        // and so is a body "of" or "for" two fields, the last plural ("Department for Work and
+        // Pensions", "International Federation of Red Cross and Red Crescent Societies")
+        let two_fields = |a: usize| {
+            let last = s.word(j - 1);
+            let plural = last.len() > 3 && last.ends_with('s') && !last.ends_with("ss");
+            plural
+                && j - a <= 4
+                && (i + 1..a).any(|k| {
+                    matches!(s.lower(k), "of" | "for")
+                        && lex.name_word(s.word(k - 1)) == Some(NounKind::Org)
+                })
+        };
         let split = (i..j)
             .find(|&k| s.lower(k) == "and")
-            .filter(|_| lex.name_word(s.word(j - 1)).is_none());
+            .filter(|_| lex.name_word(s.word(j - 1)).is_none())
+            .filter(|&a| !two_fields(a));
         match split {
             Some(a) => spans.extend([i..a, a + 1..j].into_iter().filter(|r| !r.is_empty())),
             None => spans.push(i..j),
@@ -547,6 +575,16 @@ pub(super) fn read_names(
                 continue
             }
             ActorKind::Person => reg.person(&name_words, si),
+            // "the Geneva-based Federation says": the body last named with that word in its name
+            ActorKind::Org
+                if name_words.len() == 1
+                    && reg.find(&key(&name)).is_none()
+                    && (1..=2)
+                        .any(|b| name_toks.start >= b && s.lower(name_toks.start - b) == "the")
+                    && reg.last_body_with(name_words[0]).is_some() =>
+            {
+                reg.last_body_with(name_words[0]).unwrap_or_default()
+            }
             kind => {
                 let id = reg.named(&name, kind, si);
                 // "the Russian Defense Ministry" is "the Defense Ministry" later
