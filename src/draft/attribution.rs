@@ -59,7 +59,7 @@ pub fn find(text: &Text, lex: &Lexicon) -> Cast {
 
         // Resolve subjects to actors.
         let mut resolved: Vec<(usize, usize)> = Vec::new(); // (token of the verb, actor)
-        let topic = topic(&s, &mut reg, si);
+        let topic = topic(&s, &mut reg, lex, si);
         for (verb, subj) in attributions {
             let actor = match subj {
                 Subj::Actor(a) => Some(a),
@@ -696,6 +696,28 @@ pub(super) fn subject_before(s: &Sent, lex: &Lexicon, v: usize, reg: &Registry) 
                     }
                 }
             }
+            // "author Samuel Breslow – who is listed as a long time Wikipedia editor – explains":
+            // past an aside between dashes, as past a parenthesis
+            Tk::Punct(d @ ('–' | '—')) if hops < 3 => {
+                let open = (k.saturating_sub(30)..k)
+                    .rev()
+                    .find(|&x| s.is_punct(x, d))
+                    .filter(|&o| {
+                        (o + 1..k).all(|x| !matches!(s.toks[x].kind, Tk::Quote(_) | Tk::Punct('.')))
+                    });
+                match open {
+                    Some(o) => {
+                        j = o;
+                        hops += 1;
+                        continue;
+                    }
+                    None => {
+                        return Before::Nothing {
+                            fallback: Fallback::No,
+                        }
+                    }
+                }
+            }
             Tk::Punct(',') => return appositive(s, reg, lex, k),
             Tk::Word => {}
             _ => {
@@ -972,15 +994,34 @@ pub(super) fn clause_start(s: &Sent) -> usize {
 }
 
 /// The sentence's subject (the first actor of its main clause, placed early), with its token.
-pub(super) fn topic(s: &Sent, reg: &mut Registry, _si: usize) -> Option<(usize, Subj)> {
+pub(super) fn topic(
+    s: &Sent,
+    reg: &mut Registry,
+    lex: &Lexicon,
+    _si: usize,
+) -> Option<(usize, Subj)> {
     let start = clause_start(s);
     let limit = start + 8;
-    let _ = reg;
-    let m = s
+    let first = s
         .mentions
         .iter()
-        .find(|m| m.toks.start >= start && m.toks.start <= limit)
-        .map(|m| (m.toks.start, Subj::Actor(m.actor)));
+        .position(|m| m.toks.start >= start && m.toks.start <= limit);
+    // "Washington Post columnist J. J. McCullough": a body naming a person's role is the
+    // person's modifier; the person is the topic
+    let first = first.map(|i| {
+        let m = &s.mentions[i];
+        let person_after = s.mentions.get(i + 1).filter(|n| {
+            reg.actors[n.actor].kind == ActorKind::Person
+                && reg.actors[m.actor].kind != ActorKind::Person
+                && (m.toks.end + 1..=m.toks.end + 2).contains(&n.toks.start)
+                && (m.toks.end..n.toks.start).all(|k| lex.title(s.word(k)).is_some())
+        });
+        person_after.map_or(i, |_| i + 1)
+    });
+    let m = first.map(|i| {
+        let m = &s.mentions[i];
+        (m.toks.start, Subj::Actor(m.actor))
+    });
     let g = s
         .groups
         .iter()
@@ -1234,6 +1275,24 @@ mod tests {
             "{:?}",
             speakers(&c)
         );
+    }
+
+    #[test]
+    fn an_aside_between_dashes_before_the_verb_leaves_the_name_before_it() {
+        let (_, c) = cast(
+            "In the magazine, author Samuel Breslow – who is listed as a long time Wikipedia \
+             editor – explains how the debate was decided.",
+        );
+        assert_eq!(speakers(&c), vec!["Samuel Breslow".to_string()]);
+    }
+
+    #[test]
+    fn he_after_a_person_named_with_a_bodys_role_is_that_person() {
+        let (_, c) = cast(
+            "The caption named Snidely Whiplash.\n\nWashington Post columnist John Smith has \
+             released a video. He criticizes the site's writing style.",
+        );
+        assert_eq!(speakers(&c), vec!["John Smith".to_string()]);
     }
 
     #[test]

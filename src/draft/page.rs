@@ -237,6 +237,8 @@ const CHROME_LINES: &[&str] = &[
     "for immediate release",
     "stories from and",
     "see all those languages up there?",
+    // an image's alternative text shown in place of it
+    "placeholder alt text",
 ];
 
 /// Beginnings of lines that are page chrome (lowercase).
