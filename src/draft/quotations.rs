@@ -224,6 +224,9 @@ pub fn caption(para: &str, outlet: Option<&str>, lex: &Lexicon) -> Option<Captio
     if NOT_CAPTIONS.contains(&lower.as_str()) {
         return None;
     }
+    if !alone && headline(speech) {
+        return None; // "Associated Press: Granholm joins Manchin in West Virginia to tout clean energy"
+    }
     // a post's heading in a round-up names its country: "Malawi: Insanity on the roads of
     // Lilongwe", "Trinidad & Tobago, U.S.A.: Change? Really?"
     if lex.only_places(head) {
@@ -303,6 +306,20 @@ pub fn caption(para: &str, outlet: Option<&str>, lex: &Lexicon) -> Option<Captio
         shouted,
         alone,
     })
+}
+
+/// A round-up's entry heading after its outlet's name, not speech: one line of five words or
+/// more, opening with a capital, with no quotation mark, no comma and no end of a sentence
+/// ("Granholm joins Manchin in West Virginia to tout clean energy").
+fn headline(speech: &str) -> bool {
+    let s = speech.trim_end();
+    !s.contains('\n')
+        && s.split_whitespace().count() >= 5
+        && s.starts_with(char::is_uppercase)
+        && !s.contains([
+            ',', '“', '”', '"', '«', '»', '—', '–', ';', ':', '(', '…', '?', '!',
+        ])
+        && !s.ends_with(['.', '-'])
 }
 
 /// The byte after the first image file name's extension in `s` (".png", ".jpg", ...).
@@ -634,6 +651,20 @@ mod tests {
         assert!(caption("Harbour at dusk.jpg and a plan.", None, &LEXICON).is_none());
         let other = caption("Badge.pngSam LeeBadge2.png Hello.", None, &LEXICON).expect("caption");
         assert_eq!((other.name.as_str(), other.interviewer), ("Sam Lee", false));
+    }
+
+    #[test]
+    fn an_outlets_name_before_a_headline_is_not_a_caption() {
+        let line = "Associated Press: Granholm joins Manchin in West Virginia to tout clean energy";
+        assert!(caption(line, None, &LEXICON).is_none());
+        // speech after a caption still is, with or without its full stop
+        for turn in [
+            "SECRETARY GRANHOLM: We are going to build the next wave of clean energy here.",
+            "Secretary Granholm: “The Biden Administration has put together a plan”",
+            "MR. EARNEST: Well, I think that",
+        ] {
+            assert!(caption(turn, None, &LEXICON).is_some(), "{turn}");
+        }
     }
 
     #[test]
