@@ -442,26 +442,28 @@ fn draft_quality_on_the_labelled_articles() {
     }
     let dev = totals(&rows, "dev");
     if dev.n > 0 {
-        assert!(dev.n >= 146, "the dev part has {} articles", dev.n);
+        assert!(dev.n >= 170, "the dev part has {} articles", dev.n);
         // What the dev part reached (the rules were studied on it), fresh sets 1 (12 articles), 2
-        // (11), 3 (12), 4 (22), 5 (24) and 6 (24) included since their misses were studied:
-        // speakers 0.91 / 0.81, quotations 0.93 / 0.81; a question taken from 2 of 144 articles
-        // that ask none (an interview of bare questions, `wikinews-lord-leutwyler-interview-2008`,
-        // and `wikinews-nhs-scotland-salaries`).
+        // (11), 3 (12), 4 (22), 5 (24), 6 (24) and 7 (24) included since their misses were
+        // studied: speakers 0.92 / 0.82, quotations 0.94 / 0.80; a question taken from 4 of 168
+        // articles that ask none (an interview of bare questions,
+        // `wikinews-lord-leutwyler-interview-2008`, `wikinews-nhs-scotland-salaries`, a
+        // columnist's rhetorical question at the end of `conversation-grattan-mud-flies-2025` and
+        // a photo caption's question in a Fox News page).
         assert!(
             dev.speakers.precision() >= 0.91 && dev.speakers.recall() >= 0.81,
             "dev speakers {:?}",
             dev.speakers
         );
         assert!(
-            dev.quotes.precision() >= 0.92 && dev.quotes.recall() >= 0.80,
+            dev.quotes.precision() >= 0.93 && dev.quotes.recall() >= 0.79,
             "dev quotes {:?}",
             dev.quotes
         );
         assert!(dev.mean(dev.ours.0) >= dev.mean(dev.lead.0) - 0.01);
         assert_eq!(dev.asked.1, dev.asked.0, "dev: articles asking a question");
         assert!(
-            dev.not_asked.1 + 2 >= dev.not_asked.0,
+            dev.not_asked.1 + 4 >= dev.not_asked.0,
             "dev: a question taken from {} of {} articles that ask none",
             dev.not_asked.0 - dev.not_asked.1,
             dev.not_asked.0
@@ -469,21 +471,21 @@ fn draft_quality_on_the_labelled_articles() {
     }
     let test = totals(&rows, "test");
     if test.n > 0 {
-        assert!(test.n >= 24, "the test part has {} articles", test.n);
-        // The test part is fresh set 7 of issue 12: 24 articles labelled by hand before the
-        // drafter ever ran on them, run once after fresh set 5 was studied (see
-        // tests/fixtures/articles/README.md). That first run was speakers 0.79 / 0.67, quotations
-        // 0.89 / 0.56, ROUGE-1 0.414 against lead-3's 0.340, a question taken from 2 of the 24
-        // (none asks one). These floors are that run, so that a change which does worse on text
-        // nobody tuned on fails here; the target is 0.9. Study these articles only after
-        // labelling a fresh test part to take their place.
+        assert!(test.n >= 25, "the test part has {} articles", test.n);
+        // The test part is fresh set 8 of issue 12: 25 articles labelled by hand before the
+        // drafter ever ran on them, run once after fresh set 7 was studied (see
+        // tests/fixtures/articles/README.md). That first run was speakers 0.80 / 0.74, quotations
+        // 0.64 / 0.75, ROUGE-1 0.442 against lead-3's 0.318, a question taken from none of the 24
+        // that ask none and missed in the one that asks. These floors are that run, so that a
+        // change which does worse on text nobody tuned on fails here; the target is 0.9. Study
+        // these articles only after labelling a fresh test part to take their place.
         assert!(
-            test.speakers.precision() >= 0.78 && test.speakers.recall() >= 0.66,
+            test.speakers.precision() >= 0.79 && test.speakers.recall() >= 0.73,
             "test speakers {:?}",
             test.speakers
         );
         assert!(
-            test.quotes.precision() >= 0.88 && test.quotes.recall() >= 0.55,
+            test.quotes.precision() >= 0.63 && test.quotes.recall() >= 0.74,
             "test quotes {:?}",
             test.quotes
         );
