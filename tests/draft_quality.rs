@@ -169,12 +169,13 @@ fn score_quotes(a: &Analysis, text: &str, labels: &Labels, log: &mut Vec<String>
     for (at, si) in &labelled_at {
         let found = a.actors.iter().any(|actor| {
             matches(&actor.name, &labels.speakers[*si].aliases)
-                && actor
-                    .quotes
-                    .iter()
-                    .any(|q| (q.start..q.start + q.text.len()).contains(at))
+                && actor.quotes.iter().any(|q| (q.start..q.end).contains(at))
         });
-        if !found {
+        // recall counts labelled quotations found: a transcript turn drafted as one quotation
+        // finds each of its paragraphs that a labeller counted as one
+        if found {
+            c.found += 1;
+        } else {
             log.push(format!(
                 "  MISSED QUOTE of {:?}: {}",
                 labels.speakers[*si].aliases,
@@ -184,11 +185,10 @@ fn score_quotes(a: &Analysis, text: &str, labels: &Labels, log: &mut Vec<String>
     }
     for actor in &a.actors {
         for q in &actor.quotes {
-            let span = q.start..q.start + q.text.len();
+            let span = q.start..q.end;
             match labelled_at.iter().find(|(at, _)| span.contains(at)) {
                 Some(&(_, si)) if matches(&actor.name, &labels.speakers[si].aliases) => {
                     c.tp += 1;
-                    c.found += 1;
                 }
                 Some(&(_, si)) => {
                     c.fp += 1;

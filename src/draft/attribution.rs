@@ -28,6 +28,8 @@ pub fn find(text: &Text, lex: &Lexicon) -> Cast {
     // Per sentence, the actors it is about, first the attributed speakers.
     let mut history: Vec<Vec<usize>> = Vec::new();
     let mut last_quote: Option<(usize, usize, usize)> = None; // (actor, paragraph, sentence)
+                                                              // the one speaker of the last sentence, in reported speech without quotation marks
+    let mut last_reported: Option<(usize, usize)> = None; // (actor, sentence)
     let lowercase_words = lowercase_vocabulary(&text.body);
     let issuer = issuer(text, &mut reg);
 
@@ -195,6 +197,14 @@ pub fn find(text: &Text, lex: &Lexicon) -> Cast {
                                 });
                             (quote_only && (near || about_them)).then_some(a)
                         })
+                        .or_else(|| {
+                            // "Minister Kate Wilkinson says she is deeply saddened ...", then a
+                            // paragraph that is only a quotation: the same speaker goes on
+                            let (a, at) = last_reported?;
+                            let follows =
+                                at + 1 == si && text.sentences[at].para + 1 == sentence.para;
+                            (quote_only && follows).then_some(a)
+                        })
                 }
             };
             if let Some(a) = speaker {
@@ -230,6 +240,14 @@ pub fn find(text: &Text, lex: &Lexicon) -> Cast {
                 reg.actors[issuer].statements.push(si);
             }
         }
+
+        let mut reporters: Vec<usize> = resolved
+            .iter()
+            .filter(|(v, _)| verb_at(&s, lex, *v).is_some())
+            .map(|r| r.1)
+            .collect();
+        reporters.dedup();
+        last_reported = (quotes.is_empty() && reporters.len() == 1).then(|| (reporters[0], si));
 
         // What the sentence is about, for pronouns further on.
         let mut about = speakers_here;

@@ -7,9 +7,42 @@ use super::lint::{neutralise, strip_link_markers};
 use super::text::{collapse, Text};
 use super::{truncate_words, FoundQuote};
 use crate::prompt::lint;
+use std::ops::Range;
 
-pub fn quote_text(text: &Text, q: usize) -> Option<FoundQuote> {
-    let inner = text.quotes.get(q)?.inner.clone();
+/// The longest quotation made of a turn's paragraphs: about what an embed's description holds.
+/// A longer turn goes on in a second quotation.
+const TURN_QUOTE: usize = 4_000;
+
+/// The quotations of an actor, verbatim, in the order of `quotes` (indices into `text.quotes`):
+/// the paragraphs of one transcript turn in a row make one quotation.
+pub fn quotations(text: &Text, quotes: &[usize]) -> Vec<FoundQuote> {
+    let mut out: Vec<FoundQuote> = Vec::new();
+    let mut group: Option<(usize, Range<usize>)> = None; // (turn, inner range so far)
+    for &q in quotes {
+        let Some(quote) = text.quotes.get(q) else {
+            continue;
+        };
+        if let (Some((t, range)), Some(turn)) = (group.as_mut(), quote.turn) {
+            if *t == turn && quote.inner.end - range.start <= TURN_QUOTE {
+                range.end = quote.inner.end;
+                continue;
+            }
+        }
+        if let Some((_, range)) = group.take() {
+            out.extend(quote_text(text, range));
+        }
+        match quote.turn {
+            Some(turn) => group = Some((turn, quote.inner.clone())),
+            None => out.extend(quote_text(text, quote.inner.clone())),
+        }
+    }
+    if let Some((_, range)) = group {
+        out.extend(quote_text(text, range));
+    }
+    out
+}
+
+fn quote_text(text: &Text, inner: Range<usize>) -> Option<FoundQuote> {
     let raw = &text.body[inner.clone()];
     let lead = raw.len() - raw.trim_start().len();
     let trimmed = raw.trim().trim_end_matches(',').trim_end();
@@ -24,6 +57,7 @@ pub fn quote_text(text: &Text, q: usize) -> Option<FoundQuote> {
     Some(FoundQuote {
         text: t,
         start: inner.start + lead,
+        end: inner.start + lead + trimmed.len(),
     })
 }
 

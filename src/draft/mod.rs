@@ -106,8 +106,10 @@ impl DraftOptions {
 pub struct FoundQuote {
     /// The words inside the quotation marks, verbatim (a trailing comma dropped).
     pub text: String,
-    /// Byte offset of the words in [`Analysis::body`].
+    /// Byte offsets of the words in [`Analysis::body`] (the text may have its spaces collapsed,
+    /// so `end - start` can be more than its length).
     pub start: usize,
+    pub end: usize,
 }
 
 /// An actor as found in the article.
@@ -264,10 +266,8 @@ fn draft_page(name: &Path, page: Page, options: &DraftOptions) -> Result<Draft, 
     let mut prompt_actors = Vec::new();
     for id in actors::choose(&cast) {
         let a = &cast.actors[id];
-        let quotes: Vec<FoundQuote> = a
-            .quotes
-            .iter()
-            .filter_map(|&q| digests::quote_text(&text, q))
+        let quotes: Vec<FoundQuote> = digests::quotations(&text, &a.quotes)
+            .into_iter()
             .filter(|q| q.text.split_whitespace().count() >= 2)
             .take(ours::MAX_QUOTES)
             .collect();

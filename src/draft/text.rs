@@ -28,6 +28,9 @@ pub struct Quote {
     pub sentence: usize,
     /// Who the layout says is speaking (a caption, an introducing sentence), if it says.
     pub speaker: Speaker,
+    /// In a transcript, the turn (from a caption to the next) the quotation is a paragraph of:
+    /// the paragraphs of one turn are one quotation.
+    pub turn: Option<usize>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -69,6 +72,24 @@ impl Text {
             captions = read_captions(None);
             interviewer_by_surname(&mut captions);
         }
+        // a label alone on its line over a value ("Release Date:", then "27/09/2018"; "Release
+        // Type:", then "Transcript"), or over another caption, is a page's details, no turn
+        let value = |r: &Range<usize>| {
+            let v = text.body[r.clone()].trim();
+            v.split_whitespace().count() <= 3
+                && !v.contains([',', ';', ':', '—'])
+                && !v.ends_with(['.', '?', '!', '…', '"', '”'])
+        };
+        let labels: Vec<usize> = (0..captions.len())
+            .filter(|&p| {
+                captions[p].as_ref().is_some_and(|c| c.alone)
+                    && (captions.get(p + 1).is_some_and(Option::is_some)
+                        || text.paragraphs.get(p + 1).is_some_and(value))
+            })
+            .collect();
+        for p in labels {
+            captions[p] = None;
+        }
         // a name in ordinary case alone on its line is a caption when there are two such lines
         // (one could be a heading)
         let plain_alone = |c: &quotations::Caption| c.alone && !c.shouted;
@@ -80,6 +101,7 @@ impl Text {
             }
         }
         asker_is_interviewer(&text, &mut captions);
+        office_answers(&text, lex, &mut captions);
         // two captions make a transcript, or one in capitals ("MR. EARNEST:")
         // (a caption alone on its line could be a heading: two of them, then)
         let transcript = captions.iter().filter(|c| c.is_some()).count() >= 2
@@ -91,6 +113,7 @@ impl Text {
             signed_blocks(&text, lex)
         };
         let mut turn: Option<Speaker> = None;
+        let mut turns = 0; // captions read, to number the turns
         let mut intro: Option<usize> = None; // the sentence introducing what follows
                                              // the introducing sentence reports speech ("..., said:"): its next paragraph is speech
         let mut reported = false;
@@ -105,6 +128,7 @@ impl Text {
             let para = &text.body[range.clone()];
             let mut area = range.clone();
             let mut spans: Vec<Span> = Vec::new();
+            let mut para_turn = None;
             if let Some((q, last)) = running.filter(|&(_, last)| p <= last) {
                 // the paragraph goes on with the open quotation: no quotation of its own
                 let end = if p == last {
@@ -151,10 +175,13 @@ impl Text {
                         });
                     }
                     turn = Some(speaker);
+                    turns += 1;
+                    para_turn = Some(turns);
                     intro = None;
                 }
                 None if turn.is_some() => {
                     // the same speaker goes on
+                    para_turn = Some(turns);
                     spans.push(Span {
                         outer: area.clone(),
                         inner: area.clone(),
@@ -222,6 +249,7 @@ impl Text {
                         inner: q.inner.clone(),
                         sentence: index,
                         speaker: q.speaker.clone(),
+                        turn: para_turn,
                     });
                 }
                 text.sentences.push(Sentence {
@@ -468,6 +496,55 @@ fn asker_is_interviewer(text: &Text, captions: &mut [Option<quotations::Caption>
     }
 }
 
+/// An interview between an office and a person, neither marked: on a minister's own transcripts
+/// the minister is captioned by the office ("PRIME MINISTER:", "MINISTER:") and the one asking by
+/// name ("MARK DARIN:", then "DARIN:"), so the person is the interviewer, when the title says it
+/// is an interview and the person asks at least one question.
+fn office_answers(text: &Text, lex: &Lexicon, captions: &mut [Option<quotations::Caption>]) {
+    let interview = text
+        .meta
+        .title
+        .as_deref()
+        .is_some_and(|t| t.to_lowercase().contains("interview"));
+    if !interview || captions.iter().flatten().any(|c| c.interviewer) {
+        return;
+    }
+    let office = |c: &quotations::Caption| {
+        !c.name.is_empty()
+            && c.name.split_whitespace().all(|w| {
+                lex.title(w).is_some() || matches!(w.to_lowercase().as_str(), "of" | "for" | "the")
+            })
+    };
+    let mut people: Vec<String> = captions.iter().flatten().map(surname).collect();
+    people.sort();
+    people.dedup();
+    let offices: Vec<String> = captions
+        .iter()
+        .flatten()
+        .filter(|c| office(c))
+        .map(surname)
+        .collect();
+    let others: Vec<&String> = people.iter().filter(|p| !offices.contains(p)).collect();
+    if offices.is_empty() || people.len() != 2 || others.len() != 1 {
+        return;
+    }
+    let asker = others[0].clone();
+    // the person's turns: a question among them
+    let at: Vec<usize> = (0..captions.len())
+        .filter(|&p| captions[p].is_some())
+        .collect();
+    let asks = at.iter().enumerate().any(|(k, &p)| {
+        let last = at.get(k + 1).map_or(text.paragraphs.len(), |&n| n) - 1;
+        captions[p].as_ref().is_some_and(|c| surname(c) == asker)
+            && text.body[text.paragraphs[p].start..text.paragraphs[last].end].contains('?')
+    });
+    if asks {
+        for c in captions.iter_mut().flatten() {
+            c.interviewer = surname(c) == asker;
+        }
+    }
+}
+
 /// A caption's last word, in lowercase: "Stefanovic" for "Karl Stefanovic", "trade" for
 /// "Minister for Trade".
 fn surname(c: &quotations::Caption) -> String {
@@ -613,6 +690,38 @@ mod tests {
                 ("Chalmers".to_string(), false)
             ]
         );
+    }
+
+    #[test]
+    fn a_pages_details_in_label_lines_are_no_turns() {
+        let t = Text::parse(
+            "Release Date:\n\n27/09/2018\n\nRelease Type:\n\nTranscript\n\nTranscript ID:\n\nRelease Notes:\n\nMARK DARIN: Good morning.\n\nPRIME MINISTER: Good morning, Mark.\n",
+            &LEXICON,
+        );
+        let names: Vec<String> = interviewers(&t).into_iter().map(|m| m.0).collect();
+        assert_eq!(names, ["Mark Darin", "Prime Minister"]);
+    }
+
+    #[test]
+    fn in_an_interview_with_an_office_the_person_asking_is_the_interviewer() {
+        let turns = "MARK DARIN: Scott Morrison, good morning.\n\nPRIME MINISTER: G'day, how are you going?\n\nDARIN: Really well. My co-host is away today.\n\nPRIME MINISTER: Oh wow.\n\nDARIN: Are you a fan of the show?\n\nPRIME MINISTER: I have watched it occasionally.\n\nDARIN: It is a lot like politics.\n\nPRIME MINISTER: That's a bit harsh.\n";
+        let t = Text::parse(
+            &format!("# Title: Radio interview with 92.7 Mix FM\n\n{turns}"),
+            &LEXICON,
+        );
+        let marks = interviewers(&t);
+        assert!(
+            marks
+                .iter()
+                .all(|(n, i)| *i == n.to_lowercase().contains("darin")),
+            "{marks:?}"
+        );
+        // not an interview: a press conference of the office and a minister marks no one
+        let t = Text::parse(
+            &format!("# Title: Press conference, Parliament House\n\n{turns}"),
+            &LEXICON,
+        );
+        assert!(interviewers(&t).iter().all(|(_, i)| !i));
     }
 
     #[test]
