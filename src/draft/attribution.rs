@@ -1459,6 +1459,25 @@ mod tests {
     }
 
     #[test]
+    fn a_quotation_paragraph_after_reported_speech_is_the_reporters() {
+        let (t, c) = cast(
+            "Minister of Conservation Kate Wilkinson says she is deeply saddened by the death of a ranger.\n\n“My thoughts are with his partner and family.\n\n“He will be greatly missed in the community.”\n",
+        );
+        let q = quotes_of(&t, &c, "Kate Wilkinson");
+        assert_eq!(q.len(), 2, "{q:?}");
+        assert!(q[0].starts_with("My thoughts"));
+        // a quotation after a sentence with no one reporting belongs to no one
+        let (t, c) = cast(
+            "The ranger died in a helicopter crash overnight.\n\n“My thoughts are with his partner and family.”\n",
+        );
+        assert!(t
+            .quotes
+            .iter()
+            .enumerate()
+            .all(|(q, _)| c.quote_speaker[q].is_none()));
+    }
+
+    #[test]
     fn a_press_statements_issuer_speaks_its_sentences() {
         let (_, c) = cast(
             "Press Releases: On the vote\n\nPress Statement\n\nHeather Nauert\n\nDepartment Spokesperson\n\nThe United States condemns the vote. We call on all sides to talk.\n",

@@ -136,3 +136,54 @@ pub fn digest(a: &Actor, text: &Text, quotes: &[FoundQuote]) -> String {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::draft::lexicon::LEXICON;
+
+    #[test]
+    fn a_transcript_turn_over_several_paragraphs_is_one_quotation() {
+        let t = Text::parse(
+            "MS. PSAKI: Hi, everyone.\n\nThe Council meets today.\n\nIt has met every deadline.\n\nQ Thank you.\n\nMS. PSAKI: Sure.\n",
+            &LEXICON,
+        );
+        let psaki: Vec<usize> = (0..t.quotes.len())
+            .filter(|&q| matches!(&t.quotes[q].speaker, crate::draft::quotations::Speaker::Caption { name, .. } if name == "Psaki"))
+            .collect();
+        assert_eq!(psaki.len(), 4);
+        let found: Vec<String> = quotations(&t, &psaki).into_iter().map(|q| q.text).collect();
+        assert_eq!(
+            found,
+            [
+                "Hi, everyone. The Council meets today. It has met every deadline.",
+                "Sure."
+            ]
+        );
+        // a turn longer than an embed holds goes on in a second quotation
+        let long = |w: &str| {
+            (0..90)
+                .map(|i| format!("{w} point number {i} is made here."))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let t = Text::parse(
+            &format!(
+                "MS. PSAKI: {}\n\n{}\n\nQ Thank you.\n",
+                long("Alpha"),
+                long("Beta")
+            ),
+            &LEXICON,
+        );
+        let all: Vec<usize> = (0..t.quotes.len()).collect();
+        let found = quotations(&t, &all);
+        assert_eq!(
+            found.len(),
+            3,
+            "two quotations of Psaki's turn and the question"
+        );
+        assert!(found
+            .iter()
+            .all(|q| q.end <= t.body.len() && q.start < q.end));
+    }
+}
