@@ -72,8 +72,26 @@ pub fn find(text: &Text, lex: &Lexicon) -> Cast {
                         && g.toks.start > 0
                         && s.lower(g.toks.start - 1) == "the"
                         && lex.title(s.word(g.toks.start)) == Some(TitleKind::Title);
+                    // "A Scottish Fire and Rescue Service spokesperson said ... “…”, the
+                    // spokesperson continued": the one last named with that word
+                    let same_noun = || {
+                        let noun = s.lower(g.toks.start);
+                        history.iter().rev().take(5).find_map(|about| {
+                            about.iter().copied().find(|&a| {
+                                reg.actors[a]
+                                    .name
+                                    .rsplit(' ')
+                                    .next()
+                                    .is_some_and(|w| w.eq_ignore_ascii_case(noun))
+                            })
+                        })
+                    };
                     definite
-                        .then(|| resolve_pronoun(&s, &reg, &history, g.toks.start, Pron::Person))
+                        .then(|| {
+                            same_noun().or_else(|| {
+                                resolve_pronoun(&s, &reg, &history, g.toks.start, Pron::Person)
+                            })
+                        })
                         .flatten()
                         .or_else(|| Some(reg.group(&g.display, &g.key, si)))
                 }
@@ -1475,6 +1493,24 @@ mod tests {
             .iter()
             .enumerate()
             .all(|(q, _)| c.quote_speaker[q].is_none()));
+    }
+
+    #[test]
+    fn the_spokesperson_going_on_is_the_body_last_named_with_a_spokesperson() {
+        let (t, c) = cast(
+            "A passenger of a blue Vauxhall Vectra died at the scene.\n\nA Scottish Fire and Rescue Service spokesperson said cutting equipment was used. “Our team worked closely with the police”, the spokesperson continued.\n",
+        );
+        let q = quotes_of(&t, &c, "Scottish Fire and Rescue Service spokesperson");
+        assert_eq!(q.len(), 1, "{:?}", speakers(&c));
+        assert!(!speakers(&c).iter().any(|s| s.contains("Vauxhall")));
+    }
+
+    #[test]
+    fn a_bodys_name_with_and_before_its_acronym_is_one_name() {
+        let (_, c) = cast(
+            "The under-declaration was more than £2 million according to HM Revenue and Customs (HMRC).\n",
+        );
+        assert_eq!(speakers(&c), vec!["HM Revenue and Customs"]);
     }
 
     #[test]

@@ -219,6 +219,15 @@ pub(super) fn group_nps(s: &Sent, lex: &Lexicon) -> Vec<GroupNp> {
         let mut start = g;
         while start > 0 {
             let p = s.word(start - 1);
+            // "A Scottish Fire and Rescue Service spokesperson": a body's name with "and" in it
+            let joined = p == "and"
+                && start >= 2
+                && is_cap(s.word(start - 2))
+                && (start..g).any(|k| lex.name_word(s.word(k)) == Some(NounKind::Org));
+            if joined {
+                start -= 1;
+                continue;
+            }
             let ok = !p.is_empty()
                 && ((is_cap(p) && !(is_titlecase(p) && lex.is_common(p)))
                     || lex
@@ -649,10 +658,16 @@ pub(super) fn place_at(s: &Sent, lex: &Lexicon, k: usize, end: usize) -> usize {
         .unwrap_or(0)
 }
 
-/// Initials of the capitalised words of `r`.
+/// The initials of the words in `r`; a short word in capitals gives all its letters ("HM Revenue
+/// and Customs" is HMRC).
 pub(super) fn initials(s: &Sent, r: Range<usize>) -> String {
-    r.filter_map(|k| s.word(k).chars().next().filter(|c| c.is_uppercase()))
-        .collect()
+    r.flat_map(|k| {
+        let w = s.word(k);
+        let short_caps = (2..=3).contains(&w.len()) && w.chars().all(|c| c.is_ascii_uppercase());
+        let n = if short_caps { w.len() } else { 1 };
+        w.chars().take(n).filter(|c| c.is_uppercase())
+    })
+    .collect()
 }
 
 /// Joins the names that an acronym in parentheses spells out together:
