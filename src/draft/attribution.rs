@@ -654,7 +654,11 @@ pub(super) fn subject_before(s: &Sent, lex: &Lexicon, v: usize, reg: &Registry) 
             }
             break;
         }
-        let k = j - 1;
+        let mut k = j - 1;
+        // "Scott Gottlieb, M.D. announced": past a degree after the name
+        if k >= 2 && super::names::degree(s.word(k)) && s.is_punct(k - 1, ',') {
+            k -= 2;
+        }
         if let Some(p) = s.pronoun(k) {
             return Before::Subject(Subj::Pronoun(k, p));
         }
@@ -1511,6 +1515,19 @@ mod tests {
             "The under-declaration was more than £2 million according to HM Revenue and Customs (HMRC).\n",
         );
         assert_eq!(speakers(&c), vec!["HM Revenue and Customs"]);
+    }
+
+    #[test]
+    fn a_degree_after_a_name_and_a_preposition_opening_a_sentence_are_no_speakers() {
+        let (_, c) = cast(
+            "U.S. Agriculture Secretary Sonny Perdue and FDA Commissioner Scott Gottlieb, M.D. said the agreement would help farmers.\n\nLike many leaders, the president said democracy was not for everyone.\n",
+        );
+        let names = speakers(&c);
+        assert!(
+            !names.iter().any(|n| n == "M.D." || n == "Like"),
+            "{names:?}"
+        );
+        assert!(names.iter().any(|n| n == "Scott Gottlieb"), "{names:?}");
     }
 
     #[test]

@@ -408,6 +408,10 @@ pub(super) fn read_names(
         if span.start == 0 && words.len() == 1 && s.is_punct(span.end, ':') {
             continue;
         }
+        // "FDA Commissioner Scott Gottlieb, M.D. announced": a degree after a name
+        if span.start > 0 && s.is_punct(span.start - 1, ',') && words.iter().all(|w| degree(w)) {
+            continue;
+        }
         // "Basically, the government funds ...", "Fortunately, ...": an adverb opening the
         // sentence; "Parents should listen ...": a common noun of the word lists
         if span.start == 0
@@ -656,6 +660,19 @@ pub(super) fn place_at(s: &Sent, lex: &Lexicon, k: usize, end: usize) -> usize {
             lex.place(&words.join(" ")).is_some()
         })
         .unwrap_or(0)
+}
+
+/// An academic or professional degree written after a name: "M.D.", "Ph.D.", "MPH".
+pub(super) fn degree(w: &str) -> bool {
+    const DEGREES: [&str; 12] = [
+        "md", "phd", "mph", "mba", "dvm", "rn", "jd", "dds", "dphil", "msc", "bsc", "facp",
+    ];
+    let letters: String = w
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .collect::<String>()
+        .to_lowercase();
+    DEGREES.contains(&letters.as_str())
 }
 
 /// The initials of the words in `r`; a short word in capitals gives all its letters ("HM Revenue
