@@ -30,6 +30,8 @@ pub fn find(text: &Text, lex: &Lexicon) -> Cast {
     let mut last_quote: Option<(usize, usize, usize)> = None; // (actor, paragraph, sentence)
                                                               // the one speaker of the last sentence, in reported speech without quotation marks
     let mut last_reported: Option<(usize, usize)> = None; // (actor, sentence)
+                                                          // per sentence ending in "his statement:", the one it is his
+    let mut possessed: Vec<Option<usize>> = vec![None; text.sentences.len()];
     let lowercase_words = lowercase_vocabulary(&text.body);
     let issuer = issuer(text, &mut reg);
 
@@ -150,8 +152,13 @@ pub fn find(text: &Text, lex: &Lexicon) -> Cast {
                         .filter(|(v, _)| *v < ti && verb_at(&s, lex, *v).is_some())
                         .max_by_key(|(v, _)| *v)
                         .map(|r| r.1);
+                    // "the newspaper MediaFax published his statement: “…”": the possessor's
+                    let possessor = colon
+                        .then(|| possessor_before(&s, &reg, &history, lex, ti - 1))
+                        .flatten();
                     let by_colon = if colon {
-                        reported_before
+                        possessor
+                            .or(reported_before)
                             .or_else(|| topic_actor(&mut reg, ti))
                             .or_else(|| {
                                 let prev = si.checked_sub(1)?;
@@ -163,7 +170,8 @@ pub fn find(text: &Text, lex: &Lexicon) -> Cast {
                         None
                     };
                     let intro = match layout {
-                        Speaker::Intro(at) => history.get(*at).and_then(|h| h.first().copied()),
+                        Speaker::Intro(at) => possessed[*at]
+                            .or_else(|| history.get(*at).and_then(|h| h.first().copied())),
                         _ => None,
                     };
                     // an attribution right after the quotation ("“…,” he said") is its own
@@ -266,6 +274,12 @@ pub fn find(text: &Text, lex: &Lexicon) -> Cast {
             .collect();
         reporters.dedup();
         last_reported = (quotes.is_empty() && reporters.len() == 1).then(|| (reporters[0], si));
+
+        // a sentence ending "... published his statement:" introduces the possessor's words
+        let last = s.toks.len().saturating_sub(1);
+        if s.is_punct(last, ':') {
+            possessed[si] = possessor_before(&s, &reg, &history, lex, last);
+        }
 
         // What the sentence is about, for pronouns further on.
         let mut about = speakers_here;
@@ -463,7 +477,8 @@ pub(super) fn attributions(
                     } else {
                         v + len
                     };
-                    let mut k = if s.lower(past) == "the" {
+                    // "“…?” remarked one commenter", "said a spokesperson"
+                    let mut k = if s.lower(past) == "the" || QUANTIFIERS.contains(&s.lower(past)) {
                         past + 1
                     } else {
                         past
@@ -1108,6 +1123,39 @@ pub(super) const COLLECTIVE: [&str; 11] = [
 ];
 
 /// "he" → the nearest fitting actor: earlier in the sentence, else the subjects of the sentences before.
+/// "his statement" right before token `colon` (a colon): the one "his" refers to.
+fn possessor_before(
+    s: &Sent,
+    reg: &Registry,
+    history: &[Vec<usize>],
+    lex: &Lexicon,
+    colon: usize,
+) -> Option<usize> {
+    if colon < 2 || lex.noun(s.lower(colon - 1)) != Some(NounKind::Speech) {
+        return None;
+    }
+    let kind = match s.lower(colon - 2) {
+        "his" | "her" => Pron::Person,
+        "their" => Pron::Plural,
+        _ => return None,
+    };
+    // not the clause's own subject (the newspaper publishing it): the one the text was about
+    history.iter().rev().take(5).find_map(|about| {
+        about.iter().copied().find(|&a| {
+            let actor = &reg.actors[a];
+            // or "the minister", a group of one
+            let one = kind == Pron::Person
+                && actor.kind == ActorKind::Group
+                && actor
+                    .name
+                    .rsplit(' ')
+                    .next()
+                    .is_some_and(|h| lex.title(h) == Some(TitleKind::Title));
+            fits(actor, kind) || one
+        })
+    })
+}
+
 pub(super) fn resolve_pronoun(
     s: &Sent,
     reg: &Registry,
@@ -1528,6 +1576,23 @@ mod tests {
             "{names:?}"
         );
         assert!(names.iter().any(|n| n == "Scott Gottlieb"), "{names:?}");
+    }
+
+    #[test]
+    fn a_statement_published_by_a_newspaper_is_the_one_it_is_of() {
+        let (t, c) = cast(
+            "The suggestion was given by Minister of Transport and Communications Carlos Mesquita after visiting the public transport companies of the cities of Maputo and Matola, where he noticed that dozens of old buses are lying unused.\n\nThe minister then proposed the idea of using the old buses for the education sector, which is also facing serious problems with infrastructure, leading many students to study under trees. On 22 June the newspaper MediaFax published his statement:\n\nThe transformation of unused buses into classrooms could be a solution to employ for the buses which now do not serve as transport. We know that the question of students sitting on the ground and in the dew is a social problem that worries everybody. Obviously it will be necessary to make some adaptations, but the different parts of the bus could also be used with this idea in mind.\n",
+        );
+        let who: Vec<(String, usize)> = c
+            .actors
+            .iter()
+            .map(|a| (a.name.clone(), a.quotes.len()))
+            .collect();
+        let _ = &t;
+        assert!(
+            who.iter().any(|(n, q)| n == "The minister" && *q == 1),
+            "{who:?}"
+        );
     }
 
     #[test]
