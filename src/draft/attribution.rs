@@ -1596,6 +1596,19 @@ mod tests {
     }
 
     #[test]
+    fn a_group_after_the_verb_with_a_quantifier_is_the_speaker() {
+        let (t, c) = cast(
+            "Local Internet users reacted with scorn. “Is this how we combat poverty?” remarked one commenter.\n",
+        );
+        assert_eq!(
+            quotes_of(&t, &c, "One commenter").len(),
+            1,
+            "{:?}",
+            speakers(&c)
+        );
+    }
+
+    #[test]
     fn a_press_statements_issuer_speaks_its_sentences() {
         let (_, c) = cast(
             "Press Releases: On the vote\n\nPress Statement\n\nHeather Nauert\n\nDepartment Spokesperson\n\nThe United States condemns the vote. We call on all sides to talk.\n",
