@@ -449,8 +449,7 @@ fn draft_quality_on_the_labelled_articles() {
         // 192 articles that ask none (an interview of bare questions,
         // `wikinews-lord-leutwyler-interview-2008`, `wikinews-nhs-scotland-salaries`, a
         // columnist's rhetorical question at the end of `conversation-grattan-mud-flies-2025` and
-        // a photo caption's question in a Fox News page), and missed in 1 of 3 that ask one (a
-        // headline question followed by "You Decide.", `gv-kazakhstan-dictator-you-decide-2017`).
+        // a photo caption's question in a Fox News page); the 3 that ask one are found.
         assert!(
             dev.speakers.precision() >= 0.90 && dev.speakers.recall() >= 0.80,
             "dev speakers {:?}",
@@ -462,12 +461,7 @@ fn draft_quality_on_the_labelled_articles() {
             dev.quotes
         );
         assert!(dev.mean(dev.ours.0) >= dev.mean(dev.lead.0) - 0.01);
-        assert!(
-            dev.asked.1 + 1 >= dev.asked.0,
-            "dev: a question found in {} of {} articles asking one",
-            dev.asked.1,
-            dev.asked.0
-        );
+        assert_eq!(dev.asked.1, dev.asked.0, "dev: articles asking a question");
         assert!(
             dev.not_asked.1 + 4 >= dev.not_asked.0,
             "dev: a question taken from {} of {} articles that ask none",

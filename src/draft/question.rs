@@ -26,10 +26,35 @@ pub fn closing(text: &Text) -> Option<(Option<usize>, String)> {
         .then_some((Some(i), q))
     });
     in_body.or_else(|| {
-        let title = text.meta.title.as_deref()?.trim();
+        let title = headline_question(text.meta.title.as_deref()?.trim());
         (title.ends_with('?') && limits::chars(title) <= limits::EMBED_TITLE && asks_whole(title))
             .then(|| (None, title.to_string()))
     })
+}
+
+/// A headline's question without an invitation to the readers after it: "Is Kazakhstan's
+/// President a Dictator? You Decide." asks "Is Kazakhstan's President a Dictator?".
+fn headline_question(title: &str) -> &str {
+    const INVITATIONS: [&str; 6] = [
+        "you decide",
+        "you be the judge",
+        "discuss",
+        "tell us",
+        "have your say",
+        "vote now",
+    ];
+    let Some(at) = title.rfind('?') else {
+        return title;
+    };
+    let tail = title[at + 1..]
+        .trim()
+        .trim_end_matches(['.', '!'])
+        .to_lowercase();
+    if INVITATIONS.contains(&tail.as_str()) {
+        &title[..=at]
+    } else {
+        title
+    }
 }
 
 /// A headline that is one question as a whole: not a statement and then a question ("Sussan Ley
@@ -136,6 +161,11 @@ mod tests {
         assert_eq!(
             q("# Title: Will U.S. troops leave Syria?\n\nThe leader spoke. Many objected.\n"),
             Some("Will U.S. troops leave Syria?".to_string())
+        );
+        // an invitation to the readers after it is not part of the question
+        assert_eq!(
+            q("# Title: Is the President a Dictator? You Decide.\n\nThe leader spoke. Many objected.\n"),
+            Some("Is the President a Dictator?".to_string())
         );
     }
 }
