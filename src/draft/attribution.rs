@@ -28,9 +28,10 @@ pub fn find(text: &Text, lex: &Lexicon) -> Cast {
     // Per sentence, the actors it is about, first the attributed speakers.
     let mut history: Vec<Vec<usize>> = Vec::new();
     let mut last_quote: Option<(usize, usize, usize)> = None; // (actor, paragraph, sentence)
-                                                              // the one speaker of the last sentence, in reported speech without quotation marks
-    let mut last_reported: Option<(usize, usize)> = None; // (actor, sentence)
-                                                          // per sentence ending in "his statement:", the one it is his
+                                                              // the one speaker of the last sentence, in reported speech without quotation marks:
+                                                              // (actor, sentence)
+    let mut last_reported: Option<(usize, usize)> = None;
+    // per sentence ending in "his statement:", the one it is his
     let mut possessed: Vec<Option<usize>> = vec![None; text.sentences.len()];
     let lowercase_words = lowercase_vocabulary(&text.body);
     let issuer = issuer(text, &mut reg);
@@ -80,11 +81,7 @@ pub fn find(text: &Text, lex: &Lexicon) -> Cast {
                         let noun = s.lower(g.toks.start);
                         history.iter().rev().take(5).find_map(|about| {
                             about.iter().copied().find(|&a| {
-                                reg.actors[a]
-                                    .name
-                                    .rsplit(' ')
-                                    .next()
-                                    .is_some_and(|w| w.eq_ignore_ascii_case(noun))
+                                head_word(&reg.actors[a].name).eq_ignore_ascii_case(noun)
                             })
                         })
                     };
@@ -1094,12 +1091,7 @@ pub(super) fn fits(actor: &Actor, p: Pron) -> bool {
         Pron::Plural => match actor.kind {
             ActorKind::Org => true,
             ActorKind::Group => {
-                let head = actor
-                    .name
-                    .rsplit(' ')
-                    .next()
-                    .unwrap_or_default()
-                    .to_lowercase();
+                let head = head_word(&actor.name).to_lowercase();
                 (head.ends_with('s') && !head.ends_with("ss"))
                     || COLLECTIVE.contains(&head.as_str())
             }
@@ -1122,7 +1114,6 @@ pub(super) const COLLECTIVE: [&str; 11] = [
     "court",
 ];
 
-/// "he" → the nearest fitting actor: earlier in the sentence, else the subjects of the sentences before.
 /// "his statement" right before token `colon` (a colon): the one "his" refers to.
 fn possessor_before(
     s: &Sent,
@@ -1146,16 +1137,19 @@ fn possessor_before(
             // or "the minister", a group of one
             let one = kind == Pron::Person
                 && actor.kind == ActorKind::Group
-                && actor
-                    .name
-                    .rsplit(' ')
-                    .next()
-                    .is_some_and(|h| lex.title(h) == Some(TitleKind::Title));
+                && lex.title(head_word(&actor.name)) == Some(TitleKind::Title);
             fits(actor, kind) || one
         })
     })
 }
 
+/// The last word of an actor's name: "spokesperson" in "Scottish Fire and Rescue Service
+/// spokesperson", the head of a group's noun phrase.
+fn head_word(name: &str) -> &str {
+    name.rsplit(' ').next().unwrap_or_default()
+}
+
+/// "he" → the nearest fitting actor: earlier in the sentence, else the subjects of the sentences before.
 pub(super) fn resolve_pronoun(
     s: &Sent,
     reg: &Registry,
@@ -1580,7 +1574,7 @@ mod tests {
 
     #[test]
     fn a_statement_published_by_a_newspaper_is_the_one_it_is_of() {
-        let (t, c) = cast(
+        let (_, c) = cast(
             "The suggestion was given by Minister of Transport and Communications Carlos Mesquita after visiting the public transport companies of the cities of Maputo and Matola, where he noticed that dozens of old buses are lying unused.\n\nThe minister then proposed the idea of using the old buses for the education sector, which is also facing serious problems with infrastructure, leading many students to study under trees. On 22 June the newspaper MediaFax published his statement:\n\nThe transformation of unused buses into classrooms could be a solution to employ for the buses which now do not serve as transport. We know that the question of students sitting on the ground and in the dew is a social problem that worries everybody. Obviously it will be necessary to make some adaptations, but the different parts of the bus could also be used with this idea in mind.\n",
         );
         let who: Vec<(String, usize)> = c
@@ -1588,10 +1582,17 @@ mod tests {
             .iter()
             .map(|a| (a.name.clone(), a.quotes.len()))
             .collect();
-        let _ = &t;
         assert!(
             who.iter().any(|(n, q)| n == "The minister" && *q == 1),
             "{who:?}"
+        );
+        // the quotation after the colon in the same sentence
+        let (t, c) = cast(
+            "Carlos Mesquita visited the bus depots. The newspaper MediaFax published his statement: “The buses could be classrooms.”\n",
+        );
+        assert_eq!(
+            quotes_of(&t, &c, "Carlos Mesquita"),
+            vec!["The buses could be classrooms."]
         );
     }
 

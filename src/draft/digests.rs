@@ -141,6 +141,7 @@ pub fn digest(a: &Actor, text: &Text, quotes: &[FoundQuote]) -> String {
 mod tests {
     use super::*;
     use crate::draft::lexicon::LEXICON;
+    use crate::draft::quotations::Speaker;
 
     #[test]
     fn a_transcript_turn_over_several_paragraphs_is_one_quotation() {
@@ -149,7 +150,9 @@ mod tests {
             &LEXICON,
         );
         let psaki: Vec<usize> = (0..t.quotes.len())
-            .filter(|&q| matches!(&t.quotes[q].speaker, crate::draft::quotations::Speaker::Caption { name, .. } if name == "Psaki"))
+            .filter(|&q| {
+                matches!(&t.quotes[q].speaker, Speaker::Caption { name, .. } if name == "Psaki")
+            })
             .collect();
         assert_eq!(psaki.len(), 4);
         let found: Vec<String> = quotations(&t, &psaki).into_iter().map(|q| q.text).collect();

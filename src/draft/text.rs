@@ -444,18 +444,10 @@ fn left_open(text: &Text, p: usize, range: Range<usize>) -> Option<usize> {
 /// and an unmarked one's are questions (the outlet "Minister for Trade … Don Farrell" marked the
 /// minister's "Minister for Trade, Don Farrell:"), the one asking is the interviewer instead.
 fn asker_is_interviewer(text: &Text, captions: &mut [Option<quotations::Caption>]) {
-    let at: Vec<usize> = (0..captions.len())
-        .filter(|&p| captions[p].is_some())
-        .collect();
     // per caption, by surname, whether its turn (up to the next caption) ends with a question
-    let asks: Vec<(String, bool)> = at
-        .iter()
-        .enumerate()
-        .filter_map(|(k, &p)| {
-            let last = at.get(k + 1).map_or(text.paragraphs.len(), |&n| n) - 1;
-            let end = text.body[text.paragraphs[last].clone()].trim_end();
-            Some((surname(captions[p].as_ref()?), end.ends_with('?')))
-        })
+    let asks: Vec<(String, bool)> = turns(text, captions)
+        .into_iter()
+        .map(|(c, turn)| (surname(c), text.body[turn].trim_end().ends_with('?')))
         .collect();
     // (turns, questions) of one person
     let share = |who: &str| {
@@ -530,19 +522,33 @@ fn office_answers(text: &Text, lex: &Lexicon, captions: &mut [Option<quotations:
     }
     let asker = others[0].clone();
     // the person's turns: a question among them
-    let at: Vec<usize> = (0..captions.len())
-        .filter(|&p| captions[p].is_some())
-        .collect();
-    let asks = at.iter().enumerate().any(|(k, &p)| {
-        let last = at.get(k + 1).map_or(text.paragraphs.len(), |&n| n) - 1;
-        captions[p].as_ref().is_some_and(|c| surname(c) == asker)
-            && text.body[text.paragraphs[p].start..text.paragraphs[last].end].contains('?')
-    });
+    let asks = turns(text, captions)
+        .into_iter()
+        .any(|(c, turn)| surname(c) == asker && text.body[turn].contains('?'));
     if asks {
         for c in captions.iter_mut().flatten() {
             c.interviewer = surname(c) == asker;
         }
     }
+}
+
+/// Each caption with its turn: the text from the caption's paragraph to the paragraph before the
+/// next caption.
+fn turns<'c>(
+    text: &Text,
+    captions: &'c [Option<quotations::Caption>],
+) -> Vec<(&'c quotations::Caption, Range<usize>)> {
+    let at: Vec<usize> = (0..captions.len())
+        .filter(|&p| captions[p].is_some())
+        .collect();
+    at.iter()
+        .enumerate()
+        .filter_map(|(k, &p)| {
+            let last = at.get(k + 1).map_or(text.paragraphs.len(), |&n| n) - 1;
+            let turn = text.paragraphs[p].start..text.paragraphs[last].end;
+            Some((captions[p].as_ref()?, turn))
+        })
+        .collect()
 }
 
 /// A caption's last word, in lowercase: "Stefanovic" for "Karl Stefanovic", "trade" for
