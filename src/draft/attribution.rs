@@ -135,7 +135,7 @@ pub fn find(text: &Text, lex: &Lexicon) -> Cast {
                     interviewer: true, ..
                 } => None,
                 Speaker::Caption { name, role, .. } => {
-                    Some(caption_speaker(&mut reg, name, role, si))
+                    Some(caption_speaker(&mut reg, lex, name, role, si))
                 }
                 layout => {
                     // "X opposed Y's statement: "…"": the clause's subject
@@ -264,9 +264,10 @@ pub fn find(text: &Text, lex: &Lexicon) -> Cast {
             }
         }
 
+        // ("According to the ambassador, ..." reports speech too)
         let mut reporters: Vec<usize> = resolved
             .iter()
-            .filter(|(v, _)| verb_at(&s, lex, *v).is_some())
+            .filter(|(v, _)| verb_at(&s, lex, *v).is_some() || s.lower(*v) == "according")
             .map(|r| r.1)
             .collect();
         reporters.dedup();
@@ -293,6 +294,21 @@ pub fn find(text: &Text, lex: &Lexicon) -> Cast {
                 }
             }
         }
+        // after them, a person the sentence names in a reported clause, when the sentence's
+        // speaker is a lone word ("Reuters reports that the Chief Minister, Mamata Banerjee, ...")
+        let lone = |a: usize| {
+            let x = &reg.actors[a];
+            x.role.is_none() && x.name.split_whitespace().count() < 2
+        };
+        if !about.is_empty() && about.iter().all(|&a| lone(a)) {
+            for m in &s.mentions {
+                let x = &reg.actors[m.actor];
+                let named = x.kind == ActorKind::Person && !lone(m.actor);
+                if named && !about.contains(&m.actor) {
+                    about.push(m.actor);
+                }
+            }
+        }
         history.push(about);
     }
     Cast {
@@ -313,8 +329,26 @@ fn names_them(sentence: &str, name: &str) -> bool {
 }
 
 /// The actor a caption names: "Kerry" is the "John Kerry" named earlier.
-fn caption_speaker(reg: &mut Registry, name: &str, role: &Option<String>, si: usize) -> usize {
+fn caption_speaker(
+    reg: &mut Registry,
+    lex: &Lexicon,
+    name: &str,
+    role: &Option<String>,
+    si: usize,
+) -> usize {
     let words: Vec<&str> = name.split_whitespace().collect();
+    // "Prime Minister:" after "Anthony Albanese, Prime Minister:": the one captioned with that role
+    if words.iter().all(|w| lex.title(w).is_some()) {
+        let same = reg.actors.iter().position(|a| {
+            a.kind == ActorKind::Person
+                && a.role
+                    .as_deref()
+                    .is_some_and(|r| r.eq_ignore_ascii_case(name))
+        });
+        if let Some(id) = same {
+            return id;
+        }
+    }
     let id = reg.person(&words, si);
     let a = &mut reg.actors[id];
     a.kind = ActorKind::Person;
@@ -400,7 +434,7 @@ pub(super) fn attributions(
         // "according to X"
         // "according to X", "the below is attributable to X"
         if matches!(s.lower(i), "according" | "attributable") && s.lower(i + 1) == "to" {
-            if let Some(subj) = according_to(s, reg, i + 2, si) {
+            if let Some(subj) = according_to(s, reg, lex, i + 2, si) {
                 out.push((i, subj));
             }
             i += 2;
@@ -429,13 +463,34 @@ pub(super) fn attributions(
             continue; // "his claims", "the call"
         }
         if prev == "to" && len == 1 {
+            // "the Secretary took the opportunity to stress that ...": the subject of "took"
+            if let Some(took) = occasion_taken(s, v - 1) {
+                if let Before::Subject(subj) = subject_before(s, lex, took, reg) {
+                    out.push((v, subj));
+                }
+            }
             continue; // "to argue"
         }
         if s.toks[v].start > 0 && s.body[..s.toks[v].start].ends_with('-') {
             continue; // "a U.N.-demanded cease-fire"
         }
         let word = s.lower(v);
+        // "declared major disasters in Texas", "declared a state of emergency": an act, not speech
+        if word.starts_with("declar") && declares_a_state(s, v + len) {
+            continue;
+        }
         if word.ends_with("ing") && len == 1 {
+            // "with Minister Kelvin Davis explaining that ...": a name right before the participle,
+            // no comma between, is its subject when speech follows
+            let named = v
+                .checked_sub(1)
+                .and_then(|k| s.mention_ending(k))
+                .filter(|m| matches!(reg.actors[m.actor].kind, ActorKind::Person | ActorKind::Org));
+            let speech = s.lower(v + 1) == "that" || s.is_quote(v + 1) || s.is_punct(v + 1, ':');
+            if let Some(m) = named.filter(|_| speech) {
+                out.push((v, Subj::Actor(m.actor)));
+                continue;
+            }
             // a participle takes its clause's subject; at the start of the sentence, the subject of
             // the main clause that follows ("Saying ..., President Fernández elaborated, ...")
             match out.last().map(|x| x.1).or_else(|| topic_subject(s, v)) {
@@ -561,6 +616,41 @@ pub(super) fn attributions(
     out
 }
 
+/// What is declared at token `at` is a state of affairs (a disaster, an emergency, a war), not
+/// something said.
+fn declares_a_state(s: &Sent, at: usize) -> bool {
+    (at..at + 5).any(|k| {
+        matches!(
+            s.lower(k),
+            "disaster"
+                | "disasters"
+                | "emergency"
+                | "emergencies"
+                | "war"
+                | "independence"
+                | "bankruptcy"
+                | "curfew"
+                | "holiday"
+                | "lockdown"
+        )
+    }) && !(at..at + 5).any(|k| s.lower(k) == "that" || s.is_quote(k))
+}
+
+/// "took the opportunity to" before a reporting verb, its "to" at `to`: the token of "took".
+fn occasion_taken(s: &Sent, to: usize) -> Option<usize> {
+    let took = to.checked_sub(3)?;
+    let taken = matches!(
+        s.lower(took),
+        "took" | "takes" | "take" | "taking" | "used" | "uses" | "use" | "using" | "seized"
+    );
+    let determiner = matches!(s.lower(took + 1), "the" | "this" | "that" | "an" | "a");
+    let occasion = matches!(
+        s.lower(took + 2),
+        "opportunity" | "occasion" | "chance" | "moment"
+    );
+    (taken && determiner && occasion).then_some(took)
+}
+
 pub(super) fn resolve_pending(out: &mut Vec<(usize, Subj)>, pending: &[usize]) {
     for &v in pending {
         if let Some(&(_, subj)) = out.iter().find(|(w, _)| *w > v) {
@@ -569,7 +659,24 @@ pub(super) fn resolve_pending(out: &mut Vec<(usize, Subj)>, pending: &[usize]) {
     }
 }
 
-pub(super) fn according_to(s: &Sent, reg: &mut Registry, from: usize, si: usize) -> Option<Subj> {
+pub(super) fn according_to(
+    s: &Sent,
+    reg: &mut Registry,
+    lex: &Lexicon,
+    from: usize,
+    si: usize,
+) -> Option<Subj> {
+    // "according to the ambassador": the person last named with that title
+    let w = s.lower(from + 1);
+    let ends = matches!(
+        s.toks.get(from + 2).map(|t| t.kind),
+        None | Some(Tk::Punct(_))
+    );
+    if s.lower(from) == "the" && ends && lex.title(w) == Some(TitleKind::Title) {
+        if let Some(a) = last_with_title(reg, w) {
+            return Some(Subj::Actor(a));
+        }
+    }
     let mut end = from;
     while end < s.toks.len()
         && !matches!(
@@ -812,15 +919,7 @@ pub(super) fn subject_before(s: &Sent, lex: &Lexicon, v: usize, reg: &Registry) 
         }
         // "the archbishop said": the person last named with that title
         if lex.title(w) == Some(TitleKind::Title) && k > 0 && s.lower(k - 1) == "the" {
-            let same = |t: &str| t.split_whitespace().any(|x| x.eq_ignore_ascii_case(w));
-            let last_named = reg
-                .actors
-                .iter()
-                .enumerate()
-                .filter(|(_, a)| a.kind == ActorKind::Person)
-                .filter(|(_, a)| a.role.as_deref().is_some_and(same))
-                .max_by_key(|(i, a)| (a.first_sentence, *i));
-            if let Some((a, _)) = last_named {
+            if let Some(a) = last_with_title(reg, w) {
                 return Before::Subject(Subj::Actor(a));
             }
         }
@@ -859,6 +958,26 @@ pub(super) fn subject_before(s: &Sent, lex: &Lexicon, v: usize, reg: &Registry) 
     }
 }
 
+/// "the archbishop": the person last named with that title ("the Secretary" is the Secretary of
+/// State before the Assistant Secretary).
+fn last_with_title(reg: &Registry, w: &str) -> Option<usize> {
+    let same = |t: &str| t.split_whitespace().any(|x| x.eq_ignore_ascii_case(w));
+    reg.actors
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.kind == ActorKind::Person)
+        .filter(|(_, a)| a.role.as_deref().is_some_and(same))
+        .max_by_key(|(i, a)| {
+            let head = a.role.as_deref().is_some_and(|r| {
+                r.split_whitespace()
+                    .next()
+                    .is_some_and(|x| x.eq_ignore_ascii_case(w))
+            });
+            (head, a.first_sentence, *i)
+        })
+        .map(|(i, _)| i)
+}
+
 /// The person whose name ends at the first of the commas before `k`, when a title opens what
 /// follows it and nothing between is a verb, a quotation or other punctuation than commas.
 fn person_before_roles(s: &Sent, reg: &Registry, lex: &Lexicon, k: usize) -> Option<usize> {
@@ -877,7 +996,15 @@ fn person_before_roles(s: &Sent, reg: &Registry, lex: &Lexicon, k: usize) -> Opt
     let c0 = first?;
     // the role after the person's comma opens with a title: "Vice-President", "Commissioner"
     let opener = s.word(c0 + 1);
+    // or a role in lowercase words: "Jyrki Katainen, responsible for Jobs, Growth and
+    // Investment, said" (not a list going on: "Smith, and Jones, said"; "..., including ...")
+    let described = opener.starts_with(char::is_lowercase)
+        && !matches!(
+            s.lower(c0 + 1),
+            "and" | "or" | "but" | "including" | "then" | "so" | "while" | "as" | "if" | "when"
+        );
     let titled = lex.title(opener).is_some()
+        || described
         || opener
             .split('-')
             .any(|part| lex.title(part) == Some(TitleKind::Title));
@@ -1251,6 +1378,59 @@ mod tests {
         assert_eq!(quotes_of(&t, &c, "Valdis Dombrovskis").len(), 1);
         let (_, c) = cast("Pierre Moscovici, Commissioner for Economic and Financial Affairs, Taxation and Customs, said: “Growth is back.”");
         assert_eq!(speakers(&c), vec!["Pierre Moscovici"]);
+        // a role in lowercase words, its fields listed with commas
+        let (t, c) = cast("Vice-President Jyrki Katainen, responsible for Jobs, Growth Investment and Competitiveness, said: \"Europe's growth depends on ideas.\"");
+        assert_eq!(speakers(&c), vec!["Vice-President Jyrki Katainen"]);
+        assert_eq!(quotes_of(&t, &c, "Vice-President Jyrki Katainen").len(), 1);
+    }
+
+    #[test]
+    fn a_military_rank_abbreviated_before_a_name_ends_no_sentence() {
+        let (t, c) = cast("“There are no windows in a Stryker,” said Pvt. Brandon Hickle, an infantryman with the squadron. “You know what your mission is.”");
+        assert_eq!(speakers(&c), vec!["Brandon Hickle"]);
+        assert_eq!(quotes_of(&t, &c, "Brandon Hickle").len(), 2);
+    }
+
+    #[test]
+    fn taking_the_opportunity_to_stress_is_speaking_and_the_secretary_is_the_one_with_that_title() {
+        let (t, c) = cast("Secretary of State John Kerry met students. Later, Secretary Kerry and Assistant Secretary of State Anne Richard attended a reception. Speaking about the crisis, the Secretary took the opportunity to stress that “a huge effort is being made.”");
+        assert_eq!(
+            quotes_of(&t, &c, "John Kerry"),
+            vec!["a huge effort is being made."]
+        );
+    }
+
+    #[test]
+    fn she_is_the_person_before_a_name_of_unknown_kind() {
+        let (t, c) = cast("Reuters reports that the Chief Minister of West Bengal, Mamata Banerjee, rushed to the scene. She said that rescuing those trapped is her “top priority.”");
+        assert_eq!(quotes_of(&t, &c, "Mamata Banerjee"), vec!["top priority."]);
+    }
+
+    #[test]
+    fn a_name_right_before_a_participle_of_speech_is_its_subject() {
+        let (t, c) = cast("An advisory group has been established, with Minister Kelvin Davis explaining that its purpose is “to provide advice on future dates.”");
+        assert_eq!(
+            quotes_of(&t, &c, "Kelvin Davis"),
+            vec!["to provide advice on future dates."]
+        );
+    }
+
+    #[test]
+    fn declaring_a_disaster_or_an_emergency_is_an_act_not_speech() {
+        let (_, c) =
+            cast("President George W. Bush declared major disasters in Texas and Louisiana.");
+        assert!(speakers(&c).is_empty(), "{:?}", speakers(&c));
+        let (_, c) = cast("Governor Jane Roe declared that the state would recover.");
+        assert_eq!(speakers(&c).len(), 1);
+    }
+
+    #[test]
+    fn a_quotation_paragraph_after_according_to_is_the_sources() {
+        let (t, c) = cast("The ambassador, John Akec Khoc, defended the president on Tuesday. According to the ambassador, the president is inclusive.\n\n\"Nobody can believe it.\"\n");
+        assert_eq!(
+            quotes_of(&t, &c, "John Akec Khoc"),
+            vec!["Nobody can believe it."]
+        );
     }
 
     #[test]
@@ -1503,6 +1683,14 @@ mod tests {
                 "And so he put lives at risk."
             ]
         );
+    }
+
+    #[test]
+    fn a_caption_that_is_only_a_role_is_the_one_captioned_earlier_with_it() {
+        let (_, c) = cast(
+            "Katherine Murphy, Host: Anthony Albanese, welcome to the Pod.\n\nAnthony Albanese, Prime Minister: Good to be with you, Katherine.\n\nMurphy: So, I want to start with the Voice.\n\nPrime Minister: Feels like a long time ago.\n",
+        );
+        assert_eq!(speakers(&c), vec!["Anthony Albanese"]);
     }
 
     #[test]

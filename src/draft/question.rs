@@ -27,7 +27,8 @@ pub fn closing(text: &Text) -> Option<(Option<usize>, String)> {
     });
     in_body.or_else(|| {
         let title = headline_question(text.meta.title.as_deref()?.trim());
-        (title.ends_with('?') && limits::chars(title) <= limits::EMBED_TITLE && asks_whole(title))
+        let asks = asks_whole(title) || (names_then_asks(title) && invites_replies(text));
+        (title.ends_with('?') && limits::chars(title) <= limits::EMBED_TITLE && asks)
             .then(|| (None, title.to_string()))
     })
 }
@@ -68,6 +69,42 @@ fn asks_whole(title: &str) -> bool {
         word.chars().count() >= 3 && word.chars().all(char::is_lowercase)
     });
     !body.contains(['?', '!', ':']) && !statement_first
+}
+
+/// A headline naming its subject before a colon and asking about it in title case after:
+/// "WSISblogs.org: An Idea Worth Developing?" (not a column's name before a sentence in lowercase:
+/// "View from The Hill: the mud flies, but will the voters take much notice?").
+fn names_then_asks(title: &str) -> bool {
+    let body = title.trim_end_matches('?');
+    let Some((head, ask)) = body.split_once(':') else {
+        return false;
+    };
+    let ask = ask.trim_start();
+    !head.trim().is_empty()
+        && !ask.contains(['?', '!', ':', '.'])
+        && ask.split_whitespace().count() >= 2
+        && ask.starts_with(char::is_uppercase)
+}
+
+/// Whether the article's last two paragraphs ask for the readers' replies ("Would love to hear
+/// what others think.", "Let us know what you think.").
+fn invites_replies(text: &Text) -> bool {
+    const INVITATIONS: [&str; 9] = [
+        "love to hear",
+        "let me know",
+        "let us know",
+        "what do you think",
+        "what you think",
+        "what others think",
+        "your thoughts",
+        "in the comments",
+        "leave a comment",
+    ];
+    let n = text.paragraphs.len();
+    text.paragraphs[n.saturating_sub(2)..].iter().any(|r| {
+        let p = text.body[r.clone()].to_lowercase();
+        INVITATIONS.iter().any(|i| p.contains(i))
+    })
 }
 
 /// A section heading that is a question ("Freedom for everyone?"): a paragraph of one short
@@ -166,6 +203,20 @@ mod tests {
         assert_eq!(
             q("# Title: Is the President a Dictator? You Decide.\n\nThe leader spoke. Many objected.\n"),
             Some("Is the President a Dictator?".to_string())
+        );
+        // a subject named before a colon, the question about it after, when the post asks for
+        // its readers' views
+        assert_eq!(
+            q("# Title: WSISblogs.org: An Idea Worth Developing?\n\nI bought the domain names.\n\nWould love to hear what others think.\n"),
+            Some("WSISblogs.org: An Idea Worth Developing?".to_string())
+        );
+        assert_eq!(
+            q("# Title: WSISblogs.org: An Idea Worth Developing?\n\nI bought the domain names.\n\nThe site opens soon.\n"),
+            None
+        );
+        assert_eq!(
+            q("# Title: View from The Hill: the mud flies, but will voters notice?\n\nThe leader spoke.\n\nLet us know what you think.\n"),
+            None
         );
     }
 }

@@ -90,6 +90,28 @@ impl Text {
         for p in labels {
             captions[p] = None;
         }
+        // a block of label lines ("Period of Service: 11/04/2022 - Current", "Release Date:",
+        // "Transcript ID:") is a page's details, no turn
+        let details = |r: &Range<usize>| {
+            let lines: Vec<&str> = text.body[r.clone()]
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect();
+            let label = |l: &&str| {
+                l.split_once(':').is_some_and(|(h, v)| {
+                    !h.trim().is_empty()
+                        && h.split_whitespace().count() <= 4
+                        && v.split_whitespace().count() <= 4
+                })
+            };
+            lines.len() >= 3 && lines.iter().filter(|l| label(l)).count() >= 2
+        };
+        for (p, r) in text.paragraphs.iter().enumerate() {
+            if captions[p].is_some() && details(r) {
+                captions[p] = None;
+            }
+        }
         // a name in ordinary case alone on its line is a caption when there are two such lines
         // (one could be a heading)
         let plain_alone = |c: &quotations::Caption| c.alone && !c.shouted;
@@ -112,6 +134,19 @@ impl Text {
         } else {
             signed_blocks(&text, lex)
         };
+        // quotations each signed on their last line, in a list of two or more
+        let mut line_signed: Vec<Option<(String, Option<String>, usize)>> = text
+            .paragraphs
+            .iter()
+            .map(|r| {
+                (!transcript)
+                    .then(|| signed_last_line(&text.body[r.clone()], lex))
+                    .flatten()
+            })
+            .collect();
+        if line_signed.iter().flatten().count() < 2 {
+            line_signed.iter_mut().for_each(|x| *x = None);
+        }
         let mut turn: Option<Speaker> = None;
         let mut turns = 0; // captions read, to number the turns
         let mut intro: Option<usize> = None; // the sentence introducing what follows
@@ -187,6 +222,21 @@ impl Text {
                         inner: area.clone(),
                         speaker: turn.clone().unwrap_or_default(),
                     });
+                }
+                None if line_signed[p].is_some() => {
+                    let (name, role, at) = line_signed[p].clone().unwrap_or_default();
+                    let end = range.start + para[..at].trim_end().len();
+                    area.end = end;
+                    spans.push(Span {
+                        outer: range.start..end,
+                        inner: range.start..end,
+                        speaker: Speaker::Caption {
+                            name,
+                            role,
+                            interviewer: false,
+                        },
+                    });
+                    intro = None;
                 }
                 None if signed[p].is_some() => {
                     spans.push(Span {
@@ -392,6 +442,41 @@ fn headed_or_signed(
     (titled && body).then(|| (head.to_string(), false))
 }
 
+/// A quotation without marks signed on its paragraph's last line, in a release's list of "key
+/// quotes": "It is a true honor to be selected ...\nChairman John D. (Jay) Rockefeller, IV".
+/// The signer, their title, and where the signature line starts.
+fn signed_last_line(para: &str, lex: &Lexicon) -> Option<(String, Option<String>, usize)> {
+    let para = para.trim_end();
+    let cut = para.rfind('\n')?;
+    let (body, last) = (para[..cut].trim(), para[cut + 1..].trim());
+    let sentence = body.split_whitespace().count() >= 8 && body.ends_with(['.', '!', '?', '…']);
+    if !sentence || body.contains(['“', '”', '"', '«', '»']) {
+        return None;
+    }
+    // ", IV", ", Jr.", ", D-VA", ", R-Ohio": a suffix or a party and state
+    let mut parts = last.split(", ");
+    let head = parts.next()?;
+    let suffix = |x: &str| {
+        let roman = x.chars().all(|c| matches!(c, 'I' | 'V' | 'X'));
+        let party = x.split_once('-').is_some_and(|(p, s)| {
+            p.len() == 1 && p.chars().all(|c| c.is_ascii_uppercase()) && s.len() >= 2
+        });
+        x.len() <= 8 && (roman || party || matches!(x, "Jr." | "Sr." | "Jr" | "Sr"))
+    };
+    if !parts.all(suffix) {
+        return None;
+    }
+    // "(Jay)": a first name in brackets, left out of the signature
+    let words: Vec<&str> = head
+        .split_whitespace()
+        .filter(|w| !(w.starts_with('(') && w.ends_with(')')))
+        .collect();
+    let titles = words.iter().take_while(|w| lex.title(w).is_some()).count();
+    let name = signature(&words[titles..].join(" "), lex)?;
+    let role = (titles > 0).then(|| words[..titles].join(" "));
+    Some((name, role, cut + 1))
+}
+
 /// A signature: a person's name alone in its paragraph, two to four capitalised words ("Suad
 /// Missini", "John O. Agwunobi").
 fn signature(para: &str, lex: &Lexicon) -> Option<String> {
@@ -581,19 +666,83 @@ fn interviewer_in_title(mut c: quotations::Caption, title: Option<&str>) -> quot
         return c;
     };
     let name = c.name.to_lowercase();
-    if !name.is_empty()
-        && title
-            .match_indices("interview with ")
-            .any(|(i, m)| title[i + m.len()..].starts_with(&name))
-    {
+    // the names after "interview with", up to a dash: "Radio interview with Annabelle Brett and
+    // Brad Blisset - Power FM Bega Bay" (a caption "BRAD BLISSETT" spelt one letter apart)
+    let named = |(i, m): (usize, &str)| {
+        let rest = &title[i + m.len()..];
+        let rest = [" - ", " – ", " — "]
+            .iter()
+            .fold(rest, |r, dash| r.split(dash).next().unwrap_or(r));
+        rest.starts_with(&name)
+            || rest
+                .split(", ")
+                .flat_map(|part| part.split(" and "))
+                .any(|who| same_name(who.trim(), &name))
+    };
+    if !name.is_empty() && title.match_indices("interview with ").any(named) {
         c.interviewer = true;
     }
     c
 }
 
+/// Two spellings of one name: the same words but for one letter in the last ("brad blisset",
+/// "brad blissett").
+fn same_name(a: &str, b: &str) -> bool {
+    let (x, y): (Vec<&str>, Vec<&str>) = (
+        a.split_whitespace().collect(),
+        b.split_whitespace().collect(),
+    );
+    if x.len() < 2 || x.len() != y.len() || x[..x.len() - 1] != y[..y.len() - 1] {
+        return false;
+    }
+    let (s, t) = (x[x.len() - 1], y[y.len() - 1]);
+    s == t || (s.chars().count().min(t.chars().count()) >= 5 && one_edit_apart(s, t))
+}
+
+/// Whether one insertion, deletion or substitution turns `a` into `b`.
+fn one_edit_apart(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    let same_start = short
+        .iter()
+        .zip(long.iter())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (s_rest, l_rest) = if short.len() == long.len() {
+        (
+            &short[(same_start + 1).min(short.len())..],
+            &long[(same_start + 1).min(long.len())..],
+        )
+    } else {
+        (&short[same_start..], &long[same_start + 1..])
+    };
+    s_rest == l_rest
+}
+
 /// Whitespace runs (including line breaks) collapsed to single spaces.
 pub fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A line that opens with a caption in capitals and a colon: "YVETTE BERRY, DEPUTY CHIEF MINISTER:".
+fn opens_with_shouted_caption(line: &str) -> bool {
+    let Some((head, rest)) = line.split_once(':') else {
+        return false;
+    };
+    let letters: Vec<char> = head.chars().filter(|c| c.is_alphabetic()).collect();
+    head.chars().count() <= 90
+        && head.split_whitespace().count() <= 12
+        && letters.len() >= 3
+        && letters.iter().all(|c| c.is_uppercase())
+        && !head.chars().any(|c| c.is_ascii_digit())
+        && (rest.is_empty() || rest.starts_with(char::is_whitespace))
 }
 
 /// Paragraphs: blocks separated by blank lines; a text without blank lines has one per line.
@@ -606,6 +755,13 @@ fn paragraphs(body: &str) -> Vec<Range<usize>> {
     for line in body.split_inclusive('\n') {
         let content = line.trim();
         if content.is_empty() || !has_blank {
+            if let Some(s) = start.take() {
+                out.push(s..end);
+            }
+        }
+        // a caption in capitals opening a line starts a turn, blank line or not ("... Jason
+        // Clare.\nANTHONY ALBANESE, PRIME MINISTER: Well thanks ...")
+        if has_blank && start.is_some() && opens_with_shouted_caption(content) {
             if let Some(s) = start.take() {
                 out.push(s..end);
             }
@@ -706,6 +862,76 @@ mod tests {
         );
         let names: Vec<String> = interviewers(&t).into_iter().map(|m| m.0).collect();
         assert_eq!(names, ["Mark Darin", "Prime Minister"]);
+    }
+
+    #[test]
+    fn each_one_a_title_says_the_interview_is_with_is_an_interviewer_spelt_a_letter_apart_or_not() {
+        let c = |name: &str| quotations::Caption {
+            len: 0,
+            name: name.to_string(),
+            role: None,
+            interviewer: false,
+            shouted: true,
+            alone: true,
+        };
+        let title =
+            Some("Radio interview with Annabelle Brett and Brad Blisset - Power FM Bega Bay");
+        assert!(interviewer_in_title(c("Brad Blissett"), title).interviewer);
+        assert!(interviewer_in_title(c("Annabelle Brett"), title).interviewer);
+        assert!(!interviewer_in_title(c("Malcolm Turnbull"), title).interviewer);
+        assert!(!interviewer_in_title(c("Brad Bliss"), title).interviewer);
+        assert!(one_edit_apart("blisset", "blissett"));
+        assert!(one_edit_apart("smith", "smyth"));
+        assert!(!one_edit_apart("smith", "smithers"));
+    }
+
+    #[test]
+    fn quotations_in_a_list_each_signed_on_their_last_line_are_the_signers() {
+        let t = Text::parse(
+            "Key Quotes from Today's Hearing:\n\nIt is a true honor to be selected by the President for these positions.\nChairman John D. (Jay) Rockefeller, IV\n\nPresident Obama was elected to bring change to our nation, and this requires your best efforts.\nSenator Mark R. Warner, D-VA\n",
+            &LEXICON,
+        );
+        let signed: Vec<(String, String)> = t
+            .quotes
+            .iter()
+            .filter_map(|q| match &q.speaker {
+                Speaker::Caption { name, .. } => {
+                    Some((name.clone(), t.body[q.inner.clone()].to_string()))
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(signed.len(), 2, "{signed:?}");
+        assert_eq!(signed[0].0, "John D. Rockefeller");
+        assert!(signed[0].1.ends_with("positions."));
+        assert_eq!(signed[1].0, "Mark R. Warner");
+        assert!(!(0..t.sentences.len()).any(|i| t.sentence_text(i).contains("Warner")));
+        // one paragraph ending in a name signs nothing
+        let t = Text::parse(
+            "The committee met today and heard from all of the nominees at length.\nJane Roe\n\nIt adjourned.\n",
+            &LEXICON,
+        );
+        assert!(t.quotes.is_empty());
+    }
+
+    #[test]
+    fn a_block_of_label_lines_is_no_turn() {
+        let t = Text::parse(
+            "Albanese, Anthony\n\nPeriod of Service: 11/04/2022 - Current\nRelease Date:\n30/09/2023\nTranscript ID:\n45334\nPodcast interview - The Guardian\n\nKatherine Murphy, Host: Anthony Albanese, welcome.\n\nAnthony Albanese, Prime Minister: Good to be with you.\n",
+            &LEXICON,
+        );
+        let names: Vec<String> = interviewers(&t).into_iter().map(|m| m.0).collect();
+        assert_eq!(names, ["Katherine Murphy", "Anthony Albanese"]);
+    }
+
+    #[test]
+    fn a_caption_in_capitals_opening_a_line_starts_a_turn_without_a_blank_line() {
+        let t = Text::parse(
+            "Press conference\n\nYVETTE BERRY, MINISTER: Good morning everyone.\n\nToday we welcome the Prime Minister.\nANTHONY ALBANESE, PRIME MINISTER: Well thanks very much, Yvette.\n",
+            &LEXICON,
+        );
+        let names: Vec<String> = interviewers(&t).into_iter().map(|m| m.0).collect();
+        assert_eq!(names, ["Yvette Berry", "Anthony Albanese"]);
     }
 
     #[test]
